@@ -1,0 +1,45 @@
+"""The external region: the rest of Chengdu, beyond the district boundary.
+
+It is not a population of rows: it offers jobs to residents (out-commuting), sends workers to
+fill the district's unfilled posts (in-commuting) and sends and receives migrants. Its size is
+taken as unlimited relative to the district.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.geography import CHILD, ELDERLY, WORKING, District
+
+
+class ExternalRegion:
+    def __init__(self, district: District):
+        self.info = district.external
+        self.talent_share = district.population.share_talent
+        self.participation = district.population.participation
+        self.minutes_to = district.minutes[district.ext, : district.n_streets]
+
+    def wage_offers(self, rng: np.random.Generator, talent: np.ndarray) -> np.ndarray:
+        """Monthly wages of job offers from elsewhere in Chengdu (log-normal around the city mean)."""
+        info = self.info
+        # The non-talent base wage that makes the mean offer the city mean at the district's talent share.
+        base = info.wage_mean / (1.0 + self.talent_share * (info.talent_wage_premium - 1.0))
+        noise = rng.lognormal(-info.wage_sigma**2 / 2, info.wage_sigma, np.shape(talent))
+        return (base * np.where(talent, info.talent_wage_premium, 1.0) * noise).astype(np.float32)
+
+    def in_commuters(self, rng: np.random.Generator, vacancies: np.ndarray, street: np.ndarray,
+                     fill_rate: float, commute_weight: float) -> np.ndarray:
+        """Posts each firm fills with non-residents this month; easier the nearer the street is."""
+        reach = np.exp(-commute_weight * (self.minutes_to[street] - self.minutes_to.min()) / 60.0)
+        return rng.binomial(np.maximum(vacancies, 0), fill_rate * reach)
+
+    def migrants(self, rng: np.random.Generator, n: int):
+        """Age band, talent and labour-force flags of ``n`` people arriving from outside."""
+        info = self.info
+        shares = [info.migrant_share_child, 1.0 - info.migrant_share_child - info.migrant_share_elderly,
+                  info.migrant_share_elderly]
+        age = rng.choice(np.array([CHILD, WORKING, ELDERLY], dtype=np.int8), size=n, p=shares)
+        working = age == WORKING
+        talent = working & (rng.random(n) < info.migrant_share_talent)
+        active = working & (rng.random(n) < self.participation)
+        return age, talent, active

@@ -1,0 +1,61 @@
+"""Firms and public employers, one row per ``scale`` firms of the same size.
+
+A row's ``target`` is the posts it wants, each post standing for ``scale`` jobs, so a row of a
+firm with 40 employees has 40 posts and stands for ``scale`` such firms. Public employers
+(schools, hospitals, government) are one row per street and service whose posts follow the
+street's staff; they neither grow nor exit on their own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.population import Population
+
+
+class Firms(Population):
+    COLUMNS = {
+        "sector": (np.int8, -1),
+        "street": (np.int8, -1),
+        "zone_u": (np.float32, 1.0),  # position in its street: inside zone z if zone_u < coverage[z, street]
+        "target": (np.int32, 0),  # posts wanted
+        "wage": (np.float32, 0.0),  # monthly wage of a non-talent post, yuan
+        "talent_share": (np.float32, 0.0),  # share of posts that need a tertiary degree
+        "incommuters": (np.int32, 0),  # posts held by people living outside the district
+        "age_months": (np.int16, 0),
+        "large": (np.bool_, False),  # a large investor (≥ 500 jobs at maturity)
+        "public": (np.bool_, False),
+    }
+
+    def zone(self, coverage: np.ndarray) -> np.ndarray:
+        """Zone index of each row (-1 outside every zone) under a zone × street coverage matrix."""
+        street = np.maximum(self.street, 0)
+        inside = self.zone_u[None, :] < coverage[:, street]  # zone × firm
+        return np.where(inside.any(axis=0) & self.alive, inside.argmax(axis=0), -1).astype(np.int8)
+
+    def filled(self, employer: np.ndarray) -> np.ndarray:
+        """Posts held per row: resident workers plus in-commuters."""
+        workers = np.bincount(employer[employer >= 0], minlength=self.capacity)
+        return workers + self.incommuters
+
+    def grow(self, rng: np.random.Generator, monthly_growth: np.ndarray, sigma: float,
+             room: np.ndarray) -> None:
+        """Private firms' targets drift with their sector's growth and their own shock.
+
+        ``room[street, sector]`` in [0, 1] is the chance a wanted expansion finds floor space.
+        Posts are whole numbers, so fractional changes are rounded at random (unbiased).
+        """
+        rows = np.flatnonzero(self.alive & ~self.public)
+        sector = self.sector[rows]
+        target = self.target[rows].astype(float)
+        change = target * np.expm1(monthly_growth[sector] + sigma * rng.standard_normal(len(rows)))
+        allowed = rng.random(len(rows)) < room[self.street[rows], sector]
+        change = np.where((change > 0) & ~allowed, 0.0, change)
+        new = np.floor(target + change + rng.random(len(rows)))
+        self.target[rows] = np.maximum(new, 1).astype(np.int32)
+        self.age_months[rows] = np.minimum(self.age_months[rows] + 1, 32000)
+
+    def exit_hazard(self, monthly_exit: np.ndarray, young_factor: float) -> np.ndarray:
+        """Each private firm's chance of closing this month (firms under 3 years close more often)."""
+        hazard = monthly_exit[np.maximum(self.sector, 0)] * np.where(self.age_months < 36, young_factor, 1.0)
+        return np.where(self.alive & ~self.public, hazard, 0.0)

@@ -1,0 +1,297 @@
+"""Scenario configuration: run settings, levers and uncertainties — typed, validated, TOML in and out.
+
+A scenario file names only what differs from the defaults (the pre-reform state with the
+calibrated behaviour); ``save`` writes the full resolved configuration, which loads back to the
+same scenario. Every problem is reported as ``InputError`` with the file, the field and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, make_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from sim.errors import InputError
+from sim.geography import DATA_FILE, load_district
+from sim.params import build, param, suggest, to_table
+from sim.policies import LEVERS, Lever
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "experiments" / "scenarios"
+DEFAULT_SCENARIO = "baseline_2018"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How long, how detailed and on which data a run is."""
+
+    months: int = param(120, unit="months", lo=1, hi=600, doc="horizon; month 1 is the start month")
+    scale: int = param(10, unit="persons per row", lo=1, hi=1000,
+                       doc="persons (and firms) each row stands for; 1 is full scale")
+    start: str = param("2019-01", doc="calendar month of month 1, YYYY-MM")
+    data: str = param("", doc="district data file; empty for the built-in Chenghua data")
+
+
+@dataclass(frozen=True)
+class Uncertainties:
+    """Behavioural parameters nobody controls: preferences, rates, responses (calibrated, see docs)."""
+
+    job_wage_weight: float = param(4.0, unit="utility / log yuan", lo=0.0, hi=20.0,
+                                   doc="weight of log wage in job choice")
+    job_commute_weight: float = param(2.5, unit="utility / hour", lo=0.0, hi=20.0,
+                                      doc="weight of commute hours in job choice")
+    job_offers: int = param(4, unit="vacancies", lo=1, hi=50,
+                            doc="vacancies a seeker hears of in a month when it makes contact")
+    search_decay: float = param(1.5, unit="per hour", lo=0.0, hi=20.0,
+                                doc="how fast the chance of hearing of a vacancy falls with commute hours")
+    matching_efficiency: float = param(0.28, unit="per month", lo=0.0, hi=5.0,
+                                       doc="contact chance = efficiency × √(openings / seekers), at most 1")
+    external_openings: float = param(0.07, unit="per labour-force member", lo=0.0, hi=1.0,
+                                     doc="openings elsewhere in Chengdu the district's seekers can reach")
+    on_the_job_search: float = param(0.03, unit="per month", lo=0.0, hi=1.0,
+                                     doc="share of workers looking for a better job")
+    separation_rate: float = param(0.008, unit="per month", lo=0.0, hi=0.2, doc="exogenous job loss")
+    switch_cost: float = param(0.3, unit="utility", lo=0.0, hi=10.0, doc="utility a worker gives up to change job")
+    reservation_wage: float = param(2000.0, unit="yuan / month", lo=0.0, hi=50000.0,
+                                    doc="the least wage an unemployed seeker takes (before taste shocks)")
+    incommuter_fill_rate: float = param(0.25, unit="per month", lo=0.0, hi=1.0,
+                                        doc="share of open posts non-residents fill a month (nearest streets)")
+    incommuter_quit_rate: float = param(0.015, unit="per month", lo=0.0, hi=0.5,
+                                        doc="share of in-commuters who leave their post a month")
+    relocation_rate: float = param(0.005, unit="per month", lo=0.0, hi=0.5,
+                                   doc="share of residents who consider moving home a month")
+    long_commute_relocation: float = param(0.01, unit="per month", lo=0.0, hi=0.5,
+                                           doc="extra chance to consider moving when the commute is over an hour")
+    rent_weight: float = param(4.0, unit="utility / income share", lo=0.0, hi=50.0,
+                               doc="weight of housing cost as a share of income")
+    home_commute_weight: float = param(1.6, unit="utility / hour", lo=0.0, hi=20.0,
+                                       doc="weight of commute hours in home choice")
+    green_weight: float = param(0.4, unit="utility / log m² per person", lo=0.0, hi=10.0,
+                                doc="weight of green space per person in home choice")
+    park_weight: float = param(0.08, unit="utility / park", lo=0.0, hi=5.0, doc="value of a large park in the street")
+    greenway_weight: float = param(0.02, unit="utility / km", lo=0.0, hi=1.0, doc="value of a km of greenway")
+    school_weight: float = param(0.6, unit="utility", lo=0.0, hi=10.0,
+                                 doc="weight of school staffing (vs the standard) in home choice")
+    service_weight: float = param(0.6, unit="utility", lo=0.0, hi=10.0,
+                                  doc="weight of service quality in home choice")
+    moving_cost: float = param(2.0, unit="utility", lo=0.0, hi=20.0, doc="utility of staying where one lives")
+    rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
+                                 doc="monthly rent change per point of occupancy above the target")
+    target_occupancy: float = param(0.94, unit="share", lo=0.5, hi=1.0, doc="occupancy at which rents are steady")
+    housing_growth_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
+                                           doc="growth of market housing by private building")
+    space_growth_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
+                                         doc="growth of commercial floor space by private building")
+    migration_in_rate: float = param(0.0042, unit="per month", lo=0.0, hi=0.1,
+                                     doc="arrivals per resident a month when jobs and homes are open")
+    migration_out_rate: float = param(0.0020, unit="per month", lo=0.0, hi=0.1,
+                                      doc="base share of residents leaving the district a month")
+    unemployed_out_rate: float = param(0.02, unit="per month", lo=0.0, hi=0.5,
+                                       doc="extra leaving chance after six months unemployed")
+    dissatisfied_out_rate: float = param(0.004, unit="per month", lo=0.0, hi=0.5,
+                                         doc="extra leaving chance at satisfaction 0 (falls to 0 at 100)")
+    firm_growth_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0, doc="multiplier on sectors' trend growth")
+    firm_shock_sigma: float = param(0.03, unit="log per month", lo=0.0, hi=0.5, doc="firms' own size shocks")
+    entry_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0,
+                               doc="organic firm entries relative to exits' replacement")
+    young_exit_factor: float = param(1.5, unit="×", lo=1.0, hi=10.0,
+                                     doc="exit hazard of firms under 3 years relative to older ones")
+    lead_rate_scale: float = param(1.0, unit="×", lo=0.0, hi=10.0, doc="multiplier on committees' investment leads")
+    joint_attraction_gain: float = param(0.3, unit="share", lo=0.0, hi=3.0, doc="extra leads from joint attraction")
+    patience_days: float = param(240.0, unit="working days", lo=1.0, hi=2000.0,
+                                 doc="median working days an applicant will wait for approval")
+    patience_sigma: float = param(0.5, unit="log", lo=0.0, hi=3.0, doc="spread of applicants' patience")
+    merger_efficiency: float = param(0.15, unit="share", lo=0.0, hi=1.0,
+                                     doc="doctor capacity gained by merging all hospitals into one")
+    satisfaction_memory: float = param(0.9, unit="share", lo=0.0, hi=0.999,
+                                       doc="weight of last month's satisfaction in this month's")
+
+
+Levers = make_dataclass(
+    "Levers",
+    [(name, cls, field(default_factory=cls)) for name, cls in LEVERS.items()],
+    frozen=True,
+    namespace={
+        "__doc__": "One instance of every lever family (defaults: the lever off).",
+        "__iter__": lambda self: (getattr(self, name) for name in LEVERS),
+    },
+)
+
+SECTIONS = ("run", "uncertainties", "levers")
+
+
+@dataclass(frozen=True)
+class Config:
+    """A scenario: a set of levers plus behavioural uncertainties, horizon and scale."""
+
+    name: str = DEFAULT_SCENARIO
+    description: str = ""
+    run: RunSettings = field(default_factory=RunSettings)
+    uncertainties: Uncertainties = field(default_factory=Uncertainties)
+    levers: Levers = field(default_factory=Levers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "run": to_table(self.run),
+            "uncertainties": to_table(self.uncertainties),
+            "levers": {lever.name: to_table(lever) for lever in self.levers},
+        }
+
+    def to_toml(self) -> str:
+        return tomli_w.dumps(self.to_dict())
+
+    def digest(self) -> str:
+        """A short hash of the resolved configuration (recorded with every run)."""
+        return hashlib.sha256(self.to_toml().encode()).hexdigest()[:16]
+
+    def flat(self) -> dict[str, Any]:
+        """Every lever and uncertainty as ``section.field`` → value (one row of ``runs.csv``)."""
+        out: dict[str, Any] = {}
+        for lever in self.levers:
+            for key, value in to_table(lever).items():
+                out[f"{lever.name}.{key}"] = " ".join(value) if isinstance(value, list) else value
+        for key, value in to_table(self.uncertainties).items():
+            out[f"uncertainties.{key}"] = value
+        return out
+
+
+def _street_names(data: str, source: str):
+    district = load_district(data or DATA_FILE)
+    return list(zip(district.street_names, district.street_pinyin, strict=True))
+
+
+def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
+    """Build and check a configuration from a parsed TOML document."""
+    if not isinstance(raw, dict):
+        raise InputError("a scenario must be a TOML table", source=source)
+    allowed = ["name", "description", *SECTIONS]
+    for key in raw:
+        if key not in allowed:
+            raise InputError(suggest(key, allowed), source=source, field=key)
+    for key in ("name", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise InputError(f"must be text, got {raw[key]!r}", source=source, field=key)
+    name = raw.get("name", DEFAULT_SCENARIO)
+    if not re.fullmatch(r"[\w\-.]{1,80}", name):
+        raise InputError("use 1–80 letters, digits, '_', '-' or '.'", source=source, field="name")
+
+    run = build(RunSettings, raw.get("run"), source=source, where="run")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", run.start):
+        raise InputError(f"got {run.start!r}; allowed: a month as YYYY-MM", source=source, field="run.start")
+    if run.data:
+        data = Path(run.data)
+        if not data.is_absolute() and source.endswith(".toml"):
+            data = Path(source).parent / data
+        run = replace(run, data=str(data))
+    streets = _street_names(run.data, source)
+
+    uncertainties = build(Uncertainties, raw.get("uncertainties"), source=source, where="uncertainties")
+
+    levers_raw = raw.get("levers", {})
+    if not isinstance(levers_raw, dict):
+        raise InputError("must be a table of lever tables", source=source, field="levers")
+    for key in levers_raw:
+        if key not in LEVERS:
+            raise InputError(suggest(key, list(LEVERS)), source=source, field="levers")
+    levers = {}
+    for lever_name, cls in LEVERS.items():
+        lever: Lever = build(cls, levers_raw.get(lever_name), source=source, where=f"levers.{lever_name}",
+                             street_names=streets)
+        for key, message in lever.problems():
+            raise InputError(message, source=source, field=f"levers.{lever_name}.{key}")
+        if lever != cls() and lever.start_month > run.months:
+            raise InputError(
+                f"{lever.start_month} is beyond the horizon; allowed: 1 to run.months ({run.months})",
+                source=source, field=f"levers.{lever_name}.start_month",
+            )
+        levers[lever_name] = lever
+    return Config(name=name, description=raw.get("description", ""), run=run, uncertainties=uncertainties,
+                  levers=Levers(**levers))
+
+
+def load(path: str | Path) -> Config:
+    """Load a scenario file; ``InputError`` names the file and the bad field."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", source=source) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a scenario file", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=source) from None
+    try:
+        raw = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text", source=source) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML ({exc})", source=source) from None
+    return from_dict(raw, source=source)
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    """Built-in scenario files by name."""
+    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+
+
+def resolve(scenario: str) -> Config:
+    """A built-in scenario's name or a scenario file's path → its configuration."""
+    builtin = builtin_scenarios()
+    if scenario in builtin:
+        return load(builtin[scenario])
+    path = Path(scenario)
+    if path.suffix == ".toml" or path.exists() or "/" in scenario:
+        return load(path)
+    raise InputError(
+        f"unknown scenario {scenario!r}; built-in: {', '.join(builtin)} (or give a .toml file)",
+        field="--scenario",
+    )
+
+
+def override(config: Config, assignments: list[str], source: str = "--set") -> Config:
+    """Apply ``section.field=value`` overrides (``approval.items=52``, ``run.months=24``).
+
+    Values are read as TOML (``true``, ``0.5``, ``["龙潭"]``); a bare word is taken as text.
+    """
+    raw = config.to_dict()
+    for item in assignments:
+        key, sep, text = item.partition("=")
+        parts = key.strip().split(".")
+        if not sep or len(parts) != 2:
+            raise InputError(f"{item!r} is not of the form lever.field=value (or run.field=…, uncertainties.field=…)",
+                             field=source)
+        section, name = parts
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        if section in ("run", "uncertainties"):
+            table = raw[section]
+        elif section in LEVERS:
+            table = raw["levers"][section]
+        else:
+            raise InputError(suggest(section, ["run", "uncertainties", *LEVERS]), field=f"{source} {key}")
+        if name not in table:
+            raise InputError(suggest(name, list(table)), field=f"{source} {key}")
+        table[name] = value
+    return from_dict(raw, source=source)
+
+
+def with_run(config: Config, **settings) -> Config:
+    """The same scenario with some run settings replaced (checked like a file's)."""
+    raw = config.to_dict()
+    raw["run"].update({k: v for k, v in settings.items() if v is not None})
+    return from_dict(raw, source="command line")
+
+
+def save(config: Config, path: str | Path) -> None:
+    Path(path).write_text(config.to_toml(), encoding="utf-8")
+

@@ -1,0 +1,431 @@
+"""The district: streets, zones, sectors and the commute matrix, read from a data file.
+
+The Chenghua file (``sim/data/chenghua.toml``) is the default; a user with real data passes
+another file of the same shape. Every section is checked on load, so a wrong or missing number
+is reported with the file and the field, never as a traceback deep in the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import InputError
+
+DATA_FILE = Path(__file__).parent / "data" / "chenghua.toml"
+SPACE_TYPES = ("office", "factory", "shop")
+TENURES = ("market", "resettlement", "talent")
+MARKET, RESETTLEMENT, TALENT = range(3)
+CHILD, WORKING, ELDERLY = range(3)
+
+
+@dataclass(frozen=True)
+class DistrictInfo:
+    name: str
+    name_en: str
+    population: int
+    area_km2: float
+    start: str
+    working_days_per_month: float
+
+
+@dataclass(frozen=True)
+class PopulationInfo:
+    share_child: float
+    share_elderly: float
+    share_talent: float
+    participation: float
+    unemployment: float
+    out_commute_share: float
+    posts_filled: float
+    persons_per_household: float
+    floor_m2_per_person: float
+    births_per_1000_year: float
+    elderly_deaths_per_1000_year: float
+    market_housing_vacancy: float
+    unemployed_income: float
+    resettlement_rent_share: float
+
+
+@dataclass(frozen=True)
+class CommuteInfo:
+    circuity: float
+    access_min: float
+    speed_kmh: float
+    intra_street_km_per_sqrt_km2: float
+    individual_sigma: float
+
+
+@dataclass(frozen=True)
+class ExternalInfo:
+    name: str
+    name_en: str
+    x_km: float
+    y_km: float
+    spread_km: float
+    wage_mean: float
+    talent_wage_premium: float
+    wage_sigma: float
+    migrant_share_child: float
+    migrant_share_elderly: float
+    migrant_share_talent: float
+
+
+@dataclass(frozen=True)
+class SpaceInfo:
+    m2_per_job_office: float
+    m2_per_job_factory: float
+    m2_per_job_shop: float
+    vacancy: float
+    talent_apartment_m2_per_resident: float
+    renewal_persons_per_m2: float
+    persons_per_courtyard: float
+
+    def m2_per_job(self) -> np.ndarray:
+        """Floor space per job, indexed like ``SPACE_TYPES``."""
+        return np.array([self.m2_per_job_office, self.m2_per_job_factory, self.m2_per_job_shop])
+
+
+@dataclass(frozen=True)
+class PublicServicesInfo:
+    primary_students_per_child: float
+    junior_students_per_child: float
+    senior_students_per_child: float
+    students_per_teacher_primary: float
+    students_per_teacher_junior: float
+    students_per_teacher_senior: float
+    standard_primary: float
+    standard_junior: float
+    standard_senior: float
+    doctors_per_1000: float
+    hospitals: int
+    government_staff_per_1000: float
+    street_staff: float
+    grid_events_per_1000_month: float
+    events_per_staff_month: float
+    event_handling_days: float
+    investment_duty_share: float
+    green_m2_per_person: float
+
+    def students_per_child(self) -> np.ndarray:
+        return np.array(
+            [self.primary_students_per_child, self.junior_students_per_child, self.senior_students_per_child]
+        )
+
+    def initial_ratios(self) -> np.ndarray:
+        return np.array(
+            [self.students_per_teacher_primary, self.students_per_teacher_junior, self.students_per_teacher_senior]
+        )
+
+    def standards(self) -> np.ndarray:
+        return np.array([self.standard_primary, self.standard_junior, self.standard_senior])
+
+
+@dataclass(frozen=True)
+class ApprovalInfo:
+    days_per_item: float
+    days_per_department: float
+    online_saving: float
+    one_window_saving: float
+    full_agency_saving: float
+    coordination_days: float
+    noise_sigma: float
+
+
+@dataclass(frozen=True)
+class ZonesCommonInfo:
+    staff: float
+    leads_per_staff_year: float
+    large_investor_share: float
+    large_investor_size: float
+    lead_size_factor: float
+
+
+@dataclass(frozen=True)
+class Sector:
+    key: str
+    label: str
+    label_en: str
+    space: str
+    wage: float
+    talent_share: float
+    public: bool = False
+    size: float = 0.0
+    growth_per_year: float = 0.0
+    exit_per_year: float = 0.0
+    staff_per_teacher: float = 0.0
+    staff_per_doctor: float = 0.0
+
+
+@dataclass(frozen=True)
+class Zone:
+    key: str
+    name: str
+    name_en: str
+    streets: tuple[int, ...]
+    coverage: tuple[float, ...]
+    leading: tuple[int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class District:
+    """Everything the model reads from the data file, plus the derived commute matrix.
+
+    Street arrays are indexed 0..n-1 in file order; index ``n`` (``ext``) is the external region
+    (the rest of Chengdu) in the commute matrices.
+    """
+
+    source: str
+    info: DistrictInfo
+    population: PopulationInfo
+    commute: CommuteInfo
+    external: ExternalInfo
+    space: SpaceInfo
+    public: PublicServicesInfo
+    approvals: ApprovalInfo
+    zones_common: ZonesCommonInfo
+    sectors: tuple[Sector, ...]
+    zones: tuple[Zone, ...]
+    street_names: tuple[str, ...]
+    street_pinyin: tuple[str, ...]
+    xy: np.ndarray
+    area_km2: np.ndarray
+    street_population: np.ndarray
+    street_jobs: np.ndarray
+    street_sector_shares: np.ndarray  # street × sector share of private jobs
+    rent: np.ndarray
+    resettled: np.ndarray
+    green_m2: np.ndarray
+    farming: np.ndarray
+    km: np.ndarray
+    minutes: np.ndarray
+
+    @property
+    def n_streets(self) -> int:
+        return len(self.street_names)
+
+    @property
+    def ext(self) -> int:
+        """Index of the external region in the commute matrices and OD tables."""
+        return len(self.street_names)
+
+    @property
+    def area_names(self) -> tuple[str, ...]:
+        """Street names plus the external region, indexed like the commute matrices."""
+        return (*self.street_names, self.external.name)
+
+    def sector_index(self, key: str) -> int:
+        return [s.key for s in self.sectors].index(key)
+
+    def public_sector_indices(self) -> tuple[int, int, int]:
+        """Sector indices of education, health and government, in that order."""
+        return tuple(self.sector_index(key) for key in ("education", "health", "government"))
+
+    def street_index(self, name: str) -> int:
+        """Index of a street given by its Chinese name or pinyin (case-insensitive)."""
+        for i, (zh, py) in enumerate(zip(self.street_names, self.street_pinyin, strict=True)):
+            if name == zh or name.lower() == py.lower():
+                return i
+        raise KeyError(name)
+
+    def zone_of_street(self) -> np.ndarray:
+        """Zone index of each street's whole-street footprint, -1 where no zone covers it."""
+        out = np.full(self.n_streets, -1, dtype=np.int8)
+        for z, zone in enumerate(self.zones):
+            out[list(zone.streets)] = z
+        return out
+
+    def coverage_matrix(self, whole: bool) -> np.ndarray:
+        """Share of each street inside each zone (zone × street): partial before alignment."""
+        cov = np.zeros((len(self.zones), self.n_streets))
+        for z, zone in enumerate(self.zones):
+            cov[z, list(zone.streets)] = 1.0 if whole else zone.coverage
+        return cov
+
+
+def _section(cls, table: object, where: str, source: str):
+    """Build a section dataclass from a TOML table, checking keys and number types."""
+    if not isinstance(table, dict):
+        raise InputError(f"must be a table with keys {', '.join(f.name for f in fields(cls))}", source=source, field=where)
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(table) - names)
+    if unknown:
+        raise InputError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(names))}", source=source, field=where)
+    values = {}
+    for f in fields(cls):
+        if f.name not in table:
+            if f.default is not dataclasses.MISSING:
+                continue
+            raise InputError("missing", source=source, field=f"{where}.{f.name}")
+        value = table[f.name]
+        kind = f.type if isinstance(f.type, str) else f.type.__name__
+        if kind == "float":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+                raise InputError(f"must be a number, got {value!r}", source=source, field=f"{where}.{f.name}")
+            value = float(value)
+            if value < 0 and f.name not in ("x_km", "y_km", "growth_per_year"):
+                raise InputError(f"must be ≥ 0, got {value}", source=source, field=f"{where}.{f.name}")
+        elif kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise InputError(f"must be a whole number ≥ 0, got {value!r}", source=source, field=f"{where}.{f.name}")
+        elif kind == "str" and not isinstance(value, str):
+            raise InputError(f"must be text, got {value!r}", source=source, field=f"{where}.{f.name}")
+        elif kind == "bool" and not isinstance(value, bool):
+            raise InputError(f"must be true or false, got {value!r}", source=source, field=f"{where}.{f.name}")
+        values[f.name] = value
+    return cls(**values)
+
+
+def _street_column(streets: list, key: str, kind, source: str) -> list:
+    out = []
+    for i, street in enumerate(streets):
+        where = f"streets[{i}].{key}"
+        if not isinstance(street, dict) or key not in street:
+            raise InputError("missing", source=source, field=where)
+        value = street[key]
+        if kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+                raise InputError(f"must be a number, got {value!r}", source=source, field=where)
+            if value < 0 and key not in ("x_km", "y_km"):
+                raise InputError(f"must be ≥ 0, got {value}", source=source, field=where)
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise InputError(f"must be {kind.__name__}, got {value!r}", source=source, field=where)
+        out.append(value)
+    return out
+
+
+def _commute_matrices(xy: np.ndarray, area: np.ndarray, commute: CommuteInfo, external: ExternalInfo):
+    """Network km and door-to-door minutes between streets and the external region."""
+    n = len(xy)
+    points = np.vstack([xy, [[external.x_km, external.y_km]]])
+    straight = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    km = commute.circuity * straight
+    km[:n, n] += external.spread_km
+    km[n, :n] += external.spread_km
+    km[np.arange(n), np.arange(n)] = commute.intra_street_km_per_sqrt_km2 * np.sqrt(area)
+    km[n, n] = np.nan  # external to external: outside the model
+    minutes = commute.access_min + km / commute.speed_kmh * 60.0
+    return km, minutes
+
+
+def load_district(path: str | Path = DATA_FILE) -> District:
+    """Read and check a district data file; raise ``InputError`` naming the bad field."""
+    return _load_cached(str(Path(path).resolve()))
+
+
+@cache
+def _load_cached(path: str) -> District:
+    source = path
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError("no such file", source=source) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=source) from None
+
+    def section(cls, key):
+        return _section(cls, raw.get(key), key, source)
+
+    info = section(DistrictInfo, "district")
+    population = section(PopulationInfo, "population")
+    commute = section(CommuteInfo, "commute")
+    external = section(ExternalInfo, "external")
+    space = section(SpaceInfo, "space")
+    public = section(PublicServicesInfo, "public_services")
+    approvals = section(ApprovalInfo, "approvals")
+    zones_common = section(ZonesCommonInfo, "zones_common")
+
+    sectors_raw = raw.get("sectors")
+    if not isinstance(sectors_raw, dict) or not sectors_raw:
+        raise InputError("must define at least one sector table", source=source, field="sectors")
+    sectors = tuple(
+        _section(Sector, {"key": key, **table} if isinstance(table, dict) else table, f"sectors.{key}", source)
+        for key, table in sectors_raw.items()
+    )
+    for s in sectors:
+        if s.space not in SPACE_TYPES:
+            raise InputError(f"must be one of {', '.join(SPACE_TYPES)}", source=source, field=f"sectors.{s.key}.space")
+        if not s.public and s.size < 1:
+            raise InputError("a private sector needs a mean firm size ≥ 1", source=source, field=f"sectors.{s.key}.size")
+    for key in ("education", "health", "government"):
+        if key not in [s.key for s in sectors] or not sectors[[s.key for s in sectors].index(key)].public:
+            raise InputError("a public sector of this name is required", source=source, field=f"sectors.{key}")
+    private = [s.key for s in sectors if not s.public]
+
+    streets = raw.get("streets")
+    if not isinstance(streets, list) or len(streets) < 2:
+        raise InputError("must list at least two [[streets]]", source=source, field="streets")
+    names = _street_column(streets, "name", str, source)
+    pinyin = _street_column(streets, "pinyin", str, source)
+    if len(set(names)) != len(names):
+        raise InputError("street names must be unique", source=source, field="streets.name")
+    col = {k: np.array(_street_column(streets, k, float, source), dtype=float)
+           for k in ("x_km", "y_km", "area_km2", "population", "jobs", "rent", "resettled", "green_m2")}
+    farming = np.array(_street_column(streets, "farming", bool, source))
+    total = int(col["population"].sum())
+    if abs(total - info.population) > 0.5:
+        raise InputError(
+            f"street populations sum to {total}, not the district total {info.population}",
+            source=source, field="streets.population",
+        )
+    profiles = raw.get("profiles", {})
+    shares = np.zeros((len(names), len(sectors)))
+    for i, profile in enumerate(_street_column(streets, "profile", str, source)):
+        if profile not in profiles:
+            raise InputError(f"unknown profile {profile!r}; defined: {', '.join(profiles)}", source=source,
+                             field=f"streets[{i}].profile")
+        table = profiles[profile]
+        unknown = sorted(set(table) - set(private))
+        if unknown:
+            raise InputError(f"unknown sector {unknown[0]!r}; private sectors: {', '.join(private)}",
+                             source=source, field=f"profiles.{profile}")
+        for key, share in table.items():
+            shares[i, [s.key for s in sectors].index(key)] = share
+        if abs(shares[i].sum() - 1) > 1e-6:
+            raise InputError(f"shares sum to {shares[i].sum():.4f}, not 1", source=source, field=f"profiles.{profile}")
+
+    zones = []
+    for z, table in enumerate(raw.get("zones", [])):
+        where = f"zones[{z}]"
+        if not isinstance(table, dict):
+            raise InputError("must be a table", source=source, field=where)
+        for key in ("key", "name", "name_en", "streets", "coverage", "leading"):
+            if key not in table:
+                raise InputError("missing", source=source, field=f"{where}.{key}")
+        unknown = [s for s in table["streets"] if s not in names]
+        if unknown:
+            raise InputError(f"unknown street {unknown[0]!r}", source=source, field=f"{where}.streets")
+        cov = table["coverage"]
+        if len(cov) != len(table["streets"]) or any(
+            isinstance(c, bool) or not isinstance(c, int | float) or not 0 <= c <= 1 for c in cov
+        ):
+            raise InputError("needs one share in [0, 1] per street", source=source, field=f"{where}.coverage")
+        bad = [k for k in table["leading"] if k not in private]
+        if bad:
+            raise InputError(f"unknown sector {bad[0]!r}; private sectors: {', '.join(private)}",
+                             source=source, field=f"{where}.leading")
+        zones.append(Zone(
+            key=table["key"], name=table["name"], name_en=table["name_en"],
+            streets=tuple(names.index(s) for s in table["streets"]), coverage=tuple(float(c) for c in cov),
+            leading=tuple([s.key for s in sectors].index(k) for k in table["leading"]),
+        ))
+    claimed = [s for zone in zones for s in zone.streets]
+    if len(claimed) != len(set(claimed)):
+        raise InputError("a street may belong to one zone only", source=source, field="zones.streets")
+
+    xy = np.column_stack([col["x_km"], col["y_km"]])
+    km, minutes = _commute_matrices(xy, col["area_km2"], commute, external)
+    return District(
+        source=source, info=info, population=population, commute=commute, external=external, space=space,
+        public=public, approvals=approvals, zones_common=zones_common, sectors=sectors, zones=tuple(zones),
+        street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],
+        street_population=col["population"], street_jobs=col["jobs"], street_sector_shares=shares,
+        rent=col["rent"], resettled=col["resettled"], green_m2=col["green_m2"], farming=farming,
+        km=km, minutes=minutes,
+    )

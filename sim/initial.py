@@ -1,0 +1,185 @@
+"""The district at month 0: residents, firms, streets and committees built from the data file.
+
+Streets get their populations, housing and public staff; firms are drawn per street and sector
+to match the street's jobs; employed residents are placed by a doubly-constrained gravity model
+(the same distance decay the job choice uses), so the first months start near the model's own
+balance; in-commuters fill the rest of the filled posts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.residents import EXTERNAL_JOB, NO_JOB
+from sim.agents.street import Street
+from sim.agents.zone import ZoneCommittee
+from sim.geography import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, WORKING, District
+from sim.markets import admit
+
+
+def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """Round to whole numbers up or down at random, keeping the expectation."""
+    x = np.asarray(x, dtype=float)
+    return np.floor(x + rng.random(x.shape)).astype(np.int64)
+
+
+def public_posts(district: District, street_population: np.ndarray):
+    """Teachers by level, doctors and district-organ posts per street at the start."""
+    pub = district.public
+    children = street_population * district.population.share_child
+    teachers = children[:, None] * pub.students_per_child()[None, :] / pub.initial_ratios()[None, :]
+    doctors = street_population * pub.doctors_per_1000 / 1000.0
+    organs = street_population * pub.government_staff_per_1000 / 1000.0
+    return teachers, doctors, organs
+
+
+def build_streets(model) -> list[Street]:
+    d = model.district
+    pop = d.street_population
+    teachers, doctors, organs = public_posts(d, pop)
+    market = pop - d.resettled
+    housing = np.column_stack([
+        market / (1.0 - d.population.market_housing_vacancy),
+        d.resettled / 0.97,  # resettlement housing nearly full (assumption)
+        np.zeros(len(pop)),
+    ])
+    return [
+        Street(model, i, housing=housing[i], rent=d.rent[i], space=np.zeros(len(SPACE_TYPES)),
+               teachers=teachers[i], doctors=doctors[i], government_posts=organs[i],
+               staff=d.public.street_staff, green_m2=d.green_m2[i])
+        for i in range(d.n_streets)
+    ]
+
+
+def build_zones(model) -> list[ZoneCommittee]:
+    return [ZoneCommittee(model, z, zone) for z, zone in enumerate(model.district.zones)]
+
+
+def sector_wage_base(district: District) -> np.ndarray:
+    """Non-talent wage per sector such that the sector's mean wage is the data's."""
+    premium = district.external.talent_wage_premium
+    return np.array([s.wage / (1.0 + s.talent_share * (premium - 1.0)) for s in district.sectors])
+
+
+def draw_firm_sizes(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
+    """Posts per firm: log-normal around the sector's mean size (σ = 0.8)."""
+    return np.maximum(1, np.round(mean * rng.lognormal(-0.32, 0.8, n))).astype(np.int32)
+
+
+def build_firms(model) -> None:
+    """Private firms per street and sector, plus one public employer per street and service."""
+    d, rng, scale = model.district, model.rng, model.scale
+    base_wage = sector_wage_base(d)
+    public_total = model.public_posts_by_street().sum(axis=1)
+    private_jobs = d.street_jobs - public_total
+    if (private_jobs <= 0).any():
+        bad = d.street_names[int(np.argmin(private_jobs))]
+        raise ValueError(f"{d.source}: street {bad} has fewer jobs than its public posts")
+    for k, sector in enumerate(d.sectors):
+        if sector.public:
+            continue
+        jobs = private_jobs * d.street_sector_shares[:, k]
+        rows = stochastic_round(rng, jobs / sector.size / scale)
+        for s in np.flatnonzero(rows):
+            n = int(rows[s])
+            model.firms.add(
+                n, sector=np.full(n, k), street=np.full(n, s), zone_u=rng.random(n),
+                target=draw_firm_sizes(rng, sector.size, n),
+                wage=base_wage[k] * rng.lognormal(-0.02, 0.2, n), talent_share=np.full(n, sector.talent_share),
+                age_months=rng.integers(36, 240, n),
+            )
+    for k in d.public_sector_indices():
+        n = d.n_streets
+        model.firms.add(n, sector=np.full(n, k), street=np.arange(n), zone_u=rng.random(n), target=np.zeros(n),
+                        wage=np.full(n, base_wage[k]), talent_share=np.full(n, d.sectors[k].talent_share),
+                        age_months=np.full(n, 240), public=np.ones(n, dtype=bool))
+    model.sync_public_posts()
+    # Commercial stock: today's private use at the data's vacancy.
+    used = model.space_used()
+    for street in model.streets:
+        street.space = used[street.index] / (1.0 - d.space.vacancy)
+
+
+def build_residents(model) -> None:
+    d, rng, scale = model.district, model.rng, model.scale
+    p = d.population
+    rows = stochastic_round(rng, d.street_population / scale)
+    home = np.repeat(np.arange(d.n_streets), rows)
+    n = len(home)
+    u = rng.random(n)
+    age = np.where(u < p.share_child, CHILD, np.where(u < p.share_child + p.share_elderly, ELDERLY, WORKING))
+    working = age == WORKING
+    talent = working & (rng.random(n) < p.share_talent)
+    active = working & (rng.random(n) < p.participation)
+    factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n)
+    tenure = np.full(n, MARKET)
+    resettled = stochastic_round(rng, d.resettled / scale)
+    for s in range(d.n_streets):
+        members = np.flatnonzero(home == s)
+        tenure[rng.choice(members, size=min(int(resettled[s]), len(members)), replace=False)] = RESETTLEMENT
+    model.residents.add(n, home=home, age=age, talent=talent, active=active, factor=factor, tenure=tenure,
+                        satisfaction=np.full(n, 60.0))
+
+
+def draw_firm_in_street(rng: np.random.Generator, firms, capacity: np.ndarray, street: np.ndarray) -> np.ndarray:
+    """A firm row in each given street, in proportion to its remaining capacity (-1 if none left)."""
+    out = np.full(len(street), -1, dtype=np.int64)
+    for s in np.unique(street):
+        members = np.flatnonzero(street == s)
+        rows = np.flatnonzero(firms.alive & (firms.street == s) & (capacity > 0))
+        if len(rows) == 0:
+            continue
+        cum = np.cumsum(capacity[rows])
+        out[members] = rows[np.searchsorted(cum, rng.random(len(members)) * cum[-1], side="right")]
+    return out
+
+
+def place_workers(model) -> None:
+    """Give employed residents a workplace by a doubly-constrained gravity model; fill the rest
+    of the filled posts with in-commuters."""
+    d, rng, res, firms = model.district, model.rng, model.residents, model.firms
+    p = d.population
+    n_areas = d.n_streets + 1
+    workers = np.flatnonzero(res.alive & res.active & (rng.random(res.capacity) >= p.unemployment))
+    supply = np.bincount(res.home[workers], minlength=d.n_streets).astype(float)
+
+    posts = np.bincount(firms.street[firms.alive], weights=firms.target[firms.alive], minlength=d.n_streets)
+    local = supply.sum() * (1.0 - p.out_commute_share)
+    demand = np.append(posts / posts.sum() * local, supply.sum() * p.out_commute_share)
+
+    u = model.config.uncertainties
+    # Job search and job choice both discount distance: start from their joint decay.
+    decay = np.exp(-(u.search_decay + u.job_commute_weight) * d.minutes[: d.n_streets] / 60.0)
+    a = np.ones(n_areas)
+    for _ in range(200):  # iterative proportional fitting of P(work area | home)
+        prob = decay * a[None, :]
+        prob /= prob.sum(axis=1, keepdims=True)
+        flows = supply[:, None] * prob
+        a *= demand / np.maximum(flows.sum(axis=0), 1e-12)
+    cum = np.cumsum(prob, axis=1)
+    area = (rng.random(len(workers))[:, None] > cum[res.home[workers]]).sum(axis=1)
+    area = np.minimum(area, n_areas - 1)
+
+    # A workplace within the street, in proportion to firms' free posts; a firm takes up to 97% of
+    # its posts. Those turned away draw again among the firms with room left (a few rounds).
+    capacity = np.zeros(firms.capacity, dtype=np.int64)
+    capacity[firms.alive] = np.floor(firms.target[firms.alive] * p.posts_filled)
+    waiting = np.flatnonzero(area < d.n_streets)  # positions in ``workers``
+    for _ in range(5):
+        chosen = draw_firm_in_street(rng, firms, capacity, area[waiting])
+        got = admit(rng, chosen, capacity)
+        res.employer[workers[waiting[got]]] = chosen[got]
+        np.subtract.at(capacity, chosen[got], 1)
+        waiting = waiting[~got]
+    res.employer[workers[waiting]] = NO_JOB
+    hired = np.flatnonzero(res.employer >= 0)
+    premium = d.external.talent_wage_premium
+    talent_post = rng.random(len(hired)) < firms.talent_share[res.employer[hired]]
+    res.wage[hired] = firms.wage[res.employer[hired]] * np.where(talent_post & res.talent[hired], premium, 1.0)
+    local_workers = area < d.n_streets
+    outside = workers[~local_workers]
+    res.employer[outside] = EXTERNAL_JOB
+    res.wage[outside] = model.external.wage_offers(rng, res.talent[outside])
+
+    filled = firms.filled(res.employer)
+    firms.incommuters[:] = np.maximum(np.floor(firms.target * p.posts_filled) - filled, 0) * firms.alive

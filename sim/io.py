@@ -1,0 +1,121 @@
+"""Writing results: tidy CSV appended run by run, a metadata sidecar, and safe output folders.
+
+Files are UTF-8 with a byte-order mark, so Excel on a Chinese Windows shows the street names;
+pandas reads them with no options. Each run's rows are appended as it finishes — its tables
+first, its ``runs.csv`` row last, so a run listed in ``runs.csv`` is complete everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import InputError
+from sim.runner import TABLES, Result
+
+ENCODING = "utf-8-sig"
+OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "metadata.json")
+
+
+def append_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Append rows to a CSV file, writing the header (and the byte-order mark) if it is new."""
+    new = not path.exists() or path.stat().st_size == 0
+    with open(path, "a", encoding=ENCODING if new else "utf-8", newline="") as fh:
+        frame.to_csv(fh, header=new, index=False, lineterminator="\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class RunWriter:
+    """Appends finished runs to the CSV files of one output folder."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def write(self, result: Result) -> None:
+        for name in TABLES:
+            if name in result.frames:
+                append_csv(self.directory / f"{name}.csv", result.frames[name])
+        append_csv(self.directory / "runs.csv", pd.DataFrame([result.info]))
+
+
+def git_commit() -> str:
+    """The source checkout's commit, or an empty string outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def metadata(started: datetime, **extra) -> dict:
+    """Provenance of an output folder: versions, commit, command line, times, platform."""
+    return {
+        "package": "chancheng",
+        "version": version("chancheng"),
+        "git_commit": git_commit(),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "versions": {name: version(name) for name in ("mesa", "numpy", "pandas", "scipy")},
+        **extra,
+    }
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write JSON atomically (a temporary file renamed into place)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse a folder that holds files chancheng did not write (nothing is overwritten then)."""
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", field="--out", source=str(out))
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES and p.suffix != ".toml"
+                         and p.name != "figures")
+        if foreign:
+            raise InputError(f"holds files chancheng did not write ({', '.join(foreign[:3])}); "
+                             "choose an empty or new folder", field="--out", source=str(out))
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """Write into a hidden sibling folder and swap it into place only when everything succeeded.
+
+    An interrupted or failed command leaves the previous results (if any) untouched and no
+    folder that looks complete.
+    """
+    out = Path(out)
+    check_output_folder(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)

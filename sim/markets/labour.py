@@ -1,0 +1,134 @@
+"""The labour market: job seekers choose among vacancies by wage and commute time.
+
+Contacts follow a matching function: a seeker hears of vacancies this month with probability
+``efficiency × √(openings / seekers)``, capped at 1 (a Cobb–Douglas matching function with
+elasticity ½). A seeker who hears of vacancies gets ``offers`` of them, drawn from one pool — the
+district's open posts and the rest of Chengdu's openings — in proportion to the openings and,
+since people hear of jobs near home more, to exp(−search_decay × commute hours). It
+compares them with what it has now (its job, or unemployment at its reservation wage) by a logit
+on log wage and commute hours. A post needs a tertiary degree with its firm's talent share;
+only talent can take such a post, and it pays the talent premium. Firms take at most their
+open posts; seekers turned away try again next month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.agents.residents import EXTERNAL_JOB
+from sim.markets import admit, gumbel
+
+STAY = -3  # a seeker's choice: keep what it has
+
+
+@dataclass(frozen=True)
+class JobChoice:
+    wage_weight: float  # utility per unit of log wage
+    commute_weight: float  # utility per hour of one-way commute
+    offers: int  # vacancies a seeker who makes contact hears of
+    search_decay: float  # per commute hour: how fast hearing of a vacancy fades with distance
+    matching_efficiency: float  # scale of the matching function
+    switch_cost: float  # utility a worker gives up by changing job
+    talent_premium: float  # wage ratio of a talent post to a non-talent one
+
+
+@dataclass(frozen=True)
+class Seekers:
+    home: np.ndarray  # street of residence
+    factor: np.ndarray  # personal commute factor
+    talent: np.ndarray
+    current_wage: np.ndarray  # wage now; the reservation wage for the unemployed
+    current_minutes: np.ndarray  # commute now; 0 for the unemployed
+    employed: np.ndarray
+    external_wage: np.ndarray  # seekers × offers: the wage each offer would pay were it from outside
+
+
+@dataclass(frozen=True)
+class Vacancies:
+    firm: np.ndarray  # firm rows with open posts
+    open_posts: np.ndarray  # open posts per row
+    street: np.ndarray
+    wage: np.ndarray  # non-talent wage
+    talent_share: np.ndarray
+    external_openings: float  # openings elsewhere in Chengdu within this market's reach, in rows
+
+
+def contact_probability(n_seekers: int, openings: float, efficiency: float) -> float:
+    """Chance a seeker hears of vacancies this month (matching function, elasticity ½)."""
+    if n_seekers == 0:
+        return 0.0
+    return float(min(1.0, efficiency * np.sqrt(openings / n_seekers)))
+
+
+def draw_offers(rng: np.random.Generator, home: np.ndarray, vacancies: Vacancies, minutes: np.ndarray, ext: int,
+                k: int, decay: float) -> np.ndarray:
+    """``k`` offers per seeker: indices into ``vacancies``, or -1 for an opening elsewhere in Chengdu."""
+    out = np.empty((len(home), k), dtype=np.int64)
+    weight_out = vacancies.external_openings
+    for h in np.unique(home):
+        members = np.flatnonzero(home == h)
+        reach = np.exp(-decay * minutes[h, vacancies.street] / 60.0) * vacancies.open_posts
+        outside = weight_out * np.exp(-decay * minutes[h, ext] / 60.0)
+        cum = np.cumsum(np.append(reach, outside))
+        pick = np.searchsorted(cum, rng.random((len(members), k)) * cum[-1], side="right")
+        out[members] = np.where(pick >= len(reach), -1, np.minimum(pick, len(reach) - 1))
+    return out
+
+
+def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minutes: np.ndarray,
+                ext: int, p: JobChoice) -> tuple[np.ndarray, np.ndarray]:
+    """Each seeker's choice and the wage it would earn, before capacity (see ``match``).
+
+    The choice is an index into ``vacancies`` (≥ 0), ``EXTERNAL_JOB`` for an offer from
+    elsewhere in Chengdu, or ``STAY``.
+    """
+    n, k = len(seekers.home), p.offers
+    choice = np.full(n, STAY, dtype=np.int64)
+    wage = seekers.current_wage.astype(float).copy()
+    local = float(vacancies.open_posts.sum())
+    openings = local + vacancies.external_openings
+    if n == 0 or openings <= 0:
+        return choice, wage
+    contact = rng.random(n) < contact_probability(n, openings, p.matching_efficiency)
+    rows = np.flatnonzero(contact)
+    m = len(rows)
+    best = (p.wage_weight * np.log(np.maximum(seekers.current_wage[rows], 1.0))
+            - p.commute_weight * seekers.current_minutes[rows] / 60.0
+            + np.where(seekers.employed[rows], p.switch_cost, 0.0) + gumbel(rng, m))
+
+    home, factor = seekers.home[rows], seekers.factor[rows]
+    cand = draw_offers(rng, home, vacancies, minutes, ext, k, p.search_decay)  # m × k; -1 = from outside
+    external = cand < 0
+    cand = np.maximum(cand, 0)
+    if local > 0:
+        talent_post = ~external & (rng.random((m, k)) < vacancies.talent_share[cand])
+        local_wage = vacancies.wage[cand] * np.where(talent_post, p.talent_premium, 1.0)
+        area = np.where(external, ext, vacancies.street[cand])
+    else:
+        talent_post = np.zeros((m, k), dtype=bool)
+        local_wage, area = 1.0, np.full((m, k), ext)
+    feasible = ~talent_post | seekers.talent[rows, None]
+    offer_wage = np.where(external, seekers.external_wage[rows], local_wage)
+    hours = minutes[home[:, None], area] * factor[:, None] / 60.0
+    u = p.wage_weight * np.log(offer_wage) - p.commute_weight * hours + gumbel(rng, (m, k))
+    u = np.where(feasible, u, -np.inf)
+    j = u.argmax(axis=1)
+    pick = np.arange(m)
+    take = u[pick, j] > best
+    chosen = np.where(external[pick, j], EXTERNAL_JOB, cand[pick, j])
+    choice[rows[take]] = chosen[take]
+    wage[rows[take]] = offer_wage[pick, j][take]
+    return choice, wage
+
+
+def match(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minutes: np.ndarray, ext: int,
+          p: JobChoice) -> tuple[np.ndarray, np.ndarray]:
+    """Choices after capacity: a firm row (≥ 0), ``EXTERNAL_JOB`` or ``STAY``; and the wages."""
+    choice, wage = choose_jobs(rng, seekers, vacancies, minutes, ext, p)
+    local = np.where(choice >= 0, choice, -1)
+    got = admit(rng, local, vacancies.open_posts)
+    result = np.where(choice == EXTERNAL_JOB, EXTERNAL_JOB, STAY)
+    result = np.where(got, vacancies.firm[np.maximum(local, 0)], result)
+    return result, wage

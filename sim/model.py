@@ -1,0 +1,542 @@
+"""The industry-city integration (产城融合) model of Chenghua District: one step is one month.
+
+Residents and firms are column-wise agent populations (``sim.agents``); streets and zone
+committees are ``mesa.Agent``s; the rest of Chengdu is an external region. Policy levers
+(``sim.policies``) act at the start of each month; ``step`` reads as the month's schedule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import mesa
+import numpy as np
+
+from sim import initial
+from sim.agents.external import ExternalRegion
+from sim.agents.firms import Firms
+from sim.agents.residents import EXTERNAL_JOB, NO_JOB, Residents
+from sim.agents.street import Street
+from sim.approvals import Applications, ApprovalRegime, approval_days
+from sim.config import Config
+from sim.geography import CHILD, DATA_FILE, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, TALENT, TENURES, WORKING, load_district
+from sim.markets import admit
+from sim.markets import housing as housing_market
+from sim.markets import labour
+from sim.recording import Recorder
+
+
+class IndustryCityModel(mesa.Model):
+    """Chenghua's residents, firms, streets and zone committees under a scenario's levers."""
+
+    def __init__(self, config: Config | None = None, seed: int | np.random.SeedSequence | None = None):
+        super().__init__(rng=np.random.default_rng(seed))
+        self.config = config or Config()
+        self.seed = seed
+        self.district = load_district(self.config.run.data or DATA_FILE)
+        self.scale = self.config.run.scale
+        self.months = self.config.run.months
+        year, month = map(int, self.config.run.start.split("-"))
+        self.start = date(year, month, 1)
+        d = self.district
+
+        self.external = ExternalRegion(d)
+        self.streets: list[Street] = initial.build_streets(self)
+        self.zones = initial.build_zones(self)
+        self.firms = Firms()
+        self.residents = Residents()
+        self.pipeline = Applications()
+        self.regime: ApprovalRegime | None = None
+        self.governance_productivity = 1.0
+        self.doctor_productivity = 1.0
+        self.scheduled: list[tuple[int, int, int, float]] = []  # (month, street, tenure, places) to add back
+        self.initial_teachers = np.array([s.teachers.copy() for s in self.streets])
+        self.initial_doctors = np.array([s.doctors for s in self.streets])
+        self.wage_base = initial.sector_wage_base(d)
+        self.space_of_sector = np.array([SPACE_TYPES.index(s.space) for s in d.sectors])
+        self.public_sector = np.array([s.public for s in d.sectors])
+        self.flows: dict[str, float] = {}
+
+        initial.build_residents(self)
+        initial.build_firms(self)
+        initial.place_workers(self)
+        self.apply_policies(month=0)  # the regime and policy state before any lever acts
+        self.initial_open_share = self.open_posts().sum() / max(np.count_nonzero(self.residents.active), 1)
+        self.census()
+        for street in self.streets:
+            street.serve(self.rng)
+        self.location_constant = np.zeros(d.n_streets)
+        self.location_constant = self.fit_location_constants()
+        alive = self.residents.alive
+        self.residents.satisfaction[alive] = self.satisfaction_now()[alive]
+        self.recorder = Recorder(self)
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month, in this order (the order is a modelling choice: policy first, records last)."""
+        self.flows = dict.fromkeys(Recorder.FLOWS, 0.0)
+        self.apply_policies(self.steps)  # 1. levers deliver what is due this month
+        self.attract_and_approve()  # 2. committees' leads → approval pipeline → openings
+        self.run_firms()  # 3. firms exit, grow, enter; posts open
+        self.match_jobs()  # 4. labour market
+        self.match_homes()  # 5. housing market and rents
+        self.change_population()  # 6. ageing, births, deaths, migration in and out
+        self.serve_streets()  # 7. schools, health, grid governance; satisfaction
+        self.recorder.record(self)  # 8. metrics
+
+    @property
+    def month(self) -> int:
+        """Months simulated so far (0 before the first step)."""
+        return self.steps
+
+    @property
+    def date(self) -> date:
+        """Calendar month of the month last simulated."""
+        index = self.start.month - 1 + max(self.steps - 1, 0)
+        return date(self.start.year + index // 12, index % 12 + 1, 1)
+
+    # ------------------------------------------------------------------ phase 1
+    def apply_policies(self, month: int) -> None:
+        for lever in self.config.levers:
+            lever.apply(self, month)
+        due = [item for item in self.scheduled if item[0] <= month]
+        self.scheduled = [item for item in self.scheduled if item[0] > month]
+        for _, street, tenure, places in due:
+            self.streets[street].housing[tenure] += places
+        self.sync_public_posts()
+
+    def street(self, name: str) -> Street:
+        return self.streets[self.district.street_index(name)]
+
+    def schedule(self, month: int, street: int, tenure: int, places: float) -> None:
+        """Add housing places to a street in a later month (renewed housing returning)."""
+        self.scheduled.append((month, street, tenure, places))
+
+    def displace(self, street: int, persons: float) -> float:
+        """Renewal: residents of market housing in ``street`` must move; return persons displaced."""
+        res = self.residents
+        n = int(initial.stochastic_round(self.rng, persons / self.scale))
+        candidates = np.flatnonzero(res.alive & (res.home == street) & (res.tenure == MARKET) & ~res.displaced)
+        chosen = self.rng.choice(candidates, size=min(n, len(candidates)), replace=False)
+        res.displaced[chosen] = True
+        self.flows["displaced"] += len(chosen) * self.scale
+        return len(chosen) * self.scale
+
+    def public_posts_by_street(self) -> np.ndarray:
+        """Posts (persons) of schools, hospitals and government per street (street × 3)."""
+        d = self.district
+        edu, health, _ = (d.sectors[k] for k in d.public_sector_indices())
+        return np.array([
+            [s.teachers.sum() * edu.staff_per_teacher, s.doctors * health.staff_per_doctor,
+             s.government_posts + s.staff]
+            for s in self.streets
+        ])
+
+    def sync_public_posts(self) -> None:
+        """Public employers' posts follow the streets' staff (quotas and headcount)."""
+        firms = self.firms
+        posts = self.public_posts_by_street() / self.scale
+        for j, k in enumerate(self.district.public_sector_indices()):
+            rows = np.flatnonzero(firms.alive & (firms.sector == k))
+            firms.target[rows] = np.round(posts[firms.street[rows], j]).astype(np.int32)
+
+    # ------------------------------------------------------------------ phase 2
+    def attract_and_approve(self) -> None:
+        rng, d, u = self.rng, self.district, self.config.uncertainties
+        for zone in self.zones:
+            leads = zone.attract(rng)
+            n = len(leads["sector"])
+            if n == 0:
+                continue
+            days = approval_days(rng, self.regime, d.approvals, leads["large"], np.full(n, zone.coordination_days()))
+            patience = u.patience_days * rng.lognormal(0.0, u.patience_sigma, n)
+            self.pipeline.add(n, zone=np.full(n, zone.index), days_needed=days, patience=patience,
+                              months_to_open=np.full(n, zone.fitout_months()), **leads)
+        self.advance_pipeline()
+
+    def advance_pipeline(self) -> None:
+        """Applications wait, get approved or withdraw; approved ones open where there is room."""
+        pipe, rng = self.pipeline, self.rng
+        rows = pipe.rows()
+        if len(rows) == 0:
+            return
+        pipe.waited[rows] += self.district.info.working_days_per_month
+        newly = rows[~pipe.approved[rows] & (pipe.waited[rows] >= pipe.days_needed[rows])]
+        pipe.approved[newly] = True
+        self.recorder.note_approvals(pipe.days_needed[newly], pipe.zone[newly], self.scale)
+        gave_up = rows[~pipe.approved[rows] & (pipe.waited[rows] > pipe.patience[rows])]
+        self.flows["withdrawals"] += len(gave_up) * self.scale
+        pipe.remove(gave_up)
+
+        ready = pipe.rows()
+        ready = ready[pipe.approved[ready]]
+        pipe.months_to_open[ready] -= 1.0
+        ready = ready[pipe.months_to_open[ready] <= 0]
+        free = self.free_space()
+        m2_per_job = self.district.space.m2_per_job()
+        for row in ready[rng.permutation(len(ready))]:
+            sector = int(pipe.sector[row])
+            kind = self.space_of_sector[sector]
+            need = pipe.posts[row] * self.scale * m2_per_job[kind]
+            street = self.site_for(int(pipe.zone[row]), int(pipe.street[row]), kind, need, free)
+            if street is None:
+                if pipe.waited[row] > 1.5 * pipe.patience[row]:  # no room for too long
+                    self.flows["withdrawals"] += self.scale
+                    pipe.remove(np.array([row]))
+                continue
+            free[street, kind] -= need
+            self.open_firms(np.array([sector]), np.array([street]), pipe.posts[row:row + 1],
+                            large=pipe.large[row:row + 1], zone=int(pipe.zone[row]))
+            self.flows["zone_entries"] += self.scale
+            pipe.remove(np.array([row]))
+
+    def site_for(self, zone: int, street: int, kind: int, need: float, free: np.ndarray) -> int | None:
+        """A street with room for an approved zone firm: its own, or (joint attraction) any zone street."""
+        committee = self.zones[zone]
+        coverage = dict(zip(committee.streets.tolist(), committee.coverage(), strict=True))
+        if free[street, kind] * coverage[street] >= need:
+            return street
+        if committee.joint_attraction:
+            for other in self.zones:
+                for s, c in zip(other.streets.tolist(), other.coverage(), strict=True):
+                    if free[s, kind] * c >= need:
+                        return s
+        return None
+
+    def open_firms(self, sector: np.ndarray, street: np.ndarray, posts: np.ndarray, *, large=None,
+                   zone: int | None = None) -> None:
+        """New firm rows; a zone firm sits inside its zone's covered part of the street."""
+        rng = self.rng
+        n = len(sector)
+        zone_u = rng.random(n)
+        if zone is not None:
+            cov = self.zones[zone].coverage()[list(self.zones[zone].streets).index(street[0])]
+            zone_u = zone_u * cov
+        self.firms.add(
+            n, sector=sector, street=street, zone_u=zone_u, target=posts,
+            wage=self.wage_base[sector] * rng.lognormal(-0.02, 0.2, n),
+            talent_share=np.array([self.district.sectors[k].talent_share for k in sector]),
+            large=np.zeros(n, dtype=bool) if large is None else large,
+        )
+
+    def space_used(self) -> np.ndarray:
+        """Floor space (m²) private firms use, street × space type."""
+        f = self.firms
+        rows = np.flatnonzero(f.alive & ~f.public)
+        kind = self.space_of_sector[f.sector[rows]]
+        m2 = f.target[rows] * self.scale * self.district.space.m2_per_job()[kind]
+        n = self.district.n_streets
+        return np.bincount(f.street[rows] * len(SPACE_TYPES) + kind, weights=m2,
+                           minlength=n * len(SPACE_TYPES)).reshape(n, len(SPACE_TYPES))
+
+    def free_space(self) -> np.ndarray:
+        return np.maximum(np.array([s.space for s in self.streets]) - self.space_used(), 0.0)
+
+    # ------------------------------------------------------------------ phase 3
+    def run_firms(self) -> None:
+        rng, d, u, f, res = self.rng, self.district, self.config.uncertainties, self.firms, self.residents
+        sectors = d.sectors
+        monthly_exit = np.array([s.exit_per_year / 12.0 for s in sectors])
+        hazard = f.exit_hazard(monthly_exit, u.young_exit_factor)
+        cell = f.street.astype(np.int64).clip(0) * len(sectors) + f.sector.clip(0)
+        expected_exits = np.bincount(cell, weights=hazard, minlength=d.n_streets * len(sectors))
+        closing = np.flatnonzero(rng.random(f.capacity) < hazard)
+        self.flows["exits"] += len(closing) * self.scale
+        closed = np.zeros(f.capacity, dtype=bool)
+        closed[closing] = True
+        res.lose_jobs_at(closed)
+        f.remove(closing)
+
+        # Private building adds floor space; firms grow where there is room.
+        for street in self.streets:
+            street.space *= 1.0 + u.space_growth_per_year / 12.0
+        free = self.free_space()
+        stock = np.array([s.space for s in self.streets])
+        room_by_type = np.clip(free / np.maximum(0.02 * stock, 1.0), 0.0, 1.0)  # full room above 2% vacancy
+        room = room_by_type[:, self.space_of_sector]
+        growth = np.array([s.growth_per_year / 12.0 for s in sectors]) * u.firm_growth_scale
+        f.grow(rng, growth, u.firm_shock_sigma, room)
+
+        # Organic entry (business registration, no engineering approval): new firms replace the
+        # expected exits of their street and sector, where there is room.
+        private = np.flatnonzero(~self.public_sector)
+        rate = expected_exits.reshape(d.n_streets, len(sectors)) * u.entry_scale * room
+        entries = rng.poisson(rate)
+        street_idx, sector_idx = np.nonzero(entries)
+        counts = entries[street_idx, sector_idx]
+        sector = np.repeat(sector_idx, counts).astype(np.int8)
+        street = np.repeat(street_idx, counts).astype(np.int8)
+        if len(sector):
+            sizes = np.array([sectors[k].size for k in private])
+            mean = np.zeros(len(sectors))
+            mean[private] = sizes
+            posts = np.maximum(1, np.round(mean[sector] * rng.lognormal(-0.32, 0.8, len(sector)))).astype(np.int32)
+            self.open_firms(sector, street, posts)
+        self.flows["entries"] += len(sector) * self.scale
+
+        # In-commuters leave at their own rate; overstaffed firms lay off (in-commuters first).
+        f.incommuters -= rng.binomial(f.incommuters, u.incommuter_quit_rate)
+        filled = f.filled(res.employer)
+        excess = np.maximum(filled - f.target, 0) * f.alive
+        cut_in = np.minimum(excess, f.incommuters)
+        f.incommuters -= cut_in
+        excess -= cut_in
+        if excess.any():
+            workers = np.flatnonzero(res.employer >= 0)
+            laid_off = workers[admit(rng, res.employer[workers], excess)]
+            res.quit_jobs(laid_off)
+
+    # ------------------------------------------------------------------ phase 4
+    def match_jobs(self) -> None:
+        rng, d, u, f, res = self.rng, self.district, self.config.uncertainties, self.firms, self.residents
+        self.flows["separations"] += len(res.separate(rng, u.separation_rate)) * self.scale
+        active = res.alive & res.active
+        unemployed = active & (res.employer == NO_JOB)
+        searching = active & (res.employer != NO_JOB) & (rng.random(res.capacity) < u.on_the_job_search)
+        rows = np.flatnonzero(unemployed | searching)
+        employed = res.employer[rows] != NO_JOB
+        work_area = self.work_area(rows)
+        minutes_now = np.where(employed, d.minutes[res.home[rows], np.maximum(work_area, 0)] * res.factor[rows], 0.0)
+        talent = res.talent[rows]
+        seekers = labour.Seekers(
+            home=res.home[rows], factor=res.factor[rows], talent=talent,
+            current_wage=np.where(employed, res.wage[rows], u.reservation_wage), current_minutes=minutes_now,
+            employed=employed,
+            external_wage=self.external.wage_offers(rng, np.repeat(talent[:, None], u.job_offers, axis=1)),
+        )
+        open_posts = self.open_posts()
+        firm_rows = np.flatnonzero(open_posts > 0)
+        vacancies = labour.Vacancies(
+            firm=firm_rows, open_posts=open_posts[firm_rows], street=f.street[firm_rows], wage=f.wage[firm_rows],
+            talent_share=f.talent_share[firm_rows],
+            external_openings=u.external_openings * np.count_nonzero(active),
+        )
+        params = labour.JobChoice(wage_weight=u.job_wage_weight, commute_weight=u.job_commute_weight,
+                                  offers=u.job_offers, search_decay=u.search_decay,
+                                  matching_efficiency=u.matching_efficiency,
+                                  switch_cost=u.switch_cost, talent_premium=d.external.talent_wage_premium)
+        result, wage = labour.match(rng, seekers, vacancies, d.minutes, d.ext, params)
+        moved = result != labour.STAY
+        res.employer[rows[moved]] = result[moved]
+        res.wage[rows[moved]] = wage[moved]
+        res.months_unemployed[rows[moved]] = 0
+        self.flows["hires"] += int(np.count_nonzero(moved & (result >= 0))) * self.scale
+        res.count_unemployed_months()
+
+        f.incommuters += self.external.in_commuters(rng, self.open_posts(), np.maximum(f.street, 0),
+                                                    u.incommuter_fill_rate, u.job_commute_weight) * f.alive
+
+    def open_posts(self) -> np.ndarray:
+        """Unfilled posts per firm row."""
+        f = self.firms
+        return np.maximum(f.target - f.filled(self.residents.employer), 0) * f.alive
+
+    def work_area(self, rows: np.ndarray) -> np.ndarray:
+        """Workplace area of residents: a street, the external index, or -1 without a job."""
+        employer = self.residents.employer[rows]
+        area = np.where(employer == EXTERNAL_JOB, self.district.ext, -1)
+        at_firm = employer >= 0
+        return np.where(at_firm, self.firms.street[np.where(at_firm, employer, 0)], area)
+
+    # ------------------------------------------------------------------ phase 5
+    def housing_costs(self) -> np.ndarray:
+        """Housing cost per person a month, tenure × street (yuan)."""
+        d = self.district
+        rent = np.array([s.rent for s in self.streets])
+        lever = self.config.levers.talent_apartments
+        return np.vstack([
+            rent * d.population.floor_m2_per_person,
+            rent * d.population.floor_m2_per_person * d.population.resettlement_rent_share,
+            rent * (1.0 - lever.rent_discount) * d.space.talent_apartment_m2_per_resident,
+        ])
+
+    def amenity(self) -> np.ndarray:
+        """Utility of living in each street, commute and housing cost aside."""
+        u, pub = self.config.uncertainties, self.district.public
+        green = np.array([s.green_per_person() for s in self.streets])
+        school = np.array([np.mean(np.minimum(1.0, pub.standards() / np.maximum(s.students_per_teacher, 1e-9)))
+                           for s in self.streets])
+        service = np.array([s.service_quality for s in self.streets])
+        parks = np.array([s.parks for s in self.streets])
+        greenways = np.array([s.greenway_km for s in self.streets])
+        return (self.location_constant + u.green_weight * np.log(np.maximum(green, 0.1)) + u.park_weight * parks
+                + u.greenway_weight * greenways + u.school_weight * school + u.service_weight * service)
+
+    def fit_location_constants(self, sample: int = 20000, rounds: int = 100) -> np.ndarray:
+        """Street constants (unobserved amenity) that make the home-choice logit reproduce where
+        people live at the start, at the data's rents — as discrete-choice models are fitted to
+        market shares. Without them the first years would be a drift toward the cheapest streets."""
+        rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
+        rows = np.flatnonzero(res.alive & (res.tenure == MARKET))
+        rows = rng.choice(rows, size=min(sample, len(rows)), replace=False)
+        work = self.work_area(rows)
+        income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
+        hours = d.minutes[: d.n_streets][:, np.maximum(work, 0)].T * res.factor[rows, None] / 60.0
+        v = (self.amenity()[None, :] - u.home_commute_weight * np.where(work[:, None] >= 0, hours, 0.0)
+             - u.rent_weight * self.housing_costs()[MARKET][None, :] / np.maximum(income, 1.0)[:, None])
+        target = np.bincount(res.home[rows], minlength=d.n_streets) / len(rows)
+        delta = np.zeros(d.n_streets)
+        for _ in range(rounds):
+            w = np.exp(v + delta - (v + delta).max(axis=1, keepdims=True))
+            predicted = (w / w.sum(axis=1, keepdims=True)).mean(axis=0)
+            delta += np.log(np.maximum(target, 1e-9) / np.maximum(predicted, 1e-9))
+        return delta - delta.mean()
+
+    def coverage(self) -> np.ndarray:
+        """Zone × street share inside each zone now (partial before alignment, whole after)."""
+        cov = np.zeros((len(self.zones), self.district.n_streets))
+        for z, zone in enumerate(self.zones):
+            cov[z, zone.streets] = zone.coverage()
+        return cov
+
+    def talent_eligible(self, rows: np.ndarray) -> np.ndarray:
+        """Who may rent a talent apartment, by the talent-apartment lever's eligibility rule."""
+        res = self.residents
+        employer = res.employer[rows]
+        at_firm = employer >= 0
+        firm_zone = self.firms.zone(self.coverage())
+        in_zone = at_firm & (firm_zone[np.where(at_firm, employer, 0)] >= 0)
+        rule = self.config.levers.talent_apartments.eligibility
+        if rule == "zone_talent":
+            return in_zone & res.talent[rows]
+        if rule == "talent":
+            return res.talent[rows].copy()
+        return in_zone
+
+    def match_homes(self) -> None:
+        rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
+        n_streets = d.n_streets
+        alive = res.alive
+        work = self.work_area(np.arange(res.capacity))
+        long_commute = (work >= 0) & (d.minutes[res.home.clip(0), np.maximum(work, 0)] * res.factor > 60.0)
+        chance = u.relocation_rate + np.where(long_commute, u.long_commute_relocation, 0.0)
+        rows = np.flatnonzero(alive & ((rng.random(res.capacity) < chance) | res.displaced))
+        income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
+        movers = housing_market.Movers(
+            home=res.home[rows].astype(np.int64), tenure=res.tenure[rows], income=income, work_area=work[rows],
+            factor=res.factor[rows], talent_eligible=self.talent_eligible(rows), displaced=res.displaced[rows],
+        )
+        options = housing_market.HomeOptions(cost=self.housing_costs(), vacant=self.vacant_rows(),
+                                             amenity=self.amenity())
+        params = housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
+                                           moving_cost=u.moving_cost)
+        choice = housing_market.relocate(rng, movers, options, d.minutes, params)
+        moved = choice != housing_market.STAY
+        movers_rows = rows[moved]
+        res.home[movers_rows] = choice[moved] % n_streets
+        res.tenure[movers_rows] = choice[moved] // n_streets
+        rehoused = movers_rows[res.displaced[movers_rows]]
+        self.flows["rehoused"] += len(rehoused) * self.scale
+        self.flows["moves"] += len(movers_rows) * self.scale
+        res.displaced[rehoused] = False
+
+        self.census()
+        occupancy = np.array([s.occupancy[MARKET] / max(s.housing[MARKET], 1.0) for s in self.streets])
+        rents = housing_market.adjust_rents(np.array([s.rent for s in self.streets]), occupancy,
+                                            u.rent_response, u.target_occupancy)
+        for street, rent in zip(self.streets, rents, strict=True):
+            street.rent = float(rent)
+            street.housing[MARKET] *= 1.0 + u.housing_growth_per_year / 12.0
+
+    def vacant_rows(self) -> np.ndarray:
+        """Free housing places in rows, tenure × street."""
+        vacant = np.array([s.vacant_places() for s in self.streets]).T
+        return np.floor(vacant / self.scale).astype(np.int64)
+
+    def census(self) -> None:
+        """Count residents, children and occupied places per street (persons) for the streets."""
+        res, n = self.residents, self.district.n_streets
+        alive = res.alive
+        home = res.home[alive].astype(np.int64)
+        occupancy = np.bincount(home * len(TENURES) + res.tenure[alive], minlength=n * len(TENURES))
+        occupancy = occupancy.reshape(n, len(TENURES)) * self.scale
+        residents = np.bincount(home, minlength=n) * self.scale
+        children = np.bincount(home[res.age[alive] == CHILD], minlength=n) * self.scale
+        for street in self.streets:
+            i = street.index
+            street.observe(float(residents[i]), float(children[i]), occupancy[i].astype(float))
+
+    # ------------------------------------------------------------------ phase 6
+    def change_population(self) -> None:
+        rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
+        p = d.population
+        res.grow_older(rng, to_working=1.0 / (18 * 12), to_elderly=1.0 / (42 * 12), participation=p.participation)
+
+        # Deaths (elderly) and leavers (everyone, more so the long unemployed and the dissatisfied).
+        draw = rng.random(res.capacity)
+        death = res.alive & (res.age == ELDERLY) & (draw < p.elderly_deaths_per_1000_year / 1000.0 / 12.0)
+        leave_p = (u.migration_out_rate + np.where(res.months_unemployed >= 6, u.unemployed_out_rate, 0.0)
+                   + u.dissatisfied_out_rate * (1.0 - res.satisfaction / 100.0))
+        leave = res.alive & ~death & (rng.random(res.capacity) < leave_p)
+        self.flows["deaths"] += np.count_nonzero(death) * self.scale
+        self.flows["out_migrants"] += np.count_nonzero(leave) * self.scale
+        res.remove(np.flatnonzero(death | leave))
+
+        # Births: children join their parents' street (working-age residents' streets).
+        adults = np.flatnonzero(res.alive & (res.age == WORKING))
+        births = int(rng.binomial(res.count, p.births_per_1000_year / 1000.0 / 12.0))
+        if births:
+            parents = rng.choice(adults, size=births)
+            res.add(births, home=res.home[parents], age=np.full(births, CHILD), tenure=res.tenure[parents],
+                    factor=rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, births))
+        self.flows["births"] += births * self.scale
+
+        # Arrivals from the rest of Chengdu, pulled by open posts; they need a free home to come.
+        self.census()
+        labour_force = max(np.count_nonzero(res.alive & res.active), 1)
+        pull = np.clip(self.open_posts().sum() / labour_force / self.initial_open_share, 0.25, 3.0)
+        n = int(rng.poisson(u.migration_in_rate * res.count * pull))
+        if n:
+            self.arrive(n)
+
+    def arrive(self, n: int) -> None:
+        rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
+        age, talent, active = self.external.migrants(rng, n)
+        factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n).astype(np.float32)
+        movers = housing_market.Movers(
+            home=np.zeros(n, dtype=np.int64), tenure=np.full(n, MARKET), income=np.full(n, d.external.wage_mean),
+            work_area=np.full(n, -1), factor=factor, talent_eligible=np.zeros(n, dtype=bool),
+            displaced=np.ones(n, dtype=bool),  # they have no home here yet: staying is not an option
+        )
+        vacant = self.vacant_rows()
+        vacant[RESETTLEMENT] = 0
+        vacant[TALENT] = 0
+        options = housing_market.HomeOptions(cost=self.housing_costs(), vacant=vacant, amenity=self.amenity())
+        params = housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
+                                           moving_cost=u.moving_cost)
+        choice = housing_market.relocate(rng, movers, options, d.minutes, params)
+        came = choice != housing_market.STAY
+        k = int(np.count_nonzero(came))
+        if k:
+            res.add(k, home=choice[came] % d.n_streets, age=age[came], talent=talent[came], active=active[came],
+                    factor=factor[came], tenure=np.full(k, MARKET), satisfaction=np.full(k, 60.0))
+        self.flows["in_migrants"] += k * self.scale
+        self.census()
+
+    # ------------------------------------------------------------------ phase 7
+    def serve_streets(self) -> None:
+        for street in self.streets:
+            street.serve(self.rng)
+        self.sync_public_posts()
+        self.update_satisfaction()
+
+    def satisfaction_now(self) -> np.ndarray:
+        """Each resident's score this month (0–100): work, commute, housing cost, services, green."""
+        res, d = self.residents, self.district
+        home = res.home.clip(0)
+        work = self.work_area(np.arange(res.capacity))
+        employed = work >= 0
+        minutes = d.minutes[home, np.maximum(work, 0)] * res.factor
+        in_labour_force = res.active
+        job = np.where(employed, 1.0, np.where(in_labour_force, 0.2, 0.7))
+        commute = np.where(employed, 1.0 - np.minimum(minutes / 90.0, 1.0), 0.7)
+        income = np.where(employed, res.wage, d.population.unemployed_income)
+        cost = self.housing_costs()[res.tenure.clip(0), home]
+        housing = 1.0 - np.minimum(cost / np.maximum(income, 1.0), 1.0)
+        service = np.array([s.service_quality for s in self.streets])[home]
+        green_pp = np.array([s.green_per_person() for s in self.streets])
+        green = (green_pp / (green_pp + 10.0))[home]
+        return 100.0 * (job + commute + housing + service + green) / 5.0
+
+    def update_satisfaction(self) -> None:
+        self.residents.update_satisfaction(self.satisfaction_now(), self.config.uncertainties.satisfaction_memory)

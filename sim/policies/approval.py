@@ -1,0 +1,43 @@
+"""Engineering-project approval reform (工程建设项目审批制度改革)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.approvals import ApprovalRegime
+from sim.params import param
+from sim.policies.base import Lever
+
+
+@dataclass(frozen=True)
+class Approval(Lever):
+    name = "approval"
+    label = "审批制度改革"
+    label_en = "Approval reform"
+    group = "经济"
+    mechanism = ("Approval days = items × days per item (online service saves part) + departments × hand-over "
+                 "days (one window saves part); full agency cuts major projects' days; long waits make "
+                 "applicants withdraw.")
+    mechanism_zh = "审批天数 = 事项数 × 每项天数（网办节省部分）+ 部门数 × 交接天数（一窗办节省部分）；全程代办缩短重大项目；久等则撤回。"
+
+    items: int = param(71, unit="items", lo=1, hi=300, reform=52, source="source: 71 → 52 items",
+                       doc="approval items an engineering project goes through")
+    departments: int = param(24, unit="departments", lo=1, hi=80, reform=19, source="source: 24 → 19 departments",
+                             doc="departments involved in approval")
+    one_window_share: float = param(0.3, unit="share", lo=0.0, hi=1.0, reform=0.9,
+                                    source="source: ≥ 90% at one window (2018 share: assumption)",
+                                    doc="share of services handled at a single window (一窗办)")
+    online_share: float = param(0.4, unit="share", lo=0.0, hi=1.0, reform=1.0,
+                                source="source: 100% online (2018 share: assumption)",
+                                doc="share of services available online (网上办)")
+    full_agency: bool = param(False, reform=True, source="source: full agency (全程代办) for major projects",
+                              doc="a full-agency service guides major projects through approval")
+
+    def apply(self, model, month: int) -> None:
+        model.regime = ApprovalRegime(
+            items=self.toward(month, "items"),
+            departments=self.toward(month, "departments"),
+            one_window_share=self.toward(month, "one_window_share"),
+            online_share=self.toward(month, "online_share"),
+            full_agency=self.full_agency and self.share_by(month) > 0,
+        )

@@ -1,0 +1,41 @@
+"""Industrial space: standard factories (标准厂房) and professional office buildings (专业楼宇)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.geography import SPACE_TYPES
+from sim.params import param
+from sim.policies.base import Lever, need_streets
+
+ZONE_STREETS = ("龙潭", "白莲池", "双桥子", "跳蹬河")  # assumption: built in the zones' streets
+
+
+@dataclass(frozen=True)
+class IndustrialSpace(Lever):
+    name = "industrial_space"
+    label = "标准厂房与专业楼宇"
+    label_en = "Factories and office buildings"
+    group = "经济"
+    mechanism = "Adds factory and office floor space in the chosen streets, so firms can open and grow there."
+    mechanism_zh = "在所选街道增加厂房与楼宇面积，企业得以入驻和扩张。"
+
+    factory_m2: float = param(0.0, unit="m²", lo=0.0, hi=5_000_000.0, reform=110_000.0,
+                              source="source: 11万 m² standard factories", doc="standard-factory floor space delivered")
+    office_m2: float = param(0.0, unit="m²", lo=0.0, hi=10_000_000.0, reform=490_000.0,
+                             source="source: 49万 m² professional office buildings",
+                             doc="professional office floor space delivered")
+    streets: tuple[str, ...] = param((), reform=ZONE_STREETS, source="assumption: the zones' streets",
+                                     doc="streets where the space is built (shared equally)")
+
+    def problems(self):
+        return need_streets(self, ("factory_m2", "office_m2"))
+
+    def apply(self, model, month: int) -> None:
+        share = self.share_in(month)
+        if share <= 0 or not self.streets:
+            return
+        for name in self.streets:
+            street = model.street(name)
+            street.space[SPACE_TYPES.index("factory")] += self.factory_m2 * share / len(self.streets)
+            street.space[SPACE_TYPES.index("office")] += self.office_m2 * share / len(self.streets)

@@ -1,0 +1,211 @@
+"""Per-month records: district, street and zone aggregates, and the OD table.
+
+Aggregates only — one row per month (× street, × zone), computed with numpy from the column-wise
+populations; per-agent records would cost more than the month itself (DESIGN §3). Counts are in
+persons (rows × scale), so outputs compare across scales.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import metrics
+from sim.geography import CHILD, MARKET, RESETTLEMENT, TALENT, WORKING
+
+OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
+
+
+class Recorder:
+    FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries",
+             "exits", "zone_entries", "withdrawals", "hires", "separations")
+
+    def __init__(self, model):
+        self.model_rows: list[dict] = []
+        self.street_rows: list[dict] = []
+        self.zone_rows: list[dict] = []
+        self.od_rows: list[dict] = []
+        d = model.district
+        self.street_to_zone = np.append(d.zone_of_street(), -1)  # the external area is in no zone
+        self.rent_start = np.array([s.rent_start for s in model.streets])
+        self._approvals: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def note_approvals(self, days: np.ndarray, zone: np.ndarray, scale: int) -> None:
+        """Approval days of applications approved this month (each row stands for ``scale``)."""
+        if len(days):
+            self._approvals.append((days.astype(float), zone.astype(int)))
+
+    def record(self, model) -> None:
+        d, res, f, scale = model.district, model.residents, model.firms, model.scale
+        month = model.steps
+        n = d.n_streets
+        n_areas = n + 1
+        alive = res.alive
+        rows = np.flatnonzero(alive)
+        home = res.home[rows].astype(np.int64)
+        work = model.work_area(rows)
+        employed = work >= 0
+        e_home, e_work = home[employed], work[employed]
+        factor = res.factor[rows][employed]
+        minutes = d.minutes[e_home, e_work] * factor
+        km = d.km[e_home, e_work] * factor
+
+        od = metrics.od_table(e_home, e_work, n_areas, scale)
+        firm_rows = np.flatnonzero(f.alive)
+        od[n, :n] += np.bincount(f.street[firm_rows], weights=f.incommuters[firm_rows], minlength=n) * scale
+        forbidden = np.zeros((n_areas, n_areas), dtype=bool)
+        forbidden[n, n] = True
+        excess = metrics.excess_commuting(od, d.minutes, forbidden)
+        district = metrics.balance(metrics.aggregate(od, np.append(np.zeros(n, dtype=int), 1), 2))
+        streets = metrics.balance(od)
+        n_zones = len(model.zones)
+        zone_groups = np.where(self.street_to_zone >= 0, self.street_to_zone, n_zones)
+        zones = metrics.balance(metrics.aggregate(od, zone_groups, n_zones + 1))
+
+        approvals = [days for days, _ in self._approvals]
+        days = np.concatenate(approvals) if approvals else np.zeros(0)
+        age = res.age[rows]
+        labour_force = int(np.count_nonzero(res.active[rows])) * scale
+        n_employed = int(np.count_nonzero(employed)) * scale
+        private = firm_rows[~f.public[firm_rows]]
+        posts = float(f.target[firm_rows].sum()) * scale
+        filled = f.filled(res.employer)
+        pub = d.public
+        students = np.array([s.students for s in model.streets]).sum(axis=0)
+        teachers = np.array([s.teachers for s in model.streets]).sum(axis=0)
+        residents_by_street = np.array([s.residents for s in model.streets])
+        occupancy = np.array([s.occupancy for s in model.streets])
+        places = np.array([s.housing for s in model.streets])
+        rents = np.array([s.rent for s in model.streets])
+        market_w = occupancy[:, MARKET]
+        commute_min_street = metrics.ratio(np.bincount(e_home, weights=minutes, minlength=n),
+                                           np.bincount(e_home, minlength=n))
+        commute_km_street = metrics.ratio(np.bincount(e_home, weights=km, minlength=n), np.bincount(e_home, minlength=n))
+        satisfaction = res.satisfaction[rows]
+        sat_street = metrics.ratio(np.bincount(home, weights=satisfaction, minlength=n), np.bincount(home, minlength=n))
+        eligible = model.talent_eligible(rows)
+        firm_zone = f.zone(model.coverage())
+
+        row = {
+            "month": month,
+            "date": model.date.strftime("%Y-%m"),
+            "residents": int(len(rows)) * scale,
+            "children": int(np.count_nonzero(age == CHILD)) * scale,
+            "working_age": int(np.count_nonzero(age == WORKING)) * scale,
+            "labour_force": labour_force,
+            "employed": n_employed,
+            "unemployed": labour_force - n_employed,
+            "unemployment_rate": metrics.ratio(labour_force - n_employed, labour_force).item(),
+            "jobs": float(district["jobs"][0]),
+            "posts": posts,
+            "open_posts": float(np.maximum(f.target[firm_rows] - filled[firm_rows], 0).sum()) * scale,
+            "firms": int(len(private)) * scale,
+            "large_investors": int(np.count_nonzero(f.large[private])) * scale,
+            "jobs_housing_ratio": float(district["jobs_housing_ratio"][0]),
+            "self_containment": float(district["self_containment"][0]),
+            **metrics.commute_summary(minutes, km),
+            **excess,
+            "approval_days_mean": float(days.mean()) if len(days) else float("nan"),
+            "approval_days_p90": float(np.percentile(days, 90)) if len(days) else float("nan"),
+            "approvals": int(len(days)) * scale,
+            "pipeline": int(model.pipeline.count) * scale,
+            "in_commuters": float(od[n, :n].sum()),
+            "out_commuters": float(od[:n, n].sum()),
+            **{k: float(v) for k, v in model.flows.items()},
+            "awaiting_rehousing": int(np.count_nonzero(res.displaced[rows])) * scale,
+            "rent_index": float((rents * market_w).sum() / max((self.rent_start * market_w).sum(), 1e-9)),
+            "occupancy_market": float(occupancy[:, MARKET].sum() / max(places[:, MARKET].sum(), 1e-9)),
+            "occupancy_resettlement": float(occupancy[:, RESETTLEMENT].sum() / max(places[:, RESETTLEMENT].sum(), 1e-9)),
+            "talent_apartment_places": float(places[:, TALENT].sum()),
+            "talent_apartment_residents": float(occupancy[:, TALENT].sum()),
+            "talent_apartment_eligible": int(np.count_nonzero(eligible)) * scale,
+            "resettlement_places": float(places[:, RESETTLEMENT].sum()),
+            "students_per_teacher_primary": float(students[0] / teachers[0]),
+            "students_per_teacher_junior": float(students[1] / teachers[1]),
+            "students_per_teacher_senior": float(students[2] / teachers[2]),
+            "teachers": float(teachers.sum()),
+            "doctors_per_1000": float(sum(s.doctors for s in model.streets) * model.doctor_productivity
+                                      / max(residents_by_street.sum(), 1.0) * 1000.0),
+            "street_staff": float(sum(s.staff for s in model.streets)),
+            "grid_events": float(sum(s.events for s in model.streets)),
+            "grid_backlog": float(sum(s.backlog for s in model.streets)),
+            "resolution_days": float(np.average([s.resolution_days for s in model.streets],
+                                                weights=np.maximum(residents_by_street, 1.0))),
+            "satisfaction": float(satisfaction.mean()) if len(rows) else float("nan"),
+        }
+        self.model_rows.append(row)
+
+        for s in model.streets:
+            i = s.index
+            self.street_rows.append({
+                "month": month,
+                "street": s.name,
+                "street_en": s.pinyin,
+                "zone": model.zones[self.street_to_zone[i]].key if self.street_to_zone[i] >= 0 else "",
+                "residents": float(residents_by_street[i]),
+                "employed_residents": float(streets["employed_residents"][i]),
+                "jobs": float(streets["jobs"][i]),
+                "jobs_housing_ratio": float(streets["jobs_housing_ratio"][i]),
+                "self_containment": float(streets["self_containment"][i]),
+                "internal_capture": float(streets["internal_capture"][i]),
+                "mean_commute_min": float(commute_min_street[i]),
+                "mean_commute_km": float(commute_km_street[i]),
+                "rent": float(s.rent),
+                "rent_index": float(s.rent / s.rent_start),
+                "occupancy_market": float(occupancy[i, MARKET] / max(places[i, MARKET], 1e-9)),
+                "resettlement_places": float(places[i, RESETTLEMENT]),
+                "talent_apartment_places": float(places[i, TALENT]),
+                "talent_apartment_residents": float(occupancy[i, TALENT]),
+                "firms": int(np.count_nonzero(f.street[private] == i)) * scale,
+                "office_m2": float(s.space[0]),
+                "factory_m2": float(s.space[1]),
+                "students_per_teacher_primary": float(s.students_per_teacher[0]),
+                "students_per_teacher_junior": float(s.students_per_teacher[1]),
+                "students_per_teacher_senior": float(s.students_per_teacher[2]),
+                "doctors_per_1000": float(s.doctors_per_1000),
+                "grid_backlog": float(s.backlog),
+                "resolution_days": float(s.resolution_days),
+                "staff_per_10k": float(s.staff / max(s.residents, 1.0) * 10000.0),
+                "green_m2_per_person": float(s.green_per_person()),
+                "parks": int(s.parks),
+                "service_quality": float(s.service_quality),
+                "satisfaction": float(sat_street[i]),
+            })
+
+        for z, zone in enumerate(model.zones):
+            members = np.isin(home, zone.streets)
+            e_members = members[employed]
+            zone_days = [dd[zz == z] for dd, zz in self._approvals]
+            zd = np.concatenate(zone_days) if zone_days else np.zeros(0)
+            inside = private[firm_zone[private] == z]
+            self.zone_rows.append({
+                "month": month,
+                "zone": zone.key,
+                "zone_name": zone.name,
+                "jobs": float(zones["jobs"][z]),
+                "employed_residents": float(zones["employed_residents"][z]),
+                "jobs_housing_ratio": float(zones["jobs_housing_ratio"][z]),
+                "self_containment": float(zones["self_containment"][z]),
+                "internal_capture": float(zones["internal_capture"][z]),
+                "mean_commute_min": float(minutes[e_members].mean()) if e_members.any() else float("nan"),
+                "rent_index": float((rents[zone.streets] * market_w[zone.streets]).sum()
+                                    / max((self.rent_start[zone.streets] * market_w[zone.streets]).sum(), 1e-9)),
+                "zone_firms": int(len(inside)) * scale,
+                "zone_firm_jobs": float(filled[inside].sum()) * scale,
+                "coverage": float(zone.coverage().mean()),
+                "coordination_days": float(zone.coordination_days()),
+                "approval_days_mean": float(zd.mean()) if len(zd) else float("nan"),
+                "pipeline": int(np.count_nonzero(model.pipeline.alive & (model.pipeline.zone == z))) * scale,
+                "talent_apartment_places": float(places[zone.streets, TALENT].sum()),
+                "talent_apartment_residents": float(occupancy[zone.streets, TALENT].sum()),
+            })
+        self._approvals = []
+
+        if month % OD_EVERY == 0 or month == model.months:
+            names = d.area_names
+            for o in range(n_areas):
+                for w in range(n_areas):
+                    if o == n and w == n:
+                        continue
+                    self.od_rows.append({"month": month, "origin": names[o], "destination": names[w],
+                                         "commuters": float(od[o, w]), "minutes": float(d.minutes[o, w]),
+                                         "km": float(d.km[o, w])})
