@@ -65,7 +65,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", default=cfg.DEFAULT_SCENARIO,
                    help=f"built-in scenario name or a .toml file (default {cfg.DEFAULT_SCENARIO})")
     p.add_argument("--months", type=whole(1, 600), help="horizon in months (default: the scenario's)")
-    p.add_argument("--scale", type=whole(1, 1000), help="persons per resident row; 1 = full scale (default: the scenario's)")
+    p.add_argument("--scale", type=whole(1, 1000),
+                   help="persons per resident row; 1 = full scale (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER.FIELD=VALUE",
                    help="override a value, e.g. approval.items=52 or run.months=24 (repeatable)")
 

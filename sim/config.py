@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, make_dataclass, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ class Uncertainties:
     switch_cost: float = param(0.3, unit="utility", lo=0.0, hi=10.0, doc="utility a worker gives up to change job")
     reservation_wage: float = param(2000.0, unit="yuan / month", lo=0.0, hi=50000.0,
                                     doc="the least wage an unemployed seeker takes (before taste shocks)")
-    incommuter_fill_rate: float = param(0.25, unit="per month", lo=0.0, hi=1.0,
+    incommuter_fill_rate: float = param(0.15, unit="per month", lo=0.0, hi=1.0,
                                         doc="share of open posts non-residents fill a month (nearest streets)")
     incommuter_quit_rate: float = param(0.015, unit="per month", lo=0.0, hi=0.5,
                                         doc="share of in-commuters who leave their post a month")

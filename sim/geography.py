@@ -251,7 +251,8 @@ class District:
 def _section(cls, table: object, where: str, source: str):
     """Build a section dataclass from a TOML table, checking keys and number types."""
     if not isinstance(table, dict):
-        raise InputError(f"must be a table with keys {', '.join(f.name for f in fields(cls))}", source=source, field=where)
+        keys = ", ".join(f.name for f in fields(cls))
+        raise InputError(f"must be a table with keys {keys}", source=source, field=where)
     names = {f.name for f in fields(cls)}
     unknown = sorted(set(table) - names)
     if unknown:
@@ -352,7 +353,8 @@ def _load_cached(path: str) -> District:
         if s.space not in SPACE_TYPES:
             raise InputError(f"must be one of {', '.join(SPACE_TYPES)}", source=source, field=f"sectors.{s.key}.space")
         if not s.public and s.size < 1:
-            raise InputError("a private sector needs a mean firm size ≥ 1", source=source, field=f"sectors.{s.key}.size")
+            raise InputError("a private sector needs a mean firm size ≥ 1", source=source,
+                             field=f"sectors.{s.key}.size")
     for key in ("education", "health", "government"):
         if key not in [s.key for s in sectors] or not sectors[[s.key for s in sectors].index(key)].public:
             raise InputError("a public sector of this name is required", source=source, field=f"sectors.{key}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.residents import EXTERNAL_JOB, NO_JOB
+from sim.agents.residents import EXTERNAL_JOB
 from sim.agents.street import Street
 from sim.agents.zone import ZoneCommittee
 from sim.geography import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, WORKING, District
@@ -171,15 +171,14 @@ def place_workers(model) -> None:
         res.employer[workers[waiting[got]]] = chosen[got]
         np.subtract.at(capacity, chosen[got], 1)
         waiting = waiting[~got]
-    res.employer[workers[waiting]] = NO_JOB
+    res.quit_jobs(workers[waiting])
     hired = np.flatnonzero(res.employer >= 0)
-    premium = d.external.talent_wage_premium
-    talent_post = rng.random(len(hired)) < firms.talent_share[res.employer[hired]]
-    res.wage[hired] = firms.wage[res.employer[hired]] * np.where(talent_post & res.talent[hired], premium, 1.0)
-    local_workers = area < d.n_streets
-    outside = workers[~local_workers]
-    res.employer[outside] = EXTERNAL_JOB
-    res.wage[outside] = model.external.wage_offers(rng, res.talent[outside])
+    employer = res.employer[hired]
+    talent_post = rng.random(len(hired)) < firms.talent_share[employer]
+    wage = firms.wage[employer] * np.where(talent_post & res.talent[hired], d.external.talent_wage_premium, 1.0)
+    res.take_jobs(hired, employer, wage, firms.street[employer])
+    outside = workers[area == d.ext]
+    res.take_jobs(outside, EXTERNAL_JOB, model.external.wage_offers(rng, res.talent[outside]), d.ext)
 
     filled = firms.filled(res.employer)
     firms.incommuters[:] = np.maximum(np.floor(firms.target * p.posts_filled) - filled, 0) * firms.alive

@@ -77,8 +77,10 @@ def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | N
         return {"t_obs": nan, "t_min": nan, "t_max": nan, "excess_commuting": nan, "commuting_potential_used": nan}
     n = od.shape[0]
     c = np.nan_to_num(cost, nan=0.0).ravel()
-    upper = np.where(forbidden.ravel(), 0.0, None) if forbidden is not None else np.full(n * n, None)
-    bounds = [(0.0, u) for u in upper]
+    bounds = np.zeros((n * n, 2))
+    bounds[:, 1] = np.inf
+    if forbidden is not None:
+        bounds[forbidden.ravel(), 1] = 0.0
     a_eq = _transport_constraints(n)
     b_eq = np.concatenate([od.sum(axis=1), od.sum(axis=0)])
     t_obs = float((od.ravel() * c).sum() / total)

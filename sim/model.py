@@ -19,10 +19,20 @@ from sim.agents.residents import EXTERNAL_JOB, NO_JOB, Residents
 from sim.agents.street import Street
 from sim.approvals import Applications, ApprovalRegime, approval_days
 from sim.config import Config
-from sim.geography import CHILD, DATA_FILE, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, TALENT, TENURES, WORKING, load_district
-from sim.markets import admit
+from sim.geography import (
+    CHILD,
+    DATA_FILE,
+    ELDERLY,
+    MARKET,
+    RESETTLEMENT,
+    SPACE_TYPES,
+    TALENT,
+    TENURES,
+    WORKING,
+    load_district,
+)
+from sim.markets import admit, labour
 from sim.markets import housing as housing_market
-from sim.markets import labour
 from sim.recording import Recorder
 
 
@@ -63,6 +73,8 @@ class IndustryCityModel(mesa.Model):
         self.apply_policies(month=0)  # the regime and policy state before any lever acts
         self.initial_open_share = self.open_posts().sum() / max(np.count_nonzero(self.residents.active), 1)
         self.census()
+        self.initial_housing_vacancy = (sum(s.vacant_places()[MARKET] for s in self.streets)
+                                        / sum(s.housing[MARKET] for s in self.streets))
         for street in self.streets:
             street.serve(self.rng)
         self.location_constant = np.zeros(d.n_streets)
@@ -282,9 +294,9 @@ class IndustryCityModel(mesa.Model):
         f.incommuters -= cut_in
         excess -= cut_in
         if excess.any():
-            workers = np.flatnonzero(res.employer >= 0)
-            laid_off = workers[admit(rng, res.employer[workers], excess)]
-            res.quit_jobs(laid_off)
+            employer = res.employer
+            workers = np.flatnonzero((employer >= 0) & (excess[np.maximum(employer, 0)] > 0))
+            res.quit_jobs(workers[admit(rng, employer[workers], excess)])
 
     # ------------------------------------------------------------------ phase 4
     def match_jobs(self) -> None:
@@ -295,7 +307,7 @@ class IndustryCityModel(mesa.Model):
         searching = active & (res.employer != NO_JOB) & (rng.random(res.capacity) < u.on_the_job_search)
         rows = np.flatnonzero(unemployed | searching)
         employed = res.employer[rows] != NO_JOB
-        work_area = self.work_area(rows)
+        work_area = res.work_area[rows]
         minutes_now = np.where(employed, d.minutes[res.home[rows], np.maximum(work_area, 0)] * res.factor[rows], 0.0)
         talent = res.talent[rows]
         seekers = labour.Seekers(
@@ -317,9 +329,9 @@ class IndustryCityModel(mesa.Model):
                                   switch_cost=u.switch_cost, talent_premium=d.external.talent_wage_premium)
         result, wage = labour.match(rng, seekers, vacancies, d.minutes, d.ext, params)
         moved = result != labour.STAY
-        res.employer[rows[moved]] = result[moved]
-        res.wage[rows[moved]] = wage[moved]
-        res.months_unemployed[rows[moved]] = 0
+        taken = result[moved]
+        area = np.where(taken == EXTERNAL_JOB, d.ext, f.street[np.maximum(taken, 0)])
+        res.take_jobs(rows[moved], taken, wage[moved], area)
         self.flows["hires"] += int(np.count_nonzero(moved & (result >= 0))) * self.scale
         res.count_unemployed_months()
 
@@ -330,13 +342,6 @@ class IndustryCityModel(mesa.Model):
         """Unfilled posts per firm row."""
         f = self.firms
         return np.maximum(f.target - f.filled(self.residents.employer), 0) * f.alive
-
-    def work_area(self, rows: np.ndarray) -> np.ndarray:
-        """Workplace area of residents: a street, the external index, or -1 without a job."""
-        employer = self.residents.employer[rows]
-        area = np.where(employer == EXTERNAL_JOB, self.district.ext, -1)
-        at_firm = employer >= 0
-        return np.where(at_firm, self.firms.street[np.where(at_firm, employer, 0)], area)
 
     # ------------------------------------------------------------------ phase 5
     def housing_costs(self) -> np.ndarray:
@@ -369,7 +374,7 @@ class IndustryCityModel(mesa.Model):
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
         rows = np.flatnonzero(res.alive & (res.tenure == MARKET))
         rows = rng.choice(rows, size=min(sample, len(rows)), replace=False)
-        work = self.work_area(rows)
+        work = res.work_area[rows]
         income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
         hours = d.minutes[: d.n_streets][:, np.maximum(work, 0)].T * res.factor[rows, None] / 60.0
         v = (self.amenity()[None, :] - u.home_commute_weight * np.where(work[:, None] >= 0, hours, 0.0)
@@ -407,7 +412,7 @@ class IndustryCityModel(mesa.Model):
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
         n_streets = d.n_streets
         alive = res.alive
-        work = self.work_area(np.arange(res.capacity))
+        work = res.work_area
         long_commute = (work >= 0) & (d.minutes[res.home.clip(0), np.maximum(work, 0)] * res.factor > 60.0)
         chance = u.relocation_rate + np.where(long_commute, u.long_commute_relocation, 0.0)
         rows = np.flatnonzero(alive & ((rng.random(res.capacity) < chance) | res.displaced))
@@ -481,13 +486,21 @@ class IndustryCityModel(mesa.Model):
                     factor=rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, births))
         self.flows["births"] += births * self.scale
 
-        # Arrivals from the rest of Chengdu, pulled by open posts; they need a free home to come.
+        # Arrivals from the rest of Chengdu: pulled by open posts and held back by a tight housing
+        # market (both relative to the start); each needs a free home to come.
         self.census()
-        labour_force = max(np.count_nonzero(res.alive & res.active), 1)
-        pull = np.clip(self.open_posts().sum() / labour_force / self.initial_open_share, 0.25, 3.0)
-        n = int(rng.poisson(u.migration_in_rate * res.count * pull))
+        n = int(rng.poisson(u.migration_in_rate * res.count * self.migration_pull()))
         if n:
             self.arrive(n)
+
+    def migration_pull(self) -> float:
+        """How attractive the district is to migrants now relative to the start (1 = as then)."""
+        res = self.residents
+        jobs = self.open_posts().sum() / max(np.count_nonzero(res.alive & res.active), 1) / self.initial_open_share
+        vacant = np.array([s.vacant_places()[MARKET] for s in self.streets]).sum()
+        places = sum(s.housing[MARKET] for s in self.streets)
+        homes = vacant / places / self.initial_housing_vacancy
+        return float(np.clip(np.sqrt(jobs) * homes, 0.0, 3.0))
 
     def arrive(self, n: int) -> None:
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
@@ -524,7 +537,7 @@ class IndustryCityModel(mesa.Model):
         """Each resident's score this month (0–100): work, commute, housing cost, services, green."""
         res, d = self.residents, self.district
         home = res.home.clip(0)
-        work = self.work_area(np.arange(res.capacity))
+        work = res.work_area
         employed = work >= 0
         minutes = d.minutes[home, np.maximum(work, 0)] * res.factor
         in_labour_force = res.active

@@ -42,7 +42,7 @@ class Recorder:
         alive = res.alive
         rows = np.flatnonzero(alive)
         home = res.home[rows].astype(np.int64)
-        work = model.work_area(rows)
+        work = res.work_area[rows].astype(np.int64)
         employed = work >= 0
         e_home, e_work = home[employed], work[employed]
         factor = res.factor[rows][employed]
@@ -69,7 +69,6 @@ class Recorder:
         private = firm_rows[~f.public[firm_rows]]
         posts = float(f.target[firm_rows].sum()) * scale
         filled = f.filled(res.employer)
-        pub = d.public
         students = np.array([s.students for s in model.streets]).sum(axis=0)
         teachers = np.array([s.teachers for s in model.streets]).sum(axis=0)
         residents_by_street = np.array([s.residents for s in model.streets])
@@ -77,9 +76,9 @@ class Recorder:
         places = np.array([s.housing for s in model.streets])
         rents = np.array([s.rent for s in model.streets])
         market_w = occupancy[:, MARKET]
-        commute_min_street = metrics.ratio(np.bincount(e_home, weights=minutes, minlength=n),
-                                           np.bincount(e_home, minlength=n))
-        commute_km_street = metrics.ratio(np.bincount(e_home, weights=km, minlength=n), np.bincount(e_home, minlength=n))
+        workers_by_street = np.bincount(e_home, minlength=n)
+        commute_min_street = metrics.ratio(np.bincount(e_home, weights=minutes, minlength=n), workers_by_street)
+        commute_km_street = metrics.ratio(np.bincount(e_home, weights=km, minlength=n), workers_by_street)
         satisfaction = res.satisfaction[rows]
         sat_street = metrics.ratio(np.bincount(home, weights=satisfaction, minlength=n), np.bincount(home, minlength=n))
         eligible = model.talent_eligible(rows)
@@ -114,7 +113,8 @@ class Recorder:
             "awaiting_rehousing": int(np.count_nonzero(res.displaced[rows])) * scale,
             "rent_index": float((rents * market_w).sum() / max((self.rent_start * market_w).sum(), 1e-9)),
             "occupancy_market": float(occupancy[:, MARKET].sum() / max(places[:, MARKET].sum(), 1e-9)),
-            "occupancy_resettlement": float(occupancy[:, RESETTLEMENT].sum() / max(places[:, RESETTLEMENT].sum(), 1e-9)),
+            "occupancy_resettlement": float(occupancy[:, RESETTLEMENT].sum()
+                                            / max(places[:, RESETTLEMENT].sum(), 1e-9)),
             "talent_apartment_places": float(places[:, TALENT].sum()),
             "talent_apartment_residents": float(occupancy[:, TALENT].sum()),
             "talent_apartment_eligible": int(np.count_nonzero(eligible)) * scale,
@@ -171,9 +171,9 @@ class Recorder:
                 "satisfaction": float(sat_street[i]),
             })
 
+        zone_of_worker = self.street_to_zone[e_home]
         for z, zone in enumerate(model.zones):
-            members = np.isin(home, zone.streets)
-            e_members = members[employed]
+            e_members = zone_of_worker == z
             zone_days = [dd[zz == z] for dd, zz in self._approvals]
             zd = np.concatenate(zone_days) if zone_days else np.zeros(0)
             inside = private[firm_zone[private] == z]

@@ -2,9 +2,9 @@
 
 Each row has a home street, an age band, a skill (talent = tertiary-educated), a labour-force
 flag, an employer (a firm row, ``EXTERNAL_JOB`` for a job elsewhere in Chengdu, or ``NO_JOB``),
-a wage, a personal commute factor, a housing tenure, months unemployed and a satisfaction (获得感)
-score. The rules here are the ones that concern a resident alone; markets match residents with
-firms and homes.
+its work area (street or outside), a wage, a personal commute factor, a housing tenure, months
+unemployed and a satisfaction (获得感) score. The rules here concern a resident alone; markets
+match residents with firms and homes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Residents(Population):
         "talent": (np.bool_, False),
         "active": (np.bool_, False),
         "employer": (np.int32, NO_JOB),
+        "work_area": (np.int8, -1),  # street of the workplace, the external index, or -1 (kept with employer)
         "wage": (np.float32, 0.0),
         "factor": (np.float32, 1.0),
         "tenure": (np.int8, MARKET),
@@ -37,10 +38,18 @@ class Residents(Population):
         """Boolean mask of residents holding a job (in the district or outside)."""
         return self.employer != NO_JOB
 
+    def take_jobs(self, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray, area: np.ndarray) -> None:
+        """Rows start a job: a firm row (or ``EXTERNAL_JOB``), its wage and its area."""
+        self.employer[rows] = employer
+        self.wage[rows] = wage
+        self.work_area[rows] = area
+        self.months_unemployed[rows] = 0
+
     def quit_jobs(self, rows: np.ndarray) -> None:
         """Rows lose or leave their job and start searching."""
         self.employer[rows] = NO_JOB
         self.wage[rows] = 0.0
+        self.work_area[rows] = -1
         self.months_unemployed[rows] = 0
 
     def lose_jobs_at(self, firm_closed: np.ndarray) -> np.ndarray:

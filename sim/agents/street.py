@@ -82,7 +82,8 @@ class Street(mesa.Agent):
         rho = self.events / max(capacity, 1e-9)
         self.overflow = max(self.overflow + self.events - capacity, 0.0)
         self.resolved = min(self.events + self.overflow, capacity)
-        self.resolution_days = public.event_handling_days / (1.0 - min(rho, 0.95)) + 30.0 * self.overflow / max(capacity, 1e-9)
+        waiting = 30.0 * self.overflow / max(capacity, 1e-9)
+        self.resolution_days = public.event_handling_days / (1.0 - min(rho, 0.95)) + waiting
         self.backlog = self.events * self.resolution_days / 30.0
         school = np.mean(np.minimum(1.0, public.standards() / np.maximum(self.students_per_teacher, 1e-9)))
         health = min(1.0, self.doctors_per_1000 / public.doctors_per_1000 / 1.2)

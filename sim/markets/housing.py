@@ -56,7 +56,6 @@ def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions,
     n = len(movers.home)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    streets = np.arange(n_streets)
     employed = movers.work_area >= 0
     hours = minutes[:n_streets][:, np.maximum(movers.work_area, 0)].T * movers.factor[:, None] / 60.0  # n × streets
     commute = np.where(employed[:, None], p.commute_weight * hours, 0.0)

@@ -18,7 +18,8 @@ class Approval(Lever):
     mechanism = ("Approval days = items × days per item (online service saves part) + departments × hand-over "
                  "days (one window saves part); full agency cuts major projects' days; long waits make "
                  "applicants withdraw.")
-    mechanism_zh = "审批天数 = 事项数 × 每项天数（网办节省部分）+ 部门数 × 交接天数（一窗办节省部分）；全程代办缩短重大项目；久等则撤回。"
+    mechanism_zh = ("审批天数 = 事项数 × 每项天数（网办节省部分）+ 部门数 × 交接天数（一窗办节省部分）；"
+                    "全程代办缩短重大项目；久等则撤回。")
 
     items: int = param(71, unit="items", lo=1, hi=300, reform=52, source="source: 71 → 52 items",
                        doc="approval items an engineering project goes through")

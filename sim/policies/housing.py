@@ -10,7 +10,8 @@ from sim.policies.base import Lever, need_streets
 
 NEAR_ZONES = ("龙潭", "白莲池", "青龙", "双桥子")  # assumption: the source does not say where
 FARMING_STREETS = ("保和", "青龙", "龙潭", "白莲池")  # assumption: resettlement goes to the farming-related streets
-INNER_STREETS = ("猛追湾", "双桥子", "府青路", "二仙桥", "跳蹬河")  # assumption: old courtyards are in the inner streets
+# assumption: old courtyards are in the inner streets
+INNER_STREETS = ("猛追湾", "双桥子", "府青路", "二仙桥", "跳蹬河")
 RENEWAL_MONTHS = 24  # assumption: months until renewed housing is lived in again
 
 
@@ -29,7 +30,8 @@ class TalentApartments(Lever):
     streets: tuple[str, ...] = param((), reform=NEAR_ZONES, source="assumption: near the zones",
                                      doc="streets where the apartments are built (shared equally)")
     rent_discount: float = param(0.3, unit="share", lo=0.0, hi=0.9, reform=0.3,
-                                 source="assumption: rent below market", doc="rent discount against the street's market rent")
+                                 source="assumption: rent below market",
+                                 doc="rent discount against the street's market rent")
     eligibility: str = param("zone_talent", choices=("zone_talent", "talent", "zone_workers"), reform="zone_talent",
                              source="source: talent of the zones' firms",
                              doc="who may rent: talent working in zone firms, any talent, or any zone worker")

@@ -77,7 +77,8 @@ class HospitalMerger(Lever):
                  "(efficiency gain is an uncertainty).")
     mechanism_zh = "公立医院整合共享医生与设备：每名医生服务能力提高（效率增益为不确定参数）。"
 
-    hospitals_after: int = param(7, unit="hospitals", lo=1, hi=7, reform=4, source="source: 7 public hospitals merged into 4",
+    hospitals_after: int = param(7, unit="hospitals", lo=1, hi=7, reform=4,
+                                 source="source: 7 public hospitals merged into 4",
                                  doc="public hospitals after the merger")
 
     def apply(self, model, month: int) -> None:

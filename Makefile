@@ -1,0 +1,44 @@
+# Two commands on a fresh machine with Python ≥ 3.12 and pip:
+#   make run    set up .venv and run the main experiment into results/
+#   make test   set up .venv with the dev tools and run the whole test suite
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+SCENARIO ?= baseline_2018
+SEEDS    ?= 3
+MONTHS   ?= 120
+OUT      ?= results/$(SCENARIO)
+
+.PHONY: run test lint bench clean
+
+run: $(VENV)/.stamp-run
+	$(BIN)/chancheng run --scenario $(SCENARIO) --seeds $(SEEDS) --months $(MONTHS) --out $(OUT)
+
+test: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/month.py
+
+$(VENV)/.stamp-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
+	  { echo "Python 3.12 or newer is needed (found: $$($(PYTHON) --version 2>&1)); set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.stamp-run: pyproject.toml $(VENV)/.stamp-python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml $(VENV)/.stamp-python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.stamp-run
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

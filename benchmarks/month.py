@@ -1,0 +1,69 @@
+"""Time the model's month at several scales: ms per month, resident-months per second, peak memory.
+
+    python benchmarks/month.py                 # default scale (10) and full scale (1), 12 months each
+    python benchmarks/month.py --scales 100 10 1 --months 24
+
+Each scale runs in a fresh process so peak memory (max RSS) is its own. Prints one line per
+scale and the ratios between them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+
+def measure(scale: int, months: int, seed: int) -> dict:
+    """Build and run the baseline at ``scale`` in this process; return its figures."""
+    from sim.config import Config, with_run
+    from sim.model import IndustryCityModel
+
+    config = with_run(Config(), scale=scale, months=months)
+    started = time.perf_counter()
+    model = IndustryCityModel(config, seed)
+    built = time.perf_counter()
+    for _ in range(months):
+        model.step()
+    done = time.perf_counter()
+    rows = model.residents.count
+    ms = (done - built) / months * 1000.0
+    return {
+        "scale": scale,
+        "residents_rows": rows,
+        "build_s": round(built - started, 3),
+        "ms_per_month": round(ms, 2),
+        "resident_months_per_s": round(rows / (ms / 1000.0)),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[10, 1])
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one scale, print JSON
+    args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(measure(args.one, args.months, args.seed)))
+        return
+    results = []
+    print(f"{'scale':>6} {'rows':>10} {'build s':>8} {'ms/month':>9} {'res-months/s':>13} {'peak MB':>8}")
+    for scale in args.scales:
+        out = subprocess.run([sys.executable, __file__, "--one", str(scale), "--months", str(args.months),
+                              "--seed", str(args.seed)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        results.append(r)
+        print(f"{r['scale']:>6} {r['residents_rows']:>10,} {r['build_s']:>8} {r['ms_per_month']:>9} "
+              f"{r['resident_months_per_s']:>13,} {r['peak_rss_mb']:>8}")
+    for a, b in zip(results, results[1:], strict=False):
+        print(f"scale {b['scale']} vs {a['scale']}: {b['residents_rows'] / a['residents_rows']:.1f}× the rows, "
+              f"{b['ms_per_month'] / a['ms_per_month']:.1f}× the time per month")
+
+
+if __name__ == "__main__":
+    main()

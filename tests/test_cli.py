@@ -1,0 +1,137 @@
+"""The command line as a user meets it: outputs, bad input, interruption, and `make run`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chancheng(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
+
+
+def test_run_writes_every_output_file(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", "--months", "13", "--seeds", "2", "--scale", "50", "--out", str(out), "--quiet"]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"runs.csv", "model.csv", "streets.csv", "zones.csv", "od.csv", "metadata.json", "scenario.toml"} <= names
+    model = pd.read_csv(out / "model.csv")
+    assert len(model) == 2 * 13
+    required = [
+        "run_id", "seed", "month", "residents", "employed", "jobs", "firms", "unemployment_rate",
+        "jobs_housing_ratio", "self_containment", "mean_commute_min", "mean_commute_km",
+        "share_commute_le_5km", "share_commute_le_45min", "share_commute_gt_60min", "t_obs", "t_min", "t_max",
+        "excess_commuting", "commuting_potential_used", "approval_days_mean", "in_commuters", "out_commuters",
+        "rent_index", "students_per_teacher_primary", "students_per_teacher_junior",
+        "students_per_teacher_senior", "satisfaction",
+    ]
+    assert not set(required) - set(model.columns)
+    area_cols = {"jobs", "employed_residents", "jobs_housing_ratio", "self_containment", "internal_capture",
+                 "mean_commute_min", "rent_index"}
+    zones, streets = pd.read_csv(out / "zones.csv"), pd.read_csv(out / "streets.csv")
+    assert area_cols <= set(zones.columns) and area_cols <= set(streets.columns)
+    assert len(zones) == 2 * 13 * 3 and len(streets) == 2 * 13 * 11
+    od = pd.read_csv(out / "od.csv")
+    assert sorted(od["month"].unique()) == [12, 13]  # every 12th month and the last
+    assert {"run_id", "month", "origin", "destination", "commuters", "minutes", "km"} <= set(od.columns)
+    runs = pd.read_csv(out / "runs.csv")
+    assert list(runs["seed"]) == [0, 1] and (runs["status"] == "ok").all()
+    assert "approval.items" in runs.columns and "uncertainties.job_commute_weight" in runs.columns
+    # The saved scenario runs again as it is.
+    again = tmp_path / "again"
+    assert main(["run", "--scenario", str(out / "scenario.toml"), "--months", "2", "--scale", "50",
+                 "--out", str(again), "--quiet"]) == 0
+
+
+BAD_INPUT = [
+    (["run", "--scenario", "no_such_scenario"], "unknown scenario 'no_such_scenario'"),
+    (["run", "--scenario", "missing/file.toml"], "no such file"),
+    (["run", "--months", "-3"], "--months"),
+    (["run", "--months", "abc"], "--months"),
+    (["run", "--seeds", "0"], "--seeds"),
+    (["run", "--seeds", "x"], "--seeds"),
+    (["run", "--scale", "0"], "--scale"),
+    (["run", "--seed", "-1"], "--seed"),
+    (["run", "--set", "approval.itemz=50"], "did you mean 'items'"),
+    (["run", "--set", "approval.items=-5"], "levers.approval.items"),
+    (["run", "--set", "nonsense"], "lever.field=value"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT)
+def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, message):
+    out = tmp_path / "out"
+    proc = chancheng(*args, "--out", str(out))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert message in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_malformed_scenario_file_names_the_file(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[levers.approval]\nitems = "many"\n', encoding="utf-8")
+    proc = chancheng("run", "--scenario", str(bad), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert str(bad) in proc.stderr and "levers.approval.items" in proc.stderr
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = [unclosed\n", encoding="utf-8")
+    proc = chancheng("run", "--scenario", str(broken), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "not valid TOML" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_of_other_files_is_never_overwritten(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    proc = chancheng("run", "--months", "1", "--scale", "100", "--out", str(out))
+    assert proc.returncode == 2 and "did not write" in proc.stderr
+    assert [p.name for p in out.iterdir()] == ["thesis.docx"]
+
+
+def test_previous_results_are_replaced_whole_on_success(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", "--months", "2", "--seeds", "2", "--scale", "100", "--out", str(out), "--quiet"]) == 0
+    assert main(["run", "--months", "3", "--scale", "100", "--out", str(out), "--quiet"]) == 0
+    assert len(pd.read_csv(out / "model.csv")) == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folders left
+
+
+def test_an_interrupted_run_leaves_no_output(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "run", "--months", "600", "--seeds", "5",
+                             "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "interrupted" in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # the staging folder is gone too
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_on_a_short_horizon(tmp_path):
+    out = tmp_path / "results"
+    env = {**os.environ, "PYTHON": sys.executable}
+    proc = subprocess.run(["make", "run", "MONTHS=3", "SEEDS=2", f"OUT={out}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "jobs–housing ratio" in proc.stdout
+    assert len(pd.read_csv(out / "model.csv")) == 6

@@ -1,0 +1,112 @@
+"""Properties of the real model that must always hold, and the read-only individual view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.agents.residents import NO_JOB
+from sim.config import Config, override
+from sim.geography import WORKING
+from sim.model import IndustryCityModel
+from sim.runner import run
+from tests.conftest import small
+
+
+def check_month(model: IndustryCityModel) -> None:
+    res, f = model.residents, model.firms
+    alive = res.alive
+    employed = alive & (res.employer != NO_JOB)
+    # Only working-age members of the labour force hold jobs.
+    assert np.all(res.age[employed] == WORKING)
+    assert np.all(res.active[employed])
+    assert np.count_nonzero(employed) <= np.count_nonzero(alive & (res.age == WORKING))
+    # Jobs point at live firms.
+    at_firm = alive & (res.employer >= 0)
+    assert f.alive[res.employer[at_firm]].all()
+    # Occupancy never exceeds capacity, by street and tenure.
+    for street in model.streets:
+        assert np.all(street.occupancy <= street.housing + 1e-6), (street.name, street.occupancy, street.housing)
+    # Private firms hold no more than their posts; in-commuters are never negative.
+    filled = f.filled(res.employer)
+    private = f.alive & ~f.public
+    assert np.all(filled[private] <= f.target[private])
+    assert np.all(f.incommuters >= 0)
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**31), relocation=st.floats(0.0, 0.05), out_rate=st.floats(0.0, 0.01),
+       in_rate=st.floats(0.0, 0.01))
+def test_people_are_conserved_and_bounds_hold(seed, relocation, out_rate, in_rate):
+    config = override(small(months=6, scale=100), [
+        f"uncertainties.relocation_rate={relocation}", f"uncertainties.migration_out_rate={out_rate}",
+        f"uncertainties.migration_in_rate={in_rate}",
+    ])
+    model = IndustryCityModel(config, seed)
+    before = model.residents.count * model.scale
+    for _ in range(6):
+        model.step()
+        check_month(model)
+        row = model.recorder.model_rows[-1]
+        after = row["residents"]
+        assert after == before + row["births"] + row["in_migrants"] - row["deaths"] - row["out_migrants"]
+        before = after
+    frame = pd.DataFrame(model.recorder.model_rows)
+    assert (frame["t_min"] <= frame["t_obs"] + 1e-9).all()
+    assert (frame["t_obs"] <= frame["t_max"] + 1e-9).all()
+    assert (frame["employed"] <= frame["working_age"]).all()
+
+
+def test_reform_levers_keep_the_bounds():
+    """The same properties with every lever pulled at once (deliveries, displacement, staff moves)."""
+    from sim.config import resolve
+
+    config = small(resolve("reform_2019"), months=14, scale=100) if _has_reform() else None
+    if config is None:
+        pytest.skip("reform_2019 scenario not present yet")
+    model = IndustryCityModel(config, 3)
+    for _ in range(14):
+        model.step()
+        check_month(model)
+
+
+def _has_reform() -> bool:
+    from sim.config import builtin_scenarios
+
+    return "reform_2019" in builtin_scenarios()
+
+
+def test_a_resident_and_a_firm_can_be_inspected_read_only():
+    model = IndustryCityModel(small(months=1), 0)
+    row = int(model.residents.rows()[0])
+    person = model.residents.view(row)
+    assert set(person) >= {"home", "age", "talent", "employer", "wage", "tenure", "satisfaction"}
+    with pytest.raises(TypeError):
+        person["wage"] = 1.0  # type: ignore[index]
+    firm = model.firms.view(int(model.firms.rows()[0]))
+    assert firm["target"] >= 1
+    with pytest.raises(IndexError):
+        model.residents.view(model.residents.capacity + 5)
+
+
+def test_month_and_date_advance():
+    model = IndustryCityModel(small(months=3), 0)
+    assert model.month == 0
+    model.step()
+    model.step()
+    assert model.month == 2
+    assert model.date.strftime("%Y-%m") == "2019-02"
+
+
+def test_outputs_are_in_persons_whatever_the_scale():
+    coarse = run(small(months=2, scale=100), 1).model.iloc[-1]
+    fine = run(small(months=2, scale=25), 1).model.iloc[-1]
+    assert coarse["residents"] == pytest.approx(fine["residents"], rel=0.03)
+    assert coarse["jobs"] == pytest.approx(fine["jobs"], rel=0.05)
+
+
+def test_default_config_is_the_baseline():
+    assert Config().name == "baseline_2018"
