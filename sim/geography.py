@@ -300,8 +300,8 @@ def _street_column(streets: list, key: str, kind, source: str) -> list:
     return out
 
 
-def _commute_matrices(xy: np.ndarray, area: np.ndarray, commute: CommuteInfo, external: ExternalInfo):
-    """Network km and door-to-door minutes between streets and the external region."""
+def derive_commute_matrices(xy: np.ndarray, area: np.ndarray, commute: CommuteInfo, external: ExternalInfo):
+    """Network km and door-to-door minutes from stylised coordinates (how the file's matrix was made)."""
     n = len(xy)
     points = np.vstack([xy, [[external.x_km, external.y_km]]])
     straight = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
@@ -312,6 +312,53 @@ def _commute_matrices(xy: np.ndarray, area: np.ndarray, commute: CommuteInfo, ex
     km[n, n] = np.nan  # external to external: outside the model
     minutes = commute.access_min + km / commute.speed_kmh * 60.0
     return km, minutes
+
+
+def _matrix_section(table: object, names: list[str], outside: str, source: str):
+    """The commute matrix (km and minutes) over the streets and the external region, checked."""
+    where = "commute_matrix"
+    if not isinstance(table, dict):
+        raise InputError("missing: a table with areas, km and minutes", source=source, field=where)
+    areas = [*names, outside]
+    if table.get("areas") != areas:
+        raise InputError(f"areas must list the streets in file order, then {outside!r}", source=source,
+                         field=f"{where}.areas")
+    out = []
+    for key in ("km", "minutes"):
+        try:
+            m = np.array(table.get(key), dtype=float)
+        except (TypeError, ValueError):
+            m = np.zeros(0)
+        n = len(areas)
+        if m.shape != (n, n):
+            raise InputError(f"must be {n} rows of {n} numbers (streets, then the outside)", source=source,
+                             field=f"{where}.{key}")
+        inside = m.copy()
+        inside[-1, -1] = 0.0  # outside to outside is not used
+        if not np.isfinite(inside).all() or (inside < 0).any():
+            raise InputError("must hold finite numbers ≥ 0", source=source, field=f"{where}.{key}")
+        m[-1, -1] = np.nan
+        out.append(m)
+    return out[0], out[1]
+
+
+def matrix_toml(path: str | Path = DATA_FILE) -> str:
+    """The commute matrix a data file's coordinates and [commute] parameters imply, as TOML to paste in."""
+    source = str(path)
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    commute = _section(CommuteInfo, raw.get("commute"), "commute", source)
+    external = _section(ExternalInfo, raw.get("external"), "external", source)
+    streets = raw.get("streets", [])
+    xy = np.column_stack([_street_column(streets, k, float, source) for k in ("x_km", "y_km")])
+    area = np.array(_street_column(streets, "area_km2", float, source))
+    km, minutes = derive_commute_matrices(xy, area, commute, external)
+
+    def rows(m):
+        return "\n".join("  [" + ", ".join(f"{v:.2f}" for v in np.nan_to_num(r, nan=0.0)) + "]," for r in m)
+
+    areas = ", ".join(f'"{a}"' for a in [*_street_column(streets, "name", str, source), external.name])
+    return f"[commute_matrix]\nareas = [{areas}]\nkm = [\n{rows(km)}\n]\nminutes = [\n{rows(minutes)}\n]\n"
 
 
 def load_district(path: str | Path = DATA_FILE) -> District:
@@ -422,7 +469,7 @@ def _load_cached(path: str) -> District:
         raise InputError("a street may belong to one zone only", source=source, field="zones.streets")
 
     xy = np.column_stack([col["x_km"], col["y_km"]])
-    km, minutes = _commute_matrices(xy, col["area_km2"], commute, external)
+    km, minutes = _matrix_section(raw.get("commute_matrix"), names, external.name, source)
     return District(
         source=source, info=info, population=population, commute=commute, external=external, space=space,
         public=public, approvals=approvals, zones_common=zones_common, sectors=sectors, zones=tuple(zones),
@@ -431,3 +478,10 @@ def _load_cached(path: str) -> District:
         rent=col["rent"], resettled=col["resettled"], green_m2=col["green_m2"], farming=farming,
         km=km, minutes=minutes,
     )
+
+
+if __name__ == "__main__":
+    # Data preparation: print the matrix the coordinates and [commute] parameters imply.
+    import sys
+
+    print(matrix_toml(sys.argv[1] if len(sys.argv) > 1 else DATA_FILE), end="")

@@ -1,0 +1,71 @@
+"""The district data file: its figures are labelled, consistent, and bad files are reported clearly."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from sim.errors import InputError
+from sim.geography import DATA_FILE, load_district, matrix_toml
+
+LABELS = ("source", "assumption", "census", "public")
+LABELLED_SECTIONS = ("district", "population", "commute", "external", "space", "public_services", "approvals",
+                     "zones_common")
+
+
+def test_chenghua_file_loads_with_census_total_and_three_zones():
+    d = load_district()
+    assert d.n_streets == 11
+    assert d.street_population.sum() == 1_381_894
+    assert [z.key for z in d.zones] == ["longtan", "panda", "heritage"]
+    assert d.km.shape == d.minutes.shape == (12, 12)
+    coverage_before, coverage_after = d.coverage_matrix(whole=False), d.coverage_matrix(whole=True)
+    assert (coverage_before <= coverage_after).all() and (coverage_before < coverage_after).any()
+
+
+def test_every_number_says_where_it_comes_from():
+    section = None
+    unlabelled = []
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        header = re.match(r"^\[\[?([\w.]+)\]", line)
+        if header:
+            section = header.group(1)
+            continue
+        numeric = section in LABELLED_SECTIONS and re.match(r"^\w+ = [-\d.]", line)
+        if numeric and ("#" not in line or not any(label in line.split("#", 1)[1] for label in LABELS)):
+            unlabelled.append(line)
+    assert not unlabelled, unlabelled
+
+
+def test_the_commute_matrix_is_what_the_coordinates_give():
+    d = load_district()
+    text = matrix_toml(DATA_FILE)
+    km = np.array([[float(v) for v in row.strip(" [],").split(",")] for row in
+                   text.split("km = [\n")[1].split("\n]")[0].splitlines()])
+    assert np.allclose(np.nan_to_num(d.km), km, atol=0.006)
+
+
+def broken_copy(tmp_path, old: str, new: str):
+    text = DATA_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "district.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("population = 115000", "population = 115001", "streets.population"),
+    ('profile = "mixed"', 'profile = "mixd"', "streets[2].profile"),
+    ("speed_kmh = 18.0", 'speed_kmh = "fast"', "commute.speed_kmh"),
+    ('areas = ["猛追湾"', 'areas = ["Mengzhuiwan"', "commute_matrix.areas"),
+    ("km = [\n  [1.12,", "km = [\n  [1.12, 7.0,", "commute_matrix.km"),
+    ('streets = ["龙潭", "白莲池"]', 'streets = ["龙潭", "Atlantis"]', "zones[0].streets"),
+    ("[approvals]", "[aprovals]", "approvals"),
+])
+def test_a_broken_data_file_names_the_field(tmp_path, old, new, field):
+    with pytest.raises(InputError) as err:
+        load_district(broken_copy(tmp_path, old, new))
+    assert field in str(err.value)
+    assert "district.toml" in str(err.value)
