@@ -67,6 +67,8 @@ class Uncertainties:
                                    doc="share of residents who consider moving home a month")
     long_commute_relocation: float = param(0.01, unit="per month", lo=0.0, hi=0.5,
                                            doc="extra chance to consider moving when the commute is over an hour")
+    talent_application_rate: float = param(0.1, unit="per month", lo=0.0, hi=1.0,
+                                           doc="chance eligible talent apply for a free talent apartment in a month")
     rent_weight: float = param(4.0, unit="utility / income share", lo=0.0, hi=50.0,
                                doc="weight of housing cost as a share of income")
     home_commute_weight: float = param(1.6, unit="utility / hour", lo=0.0, hi=20.0,
@@ -99,6 +101,8 @@ class Uncertainties:
     firm_shock_sigma: float = param(0.03, unit="log per month", lo=0.0, hi=0.5, doc="firms' own size shocks")
     entry_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0,
                                doc="organic firm entries relative to exits' replacement")
+    max_space_pull: float = param(2.0, unit="×", lo=1.0, hi=10.0,
+                                  doc="most that free floor space can raise firm entry (relative to the start's vacancy)")
     young_exit_factor: float = param(1.5, unit="×", lo=1.0, hi=10.0,
                                      doc="exit hazard of firms under 3 years relative to older ones")
     lead_rate_scale: float = param(1.0, unit="×", lo=0.0, hi=10.0, doc="multiplier on committees' investment leads")

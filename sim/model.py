@@ -65,7 +65,9 @@ class IndustryCityModel(mesa.Model):
         self.wage_base = initial.sector_wage_base(d)
         self.space_of_sector = np.array([SPACE_TYPES.index(s.space) for s in d.sectors])
         self.public_sector = np.array([s.public for s in d.sectors])
-        self.flows: dict[str, float] = {}
+        self.flows: dict[str, float] = {}  # this month's district flows (persons or firms)
+        self.street_flows: dict[str, np.ndarray] = {}
+        self.zone_flows: dict[str, np.ndarray] = {}
 
         initial.build_residents(self)
         initial.build_firms(self)
@@ -87,6 +89,8 @@ class IndustryCityModel(mesa.Model):
     def step(self) -> None:
         """One month, in this order (the order is a modelling choice: policy first, records last)."""
         self.flows = dict.fromkeys(Recorder.FLOWS, 0.0)
+        self.street_flows = {k: np.zeros(self.district.n_streets) for k in Recorder.STREET_FLOWS}
+        self.zone_flows = {k: np.zeros(len(self.zones)) for k in Recorder.ZONE_FLOWS}
         self.apply_policies(self.steps)  # 1. levers deliver what is due this month
         self.attract_and_approve()  # 2. committees' leads → approval pipeline → openings
         self.run_firms()  # 3. firms exit, grow, enter; posts open
@@ -125,7 +129,9 @@ class IndustryCityModel(mesa.Model):
         self.scheduled.append((month, street, tenure, places))
 
     def displace(self, street: int, persons: float) -> float:
-        """Renewal: residents of market housing in ``street`` must move; return persons displaced."""
+        """Renewal: residents of market housing in ``street`` must move; return persons displaced.
+
+        Their homes leave the stock as they move out (``match_homes``) and return after the works."""
         res = self.residents
         n = int(initial.stochastic_round(self.rng, persons / self.scale))
         candidates = np.flatnonzero(res.alive & (res.home == street) & (res.tenure == MARKET) & ~res.displaced)
@@ -190,29 +196,31 @@ class IndustryCityModel(mesa.Model):
             sector = int(pipe.sector[row])
             kind = self.space_of_sector[sector]
             need = pipe.posts[row] * self.scale * m2_per_job[kind]
-            street = self.site_for(int(pipe.zone[row]), int(pipe.street[row]), kind, need, free)
-            if street is None:
+            site = self.site_for(int(pipe.zone[row]), int(pipe.street[row]), kind, need, free)
+            if site is None:
                 if pipe.waited[row] > 1.5 * pipe.patience[row]:  # no room for too long
                     self.flows["withdrawals"] += self.scale
                     pipe.remove(np.array([row]))
                 continue
+            zone, street = site
             free[street, kind] -= need
             self.open_firms(np.array([sector]), np.array([street]), pipe.posts[row:row + 1],
-                            large=pipe.large[row:row + 1], zone=int(pipe.zone[row]))
+                            large=pipe.large[row:row + 1], zone=zone)
             self.flows["zone_entries"] += self.scale
+            self.zone_flows["entries"][pipe.zone[row]] += self.scale
             pipe.remove(np.array([row]))
 
-    def site_for(self, zone: int, street: int, kind: int, need: float, free: np.ndarray) -> int | None:
-        """A street with room for an approved zone firm: its own, or (joint attraction) any zone street."""
+    def site_for(self, zone: int, street: int, kind: int, need: float, free: np.ndarray) -> tuple[int, int] | None:
+        """(zone, street) with room for an approved zone firm: its own street, or — with joint
+        attraction — the first zone street with room (the committees pass the lead on)."""
         committee = self.zones[zone]
-        coverage = dict(zip(committee.streets.tolist(), committee.coverage(), strict=True))
-        if free[street, kind] * coverage[street] >= need:
-            return street
+        coverage = self.coverage()
+        if free[street, kind] * coverage[zone, street] >= need:
+            return zone, street
         if committee.joint_attraction:
-            for other in self.zones:
-                for s, c in zip(other.streets.tolist(), other.coverage(), strict=True):
-                    if free[s, kind] * c >= need:
-                        return s
+            for z, s in zip(*np.nonzero(coverage), strict=True):
+                if free[s, kind] * coverage[z, s] >= need:
+                    return int(z), int(s)
         return None
 
     def open_firms(self, sector: np.ndarray, street: np.ndarray, posts: np.ndarray, *, large=None,
@@ -220,10 +228,10 @@ class IndustryCityModel(mesa.Model):
         """New firm rows; a zone firm sits inside its zone's covered part of the street."""
         rng = self.rng
         n = len(sector)
+        self.street_flows["firm_entries"] += np.bincount(street, minlength=self.district.n_streets) * self.scale
         zone_u = rng.random(n)
         if zone is not None:
-            cov = self.zones[zone].coverage()[list(self.zones[zone].streets).index(street[0])]
-            zone_u = zone_u * cov
+            zone_u = zone_u * self.coverage()[zone, street[0]]
         self.firms.add(
             n, sector=sector, street=street, zone_u=zone_u, target=posts,
             wage=self.wage_base[sector] * rng.lognormal(-0.02, 0.2, n),
@@ -270,9 +278,12 @@ class IndustryCityModel(mesa.Model):
         f.grow(rng, growth, u.firm_shock_sigma, room)
 
         # Organic entry (business registration, no engineering approval): new firms replace the
-        # expected exits of their street and sector, where there is room.
+        # expected exits of their street and sector, more where more floor space stands free than
+        # at the start (new buildings draw firms) and fewer where less does.
         private = np.flatnonzero(~self.public_sector)
-        rate = expected_exits.reshape(d.n_streets, len(sectors)) * u.entry_scale * room
+        vacancy = free / np.maximum(stock, 1.0)
+        supply = np.clip(vacancy / d.space.vacancy, 0.0, u.max_space_pull)[:, self.space_of_sector]
+        rate = expected_exits.reshape(d.n_streets, len(sectors)) * u.entry_scale * supply
         entries = rng.poisson(rate)
         street_idx, sector_idx = np.nonzero(entries)
         counts = entries[street_idx, sector_idx]
@@ -415,7 +426,14 @@ class IndustryCityModel(mesa.Model):
         work = res.work_area
         long_commute = (work >= 0) & (d.minutes[res.home.clip(0), np.maximum(work, 0)] * res.factor > 60.0)
         chance = u.relocation_rate + np.where(long_commute, u.long_commute_relocation, 0.0)
-        rows = np.flatnonzero(alive & ((rng.random(res.capacity) < chance) | res.displaced))
+        draw = rng.random(res.capacity)
+        considering = alive & ((draw < chance) | res.displaced)
+        if self.vacant_rows()[TALENT].sum() > 0:
+            # Talent apartments are let on application: eligible talent not yet in one apply.
+            candidates = np.flatnonzero(alive & ~considering & (res.tenure != TALENT) & res.talent)
+            applying = candidates[rng.random(len(candidates)) < u.talent_application_rate]
+            considering[applying[self.talent_eligible(applying)]] = True
+        rows = np.flatnonzero(considering)
         income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
         movers = housing_market.Movers(
             home=res.home[rows].astype(np.int64), tenure=res.tenure[rows], income=income, work_area=work[rows],
@@ -428,12 +446,16 @@ class IndustryCityModel(mesa.Model):
         choice = housing_market.relocate(rng, movers, options, d.minutes, params)
         moved = choice != housing_market.STAY
         movers_rows = rows[moved]
+        self.demolish_vacated(movers_rows[res.displaced[movers_rows]])
         res.home[movers_rows] = choice[moved] % n_streets
+        self.street_flows["moves_in"] += np.bincount(choice[moved] % n_streets, minlength=n_streets) * self.scale
         res.tenure[movers_rows] = choice[moved] // n_streets
         rehoused = movers_rows[res.displaced[movers_rows]]
         self.flows["rehoused"] += len(rehoused) * self.scale
         self.flows["moves"] += len(movers_rows) * self.scale
         res.displaced[rehoused] = False
+        self.census()
+        self.house_incommuting_talent()
 
         self.census()
         occupancy = np.array([s.occupancy[MARKET] / max(s.housing[MARKET], 1.0) for s in self.streets])
@@ -442,6 +464,61 @@ class IndustryCityModel(mesa.Model):
         for street, rent in zip(self.streets, rents, strict=True):
             street.rent = float(rent)
             street.housing[MARKET] *= 1.0 + u.housing_growth_per_year / 12.0
+
+    def demolish_vacated(self, rows: np.ndarray) -> None:
+        """Homes the displaced leave go out of use until the renewal works end."""
+        res, n = self.residents, self.district.n_streets
+        gone = np.bincount(res.home[rows], minlength=n) * self.scale
+        back = self.steps + self.config.levers.resettlement.works_months
+        for street in np.flatnonzero(gone):
+            self.streets[street].housing[MARKET] -= gone[street]
+            self.schedule(back, int(street), MARKET, float(gone[street]))
+
+    def house_incommuting_talent(self) -> None:
+        """In-commuters eligible for talent apartments apply too; those who take one move into the
+        district and keep their job — a commute from outside becomes a short one inside."""
+        rng, d, u, f, res = self.rng, self.district, self.config.uncertainties, self.firms, self.residents
+        vacant = self.vacant_rows()
+        if vacant[TALENT].sum() == 0:
+            return
+        rule = self.config.levers.talent_apartments.eligibility
+        in_zone = self.firms.zone(self.coverage()) >= 0
+        firms_ok = f.alive & (in_zone if rule in ("zone_talent", "zone_workers") else True)
+        talent_only = rule in ("zone_talent", "talent")
+        chance = u.talent_application_rate * np.where(talent_only, f.talent_share, 1.0)
+        applicants = rng.binomial(np.where(firms_ok, f.incommuters, 0), chance)
+        firm = np.repeat(np.arange(f.capacity), applicants)
+        n = len(firm)
+        if n == 0:
+            return
+        premium = np.where(talent_only, d.external.talent_wage_premium, 1.0)
+        wage = (f.wage[firm] * premium).astype(np.float32)
+        factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n).astype(np.float32)
+        movers = housing_market.Movers(
+            home=np.full(n, d.ext), tenure=np.full(n, MARKET), income=wage, work_area=f.street[firm].astype(np.int64),
+            factor=factor, talent_eligible=np.ones(n, dtype=bool), displaced=np.zeros(n, dtype=bool),
+        )
+        only_talent = np.zeros_like(vacant)
+        only_talent[TALENT] = vacant[TALENT]
+        amenity = self.amenity()
+        options = housing_market.HomeOptions(
+            cost=self.housing_costs(), vacant=only_talent, amenity=amenity, outside_amenity=float(amenity.mean()),
+            outside_cost=float(self.housing_costs()[MARKET].mean()),
+        )
+        params = housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
+                                           moving_cost=u.moving_cost)
+        choice = housing_market.relocate(rng, movers, options, d.minutes, params)
+        came = np.flatnonzero(choice != housing_market.STAY)
+        if len(came) == 0:
+            return
+        firm = firm[came]
+        rows = res.add(len(came), home=choice[came] % d.n_streets, age=np.full(len(came), WORKING),
+                       talent=np.full(len(came), talent_only), active=np.ones(len(came), dtype=bool),
+                       factor=factor[came], tenure=np.full(len(came), TALENT))
+        res.take_jobs(rows, firm, wage[came], f.street[firm])
+        np.subtract.at(f.incommuters, firm, 1)
+        self.flows["in_migrants"] += len(came) * self.scale
+        self.flows["talent_incomers"] += len(came) * self.scale
 
     def vacant_rows(self) -> np.ndarray:
         """Free housing places in rows, tenure × street."""
@@ -477,11 +554,15 @@ class IndustryCityModel(mesa.Model):
         self.flows["out_migrants"] += np.count_nonzero(leave) * self.scale
         res.remove(np.flatnonzero(death | leave))
 
-        # Births: children join their parents' street (working-age residents' streets).
+        # Births: a child joins its parent's home — where the street and tenure have a free place.
+        self.census()
         adults = np.flatnonzero(res.alive & (res.age == WORKING))
-        births = int(rng.binomial(res.count, p.births_per_1000_year / 1000.0 / 12.0))
+        expected = int(rng.binomial(res.count, p.births_per_1000_year / 1000.0 / 12.0))
+        parents = rng.choice(adults, size=expected)
+        home = housing_market.option_index(res.tenure[parents], res.home[parents], d.n_streets)
+        parents = parents[admit(rng, home, self.vacant_rows().reshape(-1))]
+        births = len(parents)
         if births:
-            parents = rng.choice(adults, size=births)
             res.add(births, home=res.home[parents], age=np.full(births, CHILD), tenure=res.tenure[parents],
                     factor=rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, births))
         self.flows["births"] += births * self.scale

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.errors import InputError
 
-STREETS = "tuple[str, ...]"
+STREETS = "tuple[str, ...]"  # a list of names: street names, or the spec's choices
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,12 @@ class Spec:
     source: str = ""
 
     def allowed(self, kind: str) -> str:
-        if self.choices:
+        if self.choices and kind != STREETS:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if kind == "bool":
             return "true or false"
         if kind == STREETS:
-            return "a list of street names"
+            return "a list of " + (", ".join(repr(c) for c in self.choices) if self.choices else "street names")
         if kind == "str":
             return "text"
         lo = "" if self.lo is None else f"{self.lo:g}"
@@ -109,7 +109,10 @@ def coerce(value: Any, kind: str, spec: Spec, *, source: str, where: str, street
         for item in value:
             if not isinstance(item, str):
                 raise bad(f"got {item!r}")
-            if street_names is not None:
+            if spec.choices:
+                if item not in spec.choices:
+                    raise bad(f"got {item!r}")
+            elif street_names is not None:
                 match = _match_street(item, street_names)
                 if match is None:
                     raise InputError(

@@ -17,7 +17,9 @@ OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
 
 class Recorder:
     FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries",
-             "exits", "zone_entries", "withdrawals", "hires", "separations")
+             "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers")
+    STREET_FLOWS = ("firm_entries", "moves_in")
+    ZONE_FLOWS = ("entries",)
 
     def __init__(self, model):
         self.model_rows: list[dict] = []
@@ -156,6 +158,8 @@ class Recorder:
                 "talent_apartment_places": float(places[i, TALENT]),
                 "talent_apartment_residents": float(occupancy[i, TALENT]),
                 "firms": int(np.count_nonzero(f.street[private] == i)) * scale,
+                "firm_entries": float(model.street_flows["firm_entries"][i]),
+                "moves_in": float(model.street_flows["moves_in"][i]),
                 "office_m2": float(s.space[0]),
                 "factory_m2": float(s.space[1]),
                 "students_per_teacher_primary": float(s.students_per_teacher[0]),
@@ -171,9 +175,25 @@ class Recorder:
                 "satisfaction": float(sat_street[i]),
             })
 
+        # In-commuters of each zone's firms, by street, for the commute of everyone working there.
+        in_zone_firms = [np.bincount(f.street[firm_rows][firm_zone[firm_rows] == z],
+                                     weights=f.incommuters[firm_rows][firm_zone[firm_rows] == z], minlength=n)
+                         for z in range(len(model.zones))]
+        minutes_in = d.minutes[n, :n]
+
+        def zone_worker_commute(resident_minutes: np.ndarray, incommuters: np.ndarray) -> float:
+            """Mean commute of everyone working in a zone's firms: residents and in-commuters."""
+            total = resident_minutes.sum() + (incommuters * minutes_in).sum()
+            count = len(resident_minutes) + incommuters.sum()
+            return float(total / count) if count else float("nan")
+
         zone_of_worker = self.street_to_zone[e_home]
+        employer = res.employer[rows][employed]
+        at_firm = employer >= 0
+        firm_zone_of_worker = np.where(at_firm, firm_zone[np.maximum(employer, 0)], -1)
         for z, zone in enumerate(model.zones):
             e_members = zone_of_worker == z
+            zone_workers = firm_zone_of_worker == z
             zone_days = [dd[zz == z] for dd, zz in self._approvals]
             zd = np.concatenate(zone_days) if zone_days else np.zeros(0)
             inside = private[firm_zone[private] == z]
@@ -189,7 +209,9 @@ class Recorder:
                 "mean_commute_min": float(minutes[e_members].mean()) if e_members.any() else float("nan"),
                 "rent_index": float((rents[zone.streets] * market_w[zone.streets]).sum()
                                     / max((self.rent_start[zone.streets] * market_w[zone.streets]).sum(), 1e-9)),
+                "zone_worker_commute_min": zone_worker_commute(minutes[zone_workers], in_zone_firms[z]),
                 "zone_firms": int(len(inside)) * scale,
+                "zone_entries": float(model.zone_flows["entries"][z]),
                 "zone_firm_jobs": float(filled[inside].sum()) * scale,
                 "coverage": float(zone.coverage().mean()),
                 "coordination_days": float(zone.coordination_days()),

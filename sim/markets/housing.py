@@ -4,8 +4,10 @@ An option is a (tenure, street) pair: market housing anywhere, talent apartments
 eligible talent at a discounted rent, resettlement units (安置房) for households displaced by
 renewal. A mover weighs housing cost against income, the commute from each street to its work,
 and the street's amenity (green space, parks, school access, service quality); staying where it
-is saves the moving cost, except for the displaced, who must go. Options have free places; where
-more movers pick one than it has, a random subset gets it.
+is saves the moving cost, except for the displaced, who must go. A mover may also live outside
+the district now (its home is the external index): staying there means its commute in, the
+outside's amenity and cost. Options have free places; where more movers pick one than it has,
+a random subset gets it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class HomeChoice:
 
 @dataclass(frozen=True)
 class Movers:
-    home: np.ndarray
+    home: np.ndarray  # street, or the external index for people living outside the district
     tenure: np.ndarray
     income: np.ndarray  # yuan a month
     work_area: np.ndarray  # street or external index of the workplace; -1 without a job
@@ -43,6 +45,8 @@ class HomeOptions:
     cost: np.ndarray  # tenure × street: housing cost per person, yuan a month
     vacant: np.ndarray  # tenure × street: free places, in rows
     amenity: np.ndarray  # street: utility of living there, commute aside
+    outside_amenity: float = 0.0  # utility of living outside the district, commute aside
+    outside_cost: float = 0.0  # housing cost per person outside, yuan a month
 
 
 def option_index(tenure: np.ndarray, street: np.ndarray, n_streets: int) -> np.ndarray:
@@ -69,12 +73,17 @@ def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions,
     allowed &= (options.vacant > 0)[None, :, :]
     u = np.where(allowed.reshape(n, -1), u, -np.inf)
 
-    current = option_index(movers.tenure, movers.home, n_streets)
+    inside = movers.home < n_streets
+    home = np.where(inside, movers.home, 0)
+    current = option_index(movers.tenure, home, n_streets)
     rows = np.arange(n)
     # Staying needs no free place: score it apart from the capacity mask.
+    out_hours = minutes[n_streets, np.where(employed, movers.work_area, 0)] * movers.factor / 60.0
+    stay_outside = (options.outside_amenity - np.where(employed, p.commute_weight * out_hours, 0.0)
+                    - p.rent_weight * options.outside_cost / np.maximum(movers.income, 1.0))
+    stay_inside = base[rows, home] - p.rent_weight * burden[rows, current]
     stay = np.where(movers.displaced, -np.inf,
-                    base[rows, movers.home] - p.rent_weight * burden[rows, current] + p.moving_cost
-                    + gumbel(rng, n))
+                    np.where(inside, stay_inside, stay_outside) + p.moving_cost + gumbel(rng, n))
     best = u.argmax(axis=1)
     return np.where(u[rows, best] > stay, best, STAY)
 

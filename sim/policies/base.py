@@ -13,8 +13,8 @@ class Lever:
     """A policy lever: typed parameters (the class's fields) and the mechanism it acts through.
 
     Defaults are the pre-reform state (the lever off); each parameter's ``reform`` is the
-    source's figure for the 2019 reform. Deliveries build up linearly over ``ramp_months``
-    from ``start_month``.
+    source's figure for the 2019 reform (``experiments/scenarios/reform_2019.toml`` uses them
+    all). Deliveries build up linearly over ``ramp_months`` from ``start_month``.
     """
 
     name: ClassVar[str]
@@ -24,9 +24,9 @@ class Lever:
     mechanism: ClassVar[str]  # one line, English
     mechanism_zh: ClassVar[str]
 
-    start_month: int = param(1, unit="month", lo=1, hi=600, reform=1,
+    start_month: int = param(1, unit="month", lo=1, hi=600,
                              doc="first month the lever acts (1 = the run's first month)")
-    ramp_months: int = param(1, unit="months", lo=1, hi=240, reform=1,
+    ramp_months: int = param(1, unit="months", lo=1, hi=240,
                              doc="months over which its deliveries arrive (1 = all at once)")
 
     def share_by(self, month: int) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.geography import MARKET, RESETTLEMENT, TALENT
+from sim.geography import RESETTLEMENT, TALENT
 from sim.params import param
 from sim.policies.base import Lever, need_streets
 
@@ -12,7 +12,6 @@ NEAR_ZONES = ("龙潭", "白莲池", "青龙", "双桥子")  # assumption: the s
 FARMING_STREETS = ("保和", "青龙", "龙潭", "白莲池")  # assumption: resettlement goes to the farming-related streets
 # assumption: old courtyards are in the inner streets
 INNER_STREETS = ("猛追湾", "双桥子", "府青路", "二仙桥", "跳蹬河")
-RENEWAL_MONTHS = 24  # assumption: months until renewed housing is lived in again
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,8 @@ class Resettlement(Lever):
     label_en = "Resettlement housing and renewal"
     group = "经济"
     mechanism = ("Adds resettlement units; renewal of dilapidated housing and old courtyards displaces "
-                 "households, who are rehoused in resettlement units first.")
+                 "households, who are rehoused in resettlement units first; their old homes are out of use "
+                 "until the works end.")
     mechanism_zh = "增加安置房；危旧房与老旧院落改造使住户搬离，优先安置到安置房。"
 
     units: int = param(0, unit="units", lo=0, hi=100_000, reform=7631, source="source: 7631 resettlement units",
@@ -71,6 +71,9 @@ class Resettlement(Lever):
     displaced_share: float = param(0.5, unit="share", lo=0.0, hi=1.0, reform=0.5,
                                    source="assumption: half the residents must move out during works",
                                    doc="share of residents of renewed housing who must move out")
+    works_months: int = param(24, unit="months", lo=1, hi=120, reform=24,
+                              source="assumption: two years of works",
+                              doc="months from a household moving out until its renewed home is lived in again")
 
     def problems(self):
         return need_streets(self, ("units",)) + need_streets(self, ("renewal_m2", "courtyards"), "renewal_streets")
@@ -86,7 +89,4 @@ class Resettlement(Lever):
         persons = (self.renewal_m2 * d.space.renewal_persons_per_m2
                    + self.courtyards * d.space.persons_per_courtyard) * self.displaced_share * share
         for name in self.renewal_streets:
-            street = model.street(name)
-            moved = model.displace(street.index, persons / len(self.renewal_streets))
-            street.housing[MARKET] -= moved
-            model.schedule(month + RENEWAL_MONTHS, street.index, MARKET, moved)
+            model.displace(model.street(name).index, persons / len(self.renewal_streets))

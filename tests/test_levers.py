@@ -1,0 +1,195 @@
+"""Every lever moves what it acts through: the direction of its effect, averaged over seeds.
+
+Each lever is run alone against the baseline on the same seeds (common random numbers), on
+short runs with its deliveries brought forward; a test checks the sign of the mean paired
+difference of the outcome the lever's mechanism acts on — never an exact number.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.approvals import ApprovalRegime
+from sim.config import Config, override, resolve
+from sim.geography import load_district
+from sim.policies import LEVERS
+from sim.runner import run
+from tests.conftest import small
+
+SEEDS = range(5)
+MONTHS = 24
+SCALE = 50
+FIRM_SCALE = 10  # investment leads are few and firm rows lumpy: zone effects need finer rows to be seen
+
+
+@cache
+def runs(name: str, sets: tuple[str, ...] = (), scale: int = SCALE) -> tuple[pd.DataFrame, ...]:
+    """Model, street and zone tables of a scenario over the test seeds (cached per session)."""
+    config = small(resolve(name), months=MONTHS, scale=scale)
+    if sets:
+        config = override(config, list(sets))
+    results = [run(config, seed, run_id=seed) for seed in SEEDS]
+    return tuple(pd.concat([r.frames[t] for r in results], ignore_index=True) for t in ("model", "streets", "zones"))
+
+
+def paired(metric, other: str, sets: tuple[str, ...] = (), table: int = 0, scale: int = SCALE) -> np.ndarray:
+    """Per-seed differences (lever − baseline) of ``metric(frame)`` computed per run."""
+    base = runs("baseline_2018", (), scale)[table].groupby("seed").apply(metric, include_groups=False)
+    lever = runs(other, sets, scale)[table].groupby("seed").apply(metric, include_groups=False)
+    return (lever - base).to_numpy()
+
+
+def late(frame: pd.DataFrame) -> pd.DataFrame:
+    """The second half of a run, when deliveries are in."""
+    return frame[frame["month"] > MONTHS // 2]
+
+
+EARLY = ("start_month=1", "ramp_months=6")
+
+
+def sets_for(lever: str, *extra: str) -> tuple[str, ...]:
+    return tuple(f"{lever}.{s}" for s in (*EARLY, *extra)) if lever in ("industrial_space", "talent_apartments",
+                                                                         "resettlement", "park_city",
+                                                                         "quota_pool") else tuple(extra)
+
+
+def test_every_lever_family_has_a_single_lever_scenario_and_a_test_below():
+    from sim.config import builtin_scenarios
+
+    assert {f"only_{name}" for name in LEVERS} <= set(builtin_scenarios())
+    tested = {name.removeprefix("test_").split("__")[0] for name in globals() if name.startswith("test_")}
+    assert set(LEVERS) <= tested
+
+
+def test_the_source_approval_regime_is_within_90_working_days_and_the_old_one_is_not():
+    info = load_district().approvals
+    cls = LEVERS["approval"]
+    source = cls(items=52, departments=19, one_window_share=0.9, online_share=1.0, full_agency=True)
+    before = ApprovalRegime(71, 24, 0.3, 0.4, False).base_days(info)
+    after = ApprovalRegime(source.items, source.departments, source.one_window_share, source.online_share,
+                           source.full_agency).base_days(info)
+    assert after <= 90 < before
+
+
+def test_approval__shortens_waits_and_brings_more_firm_entries():
+    days = paired(lambda m: late(m)["approval_days_mean"].mean(), "only_approval")
+    assert days.mean() < 0
+    withdrawals = paired(lambda m: m["withdrawals"].sum(), "only_approval", scale=FIRM_SCALE)
+    entries = paired(lambda m: m["zone_entries"].sum(), "only_approval", scale=FIRM_SCALE)
+    assert withdrawals.mean() < 0
+    assert entries.mean() > 0
+
+
+def test_approval__the_whole_package_is_within_90_working_days():
+    model, _, _ = runs("reform_2019", ("approval.ramp_months=1",))
+    assert late(model)["approval_days_mean"].mean() <= 90
+
+
+def test_zone_alignment__removes_coordination_delays_and_frees_street_staff():
+    coordination = paired(lambda z: late(z)["coordination_days"].mean(), "only_zone_alignment", table=2)
+    assert coordination.mean() < 0
+    backlog = paired(lambda m: late(m)["grid_backlog"].mean(), "only_zone_alignment")
+    assert backlog.mean() < 0
+
+
+def test_committee__coordination_time_cuts_delays_and_joint_attraction_adds_entries():
+    coordination = paired(lambda z: late(z)["coordination_days"].mean(), "only_committee", table=2)
+    assert coordination.mean() < 0
+    joint_only = ("committee.attraction_share=0.5", "committee.construction_share=0.3",
+                  "committee.coordination_share=0.2")
+    entries = paired(lambda m: m["zone_entries"].sum(), "only_committee", joint_only, scale=FIRM_SCALE)
+    assert entries.mean() > 0
+
+
+def test_industrial_space__brings_firm_openings_where_it_is_built():
+    where = ["龙潭", "白莲池"]
+    sets = sets_for("industrial_space", 'streets=["龙潭", "白莲池"]')
+    opened = paired(lambda s: s[s["street"].isin(where)]["firm_entries"].sum(), "only_industrial_space", sets,
+                    table=1, scale=FIRM_SCALE)
+    assert opened.mean() > 0
+
+
+def test_talent_apartments__near_a_zone_raise_self_containment_and_shorten_its_workers_commutes():
+    sets = sets_for("talent_apartments", 'streets=["龙潭", "白莲池"]')
+    model, _, _ = runs("only_talent_apartments", sets, FIRM_SCALE)
+    assert late(model)["talent_apartment_residents"].mean() > 0.3 * late(model)["talent_apartment_places"].mean()
+
+    def longtan(z):
+        return late(z[z["zone"] == "longtan"])
+
+    containment = paired(lambda z: longtan(z)["self_containment"].mean(), "only_talent_apartments", sets, table=2,
+                         scale=FIRM_SCALE)
+    commute = paired(lambda z: longtan(z)["zone_worker_commute_min"].mean(), "only_talent_apartments", sets, table=2,
+                     scale=FIRM_SCALE)
+    assert containment.mean() > 0
+    assert commute.mean() < 0
+
+
+def test_resettlement__rehouses_the_households_renewal_displaces():
+    model, _, _ = runs("only_resettlement", sets_for("resettlement"))
+    by_seed = model.groupby("seed")
+    displaced = by_seed["displaced"].sum()
+    assert (displaced > 0).all()
+    assert (by_seed["rehoused"].sum() >= 0.9 * displaced).all()
+    assert (by_seed["awaiting_rehousing"].last() <= 0.1 * displaced).all()
+    places = paired(lambda m: m["resettlement_places"].iloc[-1], "only_resettlement", sets_for("resettlement"))
+    assert places.mean() > 0
+
+
+def test_street_staff__more_staff_resolve_grid_events_faster():
+    staff = paired(lambda m: late(m)["street_staff"].mean(), "only_street_staff")
+    days = paired(lambda m: late(m)["resolution_days"].mean(), "only_street_staff")
+    assert staff.mean() > 0 and days.mean() < 0
+
+
+def test_smart_governance__shrinks_the_grid_backlog():
+    backlog = paired(lambda m: late(m)["grid_backlog"].mean(), "only_smart_governance",
+                     ("smart_governance.start_month=1",))
+    assert backlog.mean() < 0
+
+
+def test_quota_pool__fewer_students_per_teacher_at_the_level_targeted():
+    sets = sets_for("quota_pool", 'levels=["primary"]', "headcount_mode=false")
+    primary = paired(lambda m: late(m)["students_per_teacher_primary"].mean(), "only_quota_pool", sets)
+    senior = paired(lambda m: late(m)["students_per_teacher_senior"].mean(), "only_quota_pool", sets)
+    assert primary.mean() < 0
+    assert abs(senior.mean()) < abs(primary.mean()) / 5
+
+
+def test_hospital_merger__more_doctor_capacity_per_resident():
+    doctors = paired(lambda m: late(m)["doctors_per_1000"].mean(), "only_hospital_merger",
+                     ("hospital_merger.start_month=1",))
+    assert doctors.mean() > 0
+
+
+def test_park_city__draws_residents_toward_green_streets():
+    sets = sets_for("park_city")
+    green = list(resolve("only_park_city").levers.park_city.streets)
+    residents = paired(lambda s: late(s[s["street"].isin(green)])["residents"].sum(), "only_park_city", sets,
+                       table=1)
+    assert residents.mean() > 0
+
+
+def test_reform_2019_uses_every_source_figure():
+    reform = resolve("reform_2019")
+    from sim.params import specs
+
+    for name, cls in LEVERS.items():
+        lever = getattr(reform.levers, name)
+        for field, _, spec, _ in specs(cls):
+            if spec.reform is not None:
+                assert getattr(lever, field) == pytest.approx(spec.reform), (name, field)
+
+
+def test_single_lever_scenarios_differ_from_the_baseline_in_that_lever_only():
+    base = Config()
+    for name in LEVERS:
+        only = resolve(f"only_{name}")
+        for other in LEVERS:
+            same = getattr(only.levers, other) == getattr(base.levers, other)
+            assert same == (other != name), (name, other)
+        assert only.uncertainties == base.uncertainties
