@@ -1,19 +1,20 @@
 # Two commands on a fresh machine with Python ≥ 3.12 and pip:
-#   make run    set up .venv and run the main experiment into results/
+#   make run    set up .venv and compare reform_2019 with baseline_2018 into results/
 #   make test   set up .venv with the dev tools and run the whole test suite
 PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-SCENARIO ?= baseline_2018
+BASE     ?= baseline_2018
+SCENARIO ?= reform_2019
 SEEDS    ?= 3
 MONTHS   ?= 120
-OUT      ?= results/$(SCENARIO)
+OUT      ?= results/$(SCENARIO)_vs_$(BASE)
 
 .PHONY: run test lint bench clean
 
 run: $(VENV)/.stamp-run
-	$(BIN)/chancheng run --scenario $(SCENARIO) --seeds $(SEEDS) --months $(MONTHS) --out $(OUT)
+	$(BIN)/chancheng compare $(BASE) $(SCENARIO) --seeds $(SEEDS) --months $(MONTHS) --out $(OUT)
 
 test: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .

@@ -15,28 +15,26 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from sim import analysis, plots
 from sim import config as cfg
 from sim.errors import InputError
+from sim.geography import DATA_FILE, load_district
 from sim.io import RunWriter, metadata, staged_output, write_json
+from sim.labels import label
+from sim.params import specs
+from sim.policies import GROUPS, LEVERS
 from sim.runner import run
 
-HEADLINE = {
-    "residents": "residents 常住人口",
-    "employed": "employed residents 就业居民",
-    "jobs": "jobs 就业岗位",
-    "unemployment_rate": "unemployment rate 失业率",
-    "jobs_housing_ratio": "jobs–housing ratio 职住比",
-    "self_containment": "self-containment 就业自足率",
-    "mean_commute_min": "mean commute, min 平均通勤时间",
-    "mean_commute_km": "mean commute, km 平均通勤距离",
-    "share_commute_le_5km": "commutes ≤ 5 km 5公里内通勤占比",
-    "share_commute_gt_60min": "commutes > 60 min 60分钟以上占比",
-    "excess_commuting": "excess commuting 过剩通勤",
-    "approval_days_mean": "approval days 审批天数",
-    "rent_index": "rent index 租金指数",
-    "students_per_teacher_primary": "primary students/teacher 小学生师比",
-    "satisfaction": "satisfaction 获得感",
-}
+HEADLINE = ("residents", "employed", "jobs", "unemployment_rate", "jobs_housing_ratio", "self_containment",
+            "mean_commute_min", "mean_commute_km", "share_commute_le_5km", "share_commute_gt_60min",
+            "excess_commuting", "approval_days_12m", "rent_index", "students_per_teacher_primary", "satisfaction")
+# The comparison's headline: district and zone balance, commute, approvals, schools.
+COMPARE_HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting",
+                    "approval_days_12m", "students_per_teacher_primary", "students_per_teacher_junior",
+                    "students_per_teacher_senior")
+COMPARE_FIGURES = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting",
+                   "approval_days_12m", "unemployment_rate", "students_per_teacher_primary", "rent_index",
+                   "satisfaction")
 
 
 class Parser(argparse.ArgumentParser):
@@ -115,10 +113,122 @@ def summary_table(config: cfg.Config, finals: pd.DataFrame, n_seeds: int, out: P
     months = config.run.months
     lines = [f"{config.name}: {n_seeds} seed(s) × {months} months at scale {config.run.scale} → {out}/",
              f"{'last 12 months, average':<40} {'mean':>12} {'min':>12} {'max':>12}"]
-    for col, label in HEADLINE.items():
+    for col in HEADLINE:
         values = finals[col].astype(float)
-        lines.append(f"{label:<40} {fmt(values.mean()):>12} {fmt(values.min()):>12} {fmt(values.max()):>12}")
+        lines.append(f"{label(col):<40} {fmt(values.mean()):>12} {fmt(values.min()):>12} {fmt(values.max()):>12}")
     return "\n".join(lines)
+
+
+def cmd_compare(args) -> int:
+    base = load_config(argparse.Namespace(**{**vars(args), "scenario": args.base}))
+    other = load_config(argparse.Namespace(**{**vars(args), "scenario": args.other}))
+    if base.name == other.name:
+        raise InputError(f"both scenarios are named {base.name!r}; give the second a different name",
+                         field="OTHER")
+    seeds = list(range(args.seeds))
+    out = Path(args.out or f"results/{other.name}_vs_{base.name}")
+    started = datetime.now(UTC)
+    frames = {base.name: ([], []), other.name: ([], [])}
+    with staged_output(out) as staging:
+        writer = RunWriter(staging)
+        total = len(seeds) * (base.run.months + other.run.months)
+        with progress_bar(total, f"{other.name} vs {base.name}") as bar:
+            for offset, config in enumerate((base, other)):
+                for seed in seeds:  # the same seeds for both: common random numbers
+                    result = run(config, seed, run_id=offset * len(seeds) + seed, on_month=lambda: bar.update(1))
+                    writer.write(result)
+                    frames[config.name][0].append(result.model)
+                    frames[config.name][1].append(result.zones)
+        (b_model, b_zones), (o_model, o_zones) = (tuple(pd.concat(f) for f in frames[c.name]) for c in (base, other))
+        analysis.compare(b_model, b_zones, o_model, o_zones).to_csv(
+            staging / "compare.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+        table = pd.read_csv(staging / "compare.csv")
+        draw_comparison(table, staging / "figures", (base.name, other.name), [z.key for z in zones_of(base)])
+        for config in (base, other):
+            cfg.save(config, staging / f"scenario_{config.name}.toml")
+        write_json(staging / "metadata.json", metadata(
+            started, scenarios=[base.name, other.name], seeds=seeds, months=base.run.months, scale=base.run.scale,
+            config_hash={base.name: base.digest(), other.name: other.digest()}, common_random_numbers=True,
+        ))
+    if not args.quiet:
+        rows = [("district", m) for m in COMPARE_HEADLINE]
+        rows[1:1] = [(z.key, "jobs_housing_ratio") for z in zones_of(base)]
+        rows[len(zones_of(base)) + 2:len(zones_of(base)) + 2] = [(z.key, "self_containment") for z in zones_of(base)]
+        print(compare_table(base, other, analysis.headline(b_model, b_zones, o_model, o_zones, rows),
+                            len(seeds), out))
+    return 0
+
+
+def zones_of(config: cfg.Config):
+    return load_district(config.run.data or DATA_FILE).zones
+
+
+def draw_comparison(table: pd.DataFrame, folder: Path, names: tuple[str, str], zones: list[str]) -> None:
+    """PNG figures of the main metrics: district ones, and the jobs–housing ratio of each zone."""
+    folder.mkdir()
+    lang = plots.setup()
+    for metric in COMPARE_FIGURES:
+        plots.save(plots.compare_metric(table, metric, "district", names, lang)[0], folder / f"{metric}.png")
+    for zone in zones:
+        fig, _ = plots.compare_metric(table, "jobs_housing_ratio", zone, names, lang)
+        plots.save(fig, folder / f"jobs_housing_ratio_{zone}.png")
+
+
+def compare_table(base: cfg.Config, other: cfg.Config, table: pd.DataFrame, n_seeds: int, out: Path) -> str:
+    lines = [f"{other.name} vs {base.name}: {n_seeds} seed(s) each, the same seeds (common random numbers), "
+             f"{base.run.months} months at scale {base.run.scale} → {out}/",
+             f"{'last 12 months, average':<44} {base.name:>14} {other.name:>14}   difference [95% CI]"]
+    for row in table.itertuples():
+        name = label(row.metric) + ("" if row.area == "district" else f" · {row.area}")
+        ci = "" if pd.isna(row.ci_low) else f" [{signed(row.ci_low)}, {signed(row.ci_high)}]"
+        lines.append(f"{name:<44} {fmt(row.base_mean):>14} {fmt(row.other_mean):>14}   {signed(row.difference)}{ci}")
+    return "\n".join(lines)
+
+
+def signed(x: float) -> str:
+    return "–" if pd.isna(x) else ("+" if x >= 0 else "−") + fmt(abs(x))
+
+
+def cmd_scenarios(args) -> int:
+    """List the built-in scenarios, every lever with unit, range, default and reform figure, and the uncertainties."""
+    out = ["Built-in scenarios (experiments/scenarios/; run with --scenario NAME):"]
+    for name, path in cfg.builtin_scenarios().items():
+        out.append(f"  {name:<26} {cfg.load(path).description}")
+    out += ["", "LEVERS — what decision-makers control. In a file: [levers.NAME] FIELD = VALUE; "
+                "on the command line: --set NAME.FIELD=VALUE"]
+    for group, english in GROUPS.items():
+        out.append(f"\n{group} {english}")
+        for name, cls in LEVERS.items():
+            if cls.group != group:
+                continue
+            out.append(f"  {name}  {cls.label} — {cls.label_en}")
+            out.append(f"      {cls.mechanism}")
+            out += [_param_line(field, kind, spec, default) for field, kind, spec, default in specs(cls)]
+    out += ["", "UNCERTAINTIES — behavioural parameters nobody controls (calibrated). In a file: [uncertainties]; "
+                "on the command line: --set uncertainties.FIELD=VALUE"]
+    out += [_param_line(f, k, s, d) for f, k, s, d in specs(cfg.Uncertainties)]
+    out += ["", "RUN — [run] or --set run.FIELD=VALUE (or --months, --scale)"]
+    out += [_param_line(f, k, s, d) for f, k, s, d in specs(cfg.RunSettings)]
+    print("\n".join(out))
+    return 0
+
+
+def _param_line(field: str, kind: str, spec, default) -> str:
+    reform = "" if spec.reform is None else f"  reform_2019: {_toml_value(spec.reform)}"
+    source = f" ({spec.source})" if spec.source else ""
+    allowed = spec.allowed(kind)
+    return (f"    {field:<24} {allowed:<42} default: {_toml_value(default)}{reform}\n"
+            f"{'':<30}{spec.doc}{source}")
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 def fmt(x: float) -> str:
@@ -140,6 +250,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default results/<scenario>); replaced as a whole on success")
     p.add_argument("--quiet", action="store_true", help="no summary table")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("compare", help="run two scenarios on the same seeds and compare them with 95% CIs")
+    p.add_argument("base", help="the reference scenario (name or .toml)")
+    p.add_argument("other", help="the scenario to compare with it (name or .toml)")
+    add_run_options(p)
+    p.set_defaults(scenario=None)
+    p.add_argument("--seeds", type=whole(2, 10000), default=5, help="seeds 0..N-1 for both (default 5, at least 2)")
+    p.add_argument("--out", help="output folder (default results/<other>_vs_<base>)")
+    p.add_argument("--quiet", action="store_true", help="no headline table")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("scenarios", help="list built-in scenarios, every lever and every uncertainty")
+    p.set_defaults(func=cmd_scenarios)
     return parser
 
 

@@ -102,7 +102,7 @@ class Uncertainties:
     entry_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0,
                                doc="organic firm entries relative to exits' replacement")
     max_space_pull: float = param(2.0, unit="×", lo=1.0, hi=10.0,
-                                  doc="most that free floor space can raise firm entry (relative to the start's vacancy)")
+                                  doc="most that free floor space can raise firm entry (vs the start's vacancy)")
     young_exit_factor: float = param(1.5, unit="×", lo=1.0, hi=10.0,
                                      doc="exit hazard of firms under 3 years relative to older ones")
     lead_rate_scale: float = param(1.0, unit="×", lo=0.0, hi=10.0, doc="multiplier on committees' investment leads")
@@ -156,11 +156,12 @@ class Config:
         return hashlib.sha256(self.to_toml().encode()).hexdigest()[:16]
 
     def flat(self) -> dict[str, Any]:
-        """Every lever and uncertainty as ``section.field`` → value (one row of ``runs.csv``)."""
+        """Every lever and uncertainty as ``levers.lever.field`` / ``uncertainties.field`` → value
+        (the columns of ``runs.csv``)."""
         out: dict[str, Any] = {}
         for lever in self.levers:
             for key, value in to_table(lever).items():
-                out[f"{lever.name}.{key}"] = " ".join(value) if isinstance(value, list) else value
+                out[f"levers.{lever.name}.{key}"] = " ".join(value) if isinstance(value, list) else value
         for key, value in to_table(self.uncertainties).items():
             out[f"uncertainties.{key}"] = value
         return out
@@ -261,14 +262,15 @@ def resolve(scenario: str) -> Config:
 
 
 def override(config: Config, assignments: list[str], source: str = "--set") -> Config:
-    """Apply ``section.field=value`` overrides (``approval.items=52``, ``run.months=24``).
+    """Apply ``section.field=value`` overrides (``approval.items=52``, ``levers.approval.items=52``,
+    ``run.months=24``, ``uncertainties.rent_weight=3``).
 
     Values are read as TOML (``true``, ``0.5``, ``["龙潭"]``); a bare word is taken as text.
     """
     raw = config.to_dict()
     for item in assignments:
         key, sep, text = item.partition("=")
-        parts = key.strip().split(".")
+        parts = key.strip().removeprefix("levers.").split(".")
         if not sep or len(parts) != 2:
             raise InputError(f"{item!r} is not of the form lever.field=value (or run.field=…, uncertainties.field=…)",
                              field=source)

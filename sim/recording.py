@@ -7,6 +7,8 @@ persons (rows × scale), so outputs compare across scales.
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from sim import metrics
@@ -30,6 +32,7 @@ class Recorder:
         self.street_to_zone = np.append(d.zone_of_street(), -1)  # the external area is in no zone
         self.rent_start = np.array([s.rent_start for s in model.streets])
         self._approvals: list[tuple[np.ndarray, np.ndarray]] = []
+        self._last_year: deque[np.ndarray] = deque(maxlen=12)  # approval days of the last 12 months
 
     def note_approvals(self, days: np.ndarray, zone: np.ndarray, scale: int) -> None:
         """Approval days of applications approved this month (each row stands for ``scale``)."""
@@ -65,6 +68,8 @@ class Recorder:
 
         approvals = [days for days, _ in self._approvals]
         days = np.concatenate(approvals) if approvals else np.zeros(0)
+        self._last_year.append(days)
+        year_days = np.concatenate(self._last_year)
         age = res.age[rows]
         labour_force = int(np.count_nonzero(res.active[rows])) * scale
         n_employed = int(np.count_nonzero(employed)) * scale
@@ -107,6 +112,7 @@ class Recorder:
             **excess,
             "approval_days_mean": float(days.mean()) if len(days) else float("nan"),
             "approval_days_p90": float(np.percentile(days, 90)) if len(days) else float("nan"),
+            "approval_days_12m": float(year_days.mean()) if len(year_days) else float("nan"),
             "approvals": int(len(days)) * scale,
             "pipeline": int(model.pipeline.count) * scale,
             "in_commuters": float(od[n, :n].sum()),

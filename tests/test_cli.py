@@ -49,7 +49,7 @@ def test_run_writes_every_output_file(tmp_path):
     assert {"run_id", "month", "origin", "destination", "commuters", "minutes", "km"} <= set(od.columns)
     runs = pd.read_csv(out / "runs.csv")
     assert list(runs["seed"]) == [0, 1] and (runs["status"] == "ok").all()
-    assert "approval.items" in runs.columns and "uncertainties.job_commute_weight" in runs.columns
+    assert "levers.approval.items" in runs.columns and "uncertainties.job_commute_weight" in runs.columns
     # The saved scenario runs again as it is.
     again = tmp_path / "again"
     assert main(["run", "--scenario", str(out / "scenario.toml"), "--months", "2", "--scale", "50",
@@ -133,5 +133,7 @@ def test_make_run_on_a_short_horizon(tmp_path):
     proc = subprocess.run(["make", "run", "MONTHS=3", "SEEDS=2", f"OUT={out}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr
-    assert "jobs–housing ratio" in proc.stdout
-    assert len(pd.read_csv(out / "model.csv")) == 6
+    assert "reform_2019 vs baseline_2018" in proc.stdout and "difference [95% CI]" in proc.stdout
+    assert "jobs–housing ratio" in proc.stdout and "longtan" in proc.stdout
+    assert len(pd.read_csv(out / "model.csv")) == 2 * 2 * 3  # two scenarios × two seeds × three months
+    assert (out / "compare.csv").exists() and any((out / "figures").iterdir())

@@ -34,11 +34,11 @@ class ZoneCommittee(mesa.Agent):
         self.staff = float(model.district.zones_common.staff)
         self.split = dict(BASE_SPLIT)
         self.joint_attraction = False
-        self.whole_street = False
+        self.alignment = 0.0  # 0: the pre-reform boundary; 1: whole streets (整建制覆盖)
 
     def coverage(self) -> np.ndarray:
         """Share of each footprint street inside the zone now."""
-        return np.ones(len(self.streets)) if self.whole_street else self.partial_coverage
+        return self.partial_coverage + self.alignment * (1.0 - self.partial_coverage)
 
     def coordination_days(self) -> float:
         """Extra working days of committee–street coordination each application needs.

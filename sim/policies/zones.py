@@ -28,12 +28,11 @@ class ZoneAlignment(Lever):
                                       doc="streets no longer attract investment or collect tax")
 
     def apply(self, model, month: int) -> None:
-        if month < self.start_month:
-            return
+        """Boundaries move out to the whole streets over the ramp; duties leave the streets at the start."""
         for zone in model.zones:
-            zone.whole_street = self.whole_street
+            zone.alignment = self.share_by(month) if self.whole_street else 0.0
         for street in model.streets:
-            street.investment_duties = not self.street_duties_moved
+            street.investment_duties = not (self.street_duties_moved and month >= self.start_month)
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,8 @@ class Committee(Lever):
         return []
 
     def apply(self, model, month: int) -> None:
-        if month < self.start_month:
-            return
+        """Time shifts from the old split to the new one over the ramp; joint attraction starts at the start."""
+        split = {key: self.toward(month, f"{key}_share") for key in ("attraction", "construction", "coordination")}
         for zone in model.zones:
-            zone.split = {"attraction": self.attraction_share, "construction": self.construction_share,
-                          "coordination": self.coordination_share}
-            zone.joint_attraction = self.joint_attraction
+            zone.split = split
+            zone.joint_attraction = self.joint_attraction and month >= self.start_month

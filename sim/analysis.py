@@ -1,0 +1,78 @@
+"""Statistics over runs: means with 95% confidence intervals and paired scenario differences.
+
+Comparisons use common random numbers: both scenarios run on the same seeds, so each seed gives
+a paired difference and the interval is a t-interval over those differences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+ID_COLUMNS = ("run_id", "scenario", "seed", "seed_spawn_key", "month", "date", "zone", "zone_name", "street",
+              "street_en", "area")
+ZONE_METRICS = ("jobs_housing_ratio", "self_containment", "internal_capture", "mean_commute_min",
+                "zone_worker_commute_min", "rent_index", "coordination_days", "approval_days_mean", "zone_entries",
+                "talent_apartment_residents")
+
+
+def t_interval(values: pd.Series) -> tuple[float, float, float, int]:
+    """Mean and 95% t-interval of the non-missing values (nan bounds for fewer than two)."""
+    v = values.dropna().to_numpy(dtype=float)
+    n = len(v)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan"), 0
+    mean = float(v.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), n
+    half = float(stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n))
+    return mean, mean - half, mean + half, n
+
+
+def long_form(model: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
+    """District and zone metrics as one long table: seed, month, area, metric, value."""
+    district_metrics = [c for c in model.columns if c not in ID_COLUMNS and pd.api.types.is_numeric_dtype(model[c])]
+    district = model.melt(id_vars=["seed", "month"], value_vars=district_metrics, var_name="metric")
+    district.insert(2, "area", "district")
+    zone = zones.melt(id_vars=["seed", "month", "zone"], value_vars=list(ZONE_METRICS), var_name="metric")
+    zone = zone.rename(columns={"zone": "area"})
+    return pd.concat([district, zone], ignore_index=True)
+
+
+def paired_differences(base: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key and metric: each scenario's mean, the mean paired difference and its 95% interval.
+
+    ``base`` and ``other`` are long tables with ``seed``, ``keys``, ``metric`` and ``value``.
+    """
+    on = ["seed", *keys, "metric"]
+    both = base.merge(other, on=on, suffixes=("_base", "_other"))
+    both["difference"] = both["value_other"] - both["value_base"]
+    rows = []
+    for key, group in both.groupby([*keys, "metric"], sort=False):
+        mean, lo, hi, n = t_interval(group["difference"])
+        rows.append({**dict(zip([*keys, "metric"], key, strict=True)),
+                     "base_mean": group["value_base"].mean(), "other_mean": group["value_other"].mean(),
+                     "difference": mean, "ci_low": lo, "ci_high": hi, "n_seeds": n})
+    return pd.DataFrame(rows)
+
+
+def compare(base_model, base_zones, other_model, other_zones) -> pd.DataFrame:
+    """``compare.csv``: per month, area (district or zone) and metric, both means and the difference."""
+    table = paired_differences(long_form(base_model, base_zones), long_form(other_model, other_zones),
+                               ["month", "area"])
+    return table.sort_values(["area", "metric", "month"], kind="stable").reset_index(drop=True)
+
+
+def final_year(long: pd.DataFrame, months: int = 12) -> pd.DataFrame:
+    """Each seed's average over the last ``months`` months, per area and metric."""
+    last = long[long["month"] > long["month"].max() - months]
+    return last.groupby(["seed", "area", "metric"], as_index=False)["value"].mean()
+
+
+def headline(base_model, base_zones, other_model, other_zones, rows: list[tuple[str, str]]) -> pd.DataFrame:
+    """Last-12-month averages of chosen (area, metric) pairs: both scenarios and the paired difference."""
+    table = paired_differences(final_year(long_form(base_model, base_zones)),
+                               final_year(long_form(other_model, other_zones)), ["area"])
+    table = table.set_index(["area", "metric"])
+    return table.loc[[r for r in rows if r in table.index]].reset_index()
