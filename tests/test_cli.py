@@ -130,10 +130,11 @@ def test_an_interrupted_run_leaves_no_output(tmp_path):
 def test_make_run_on_a_short_horizon(tmp_path):
     out = tmp_path / "results"
     env = {**os.environ, "PYTHON": sys.executable}
-    proc = subprocess.run(["make", "run", "MONTHS=3", "SEEDS=2", f"OUT={out}"], cwd=ROOT, capture_output=True,
+    # 8 months: the reform's last levers start in month 7 (a lever starting past the horizon is an error).
+    proc = subprocess.run(["make", "run", "MONTHS=8", "SEEDS=2", f"OUT={out}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "reform_2019 vs baseline_2018" in proc.stdout and "difference [95% CI]" in proc.stdout
     assert "jobs–housing ratio" in proc.stdout and "longtan" in proc.stdout
-    assert len(pd.read_csv(out / "model.csv")) == 2 * 2 * 3  # two scenarios × two seeds × three months
+    assert len(pd.read_csv(out / "model.csv")) == 2 * 2 * 8  # two scenarios × two seeds × eight months
     assert (out / "compare.csv").exists() and any((out / "figures").iterdir())
