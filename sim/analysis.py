@@ -76,3 +76,44 @@ def headline(base_model, base_zones, other_model, other_zones, rows: list[tuple[
                                final_year(long_form(other_model, other_zones)), ["area"])
     table = table.set_index(["area", "metric"])
     return table.loc[[r for r in rows if r in table.index]].reset_index()
+
+
+def band(frame: pd.DataFrame, metric: str, by: str) -> pd.DataFrame:
+    """Per group and month: the mean of ``metric`` across runs and its 95% interval (for bands)."""
+    rows = []
+    for (group, month), values in frame.groupby([by, "month"], sort=True)[metric]:
+        mean, lo, hi, n = t_interval(values)
+        rows.append({by: group, "month": month, "mean": mean, "ci_low": lo, "ci_high": hi, "n": n})
+    return pd.DataFrame(rows)
+
+
+def summarize(model: pd.DataFrame, runs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``summary.csv``: per design point (or scenario) and metric, the final-month value and the
+    time average over the run — each as mean, sd and 95% interval across replications."""
+    ok = runs.loc[runs["status"] == "ok", ["run_id", by]]
+    model = model.drop(columns=[by], errors="ignore").merge(ok, on="run_id")
+    metrics = [c for c in model.columns if c not in ID_COLUMNS and c != by and pd.api.types.is_numeric_dtype(model[c])]
+    final = model[model["month"] == model.groupby("run_id")["month"].transform("max")]
+    per_run = {"final": final.groupby([by, "run_id"])[metrics].mean(),
+               "average": model.groupby([by, "run_id"])[metrics].mean()}
+    rows = []
+    for statistic, table in per_run.items():
+        for group, values in table.groupby(level=0):
+            for metric in metrics:
+                mean, lo, hi, n = t_interval(values[metric])
+                rows.append({by: group, "metric": metric, "statistic": statistic, "mean": mean,
+                             "sd": float(values[metric].std(ddof=1)) if n > 1 else float("nan"),
+                             "ci_low": lo, "ci_high": hi, "n": n})
+    return pd.DataFrame(rows)
+
+
+def outcome_per_run(model: pd.DataFrame, outcomes: list[str], months: int = 12) -> pd.DataFrame:
+    """Each run's average of the outcomes over its last ``months`` months, indexed by run id."""
+    missing = [o for o in outcomes if o not in model.columns]
+    if missing:
+        from sim.errors import InputError
+
+        allowed = [c for c in model.columns if c not in ID_COLUMNS]
+        raise InputError(f"unknown outcome {missing[0]!r}; allowed: {', '.join(allowed)}", field="outcomes")
+    last = model[model["month"] > model.groupby("run_id")["month"].transform("max") - months]
+    return last.groupby("run_id")[outcomes].mean()

@@ -189,6 +189,132 @@ def signed(x: float) -> str:
     return "–" if pd.isna(x) else ("+" if x >= 0 else "−") + fmt(abs(x))
 
 
+def cmd_sweep(args) -> int:
+    from sim import batch
+
+    spec = batch.load_spec(args.spec)
+    out = Path(args.out or f"results/sweeps/{spec.name}")
+    only = args.run or None
+    if only and max(only) >= spec.n_runs:
+        raise InputError(f"run {max(only)} is not in this sweep; allowed: 0 to {spec.n_runs - 1}", field="--run")
+    executor = batch.executor_for(args.workers, args.scheduler)
+    started = datetime.now(UTC)
+    with sweep_progress(spec, out, only, args.resume) as bar:
+        outcome = batch.sweep(spec, out, executor, resume=args.resume, only=only, on_result=lambda r: bar.update(1))
+    write_json(out / "metadata.json", metadata(
+        started, sweep=spec.name, spec_digest=spec.digest, root_seed=spec.seed, runs=spec.n_runs,
+        replications=spec.replications, executor=type(executor).__name__, workers=executor.workers,
+    ))
+    files = ", ".join(f"{t}.csv" for t in ("runs", *spec.tables))
+    print(f"sweep {spec.name}: {outcome.ok} ok, {outcome.failed} failed"
+          + (f", {outcome.skipped} already done" if outcome.skipped else "")
+          + f" in {outcome.seconds:.1f} s → {out}/ ({files}, design.csv)")
+    return 1 if outcome.failed else 0
+
+
+def sweep_progress(spec, out: Path, only, resume: bool):
+    from sim import batch
+
+    bar = tqdm(total=len(only) if only else spec.n_runs, desc=spec.name, unit="run", disable=not sys.stderr.isatty())
+    if resume:
+        bar.update(len(batch.finished_runs(out) & set(only or range(spec.n_runs))))
+    return bar
+
+
+def cmd_sensitivity(args) -> int:
+    from sim import batch, sensitivity
+
+    base = batch.load_spec(args.spec)
+    samples = args.samples or (10 if args.method == "morris" else 64)
+    spec, x = sensitivity.design(base, args.method, samples)
+    out = Path(args.out or f"results/sensitivity/{spec.name}")
+    executor = batch.executor_for(args.workers, args.scheduler)
+    with sweep_progress(spec, out, None, args.resume) as bar:
+        outcome = batch.sweep(spec, out, executor, resume=args.resume, on_result=lambda r: bar.update(1))
+    if outcome.failed:
+        raise InputError(f"{outcome.failed} run(s) failed; see {out}/runs.csv (the indices need every run)")
+    table = sensitivity.indices(spec, args.method, x, pd.read_csv(out / "model.csv"))
+    write_csv(table, out / "sensitivity.csv")
+    lang = plots.setup()
+    (out / "figures").mkdir(exist_ok=True)
+    for name in spec.outcomes:
+        plots.save(plots.sensitivity_bars(table, name, lang)[0], out / "figures" / f"sensitivity_{name}.png")
+    print(f"sensitivity ({args.method}, {spec.n_runs} runs, {outcome.seconds:.0f} s) → {out}/sensitivity.csv")
+    key = "mu_star" if args.method == "morris" else "ST"
+    for name in spec.outcomes:
+        ranked = table[table["outcome"] == name].sort_values(key, ascending=False)
+        print(f"  {label(name)}: " + ", ".join(f"{r.factor} {getattr(r, key):.3g}" for r in ranked.itertuples()))
+    return 0
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a whole table atomically (a temporary file renamed into place)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+    tmp.replace(path)
+
+
+def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """runs.csv and model.csv of an output folder, and what groups its runs (design point or scenario)."""
+    if not (folder / "runs.csv").exists() or not (folder / "model.csv").exists():
+        raise InputError("holds no runs.csv and model.csv; give a folder chancheng wrote", source=str(folder))
+    runs, model = pd.read_csv(folder / "runs.csv"), pd.read_csv(folder / "model.csv")
+    return runs, model, "point" if "point" in runs.columns else "scenario"
+
+
+def cmd_summarize(args) -> int:
+    folder = Path(args.folder)
+    runs, model, by = read_results(folder)
+    table = analysis.summarize(model, runs, by)
+    if by == "point" and (folder / "design.csv").exists():
+        table = pd.read_csv(folder / "design.csv").merge(table, on="point")
+    write_csv(table, folder / "summary.csv")
+    print(f"summary of {runs['status'].eq('ok').sum()} ok runs by {by} → {folder}/summary.csv")
+    return 0
+
+
+def cmd_plot(args) -> int:
+    folder = Path(args.folder)
+    runs, model, by = read_results(folder)
+    ok = runs.loc[runs["status"] == "ok", ["run_id", by]]
+    model = model.drop(columns=[by], errors="ignore").merge(ok, on="run_id")
+    lang = plots.setup()
+    figures = folder / "figures"
+    figures.mkdir(exist_ok=True)
+    written = []
+    for metric in COMPARE_FIGURES:
+        fig, _ = plots.time_series(analysis.band(model, metric, by), metric, by, lang)
+        plots.save(fig, figures / f"series_{metric}.png")
+        written.append(f"series_{metric}.png")
+    if (folder / "streets.csv").exists():
+        streets = pd.read_csv(folder / "streets.csv").drop(columns=[by], errors="ignore").merge(ok, on="run_id")
+        last = streets[streets["month"] > streets["month"].max() - 12]
+        district = load_district(runs_data_file(folder))
+        # A map per scenario when a folder holds a few; the average over all design points otherwise.
+        groups = list(last[by].unique()) if by == "scenario" and last[by].nunique() <= 4 else [None]
+        for metric in ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index"):
+            for group in groups:
+                rows = last if group is None else last[last[by] == group]
+                suffix = "" if group is None else f"_{group}"
+                title = label(metric, lang) + f" — {group or 'all runs'}, last 12 months"
+                fig, _ = plots.street_map(rows.groupby("street")[metric].mean(), district, metric, lang, title)
+                plots.save(fig, figures / f"map_{metric}{suffix}.png")
+                written.append(f"map_{metric}{suffix}.png")
+    if (folder / "sensitivity.csv").exists():
+        table = pd.read_csv(folder / "sensitivity.csv")
+        for name in table["outcome"].unique():
+            plots.save(plots.sensitivity_bars(table, name, lang)[0], figures / f"sensitivity_{name}.png")
+            written.append(f"sensitivity_{name}.png")
+    print(f"{len(written)} figures → {figures}/")
+    return 0
+
+
+def runs_data_file(folder: Path):
+    """The district data file the runs in a folder used (from its saved scenario)."""
+    saved = sorted(folder.glob("scenario*.toml"))
+    return (cfg.load(saved[0]).run.data if saved else "") or DATA_FILE
+
+
 def cmd_scenarios(args) -> int:
     """List the built-in scenarios, every lever with unit, range, default and reform figure, and the uncertainties."""
     out = ["Built-in scenarios (experiments/scenarios/; run with --scenario NAME):"]
@@ -261,9 +387,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no headline table")
     p.set_defaults(func=cmd_compare)
 
+    p = sub.add_parser("sweep", help="run a sweep spec (design × replications), streaming rows to CSV")
+    p.add_argument("spec", help="sweep spec (.toml), e.g. experiments/sweeps/smoke.toml")
+    p.add_argument("--out", help="output folder (default results/sweeps/<name>)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=whole(0, 1024),
+                       help="local worker processes (default: one per core; 0 runs in this process)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster at this scheduler")
+    p.add_argument("--resume", action="store_true", help="finish a sweep in --out, skipping runs already done")
+    p.add_argument("--run", type=whole(0), action="append", metavar="RUN_ID",
+                   help="run only this run id (repeatable): re-run one run alone, with its own seed")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity of outcomes to the spec's factor ranges")
+    p.add_argument("spec", help="sweep spec whose factors are ranges, e.g. experiments/sweeps/sensitivity.toml")
+    p.add_argument("--method", choices=sensitivity_methods(), default="morris")
+    p.add_argument("--samples", type=whole(1, 100000),
+                   help="Morris trajectories (default 10) or Sobol base samples, a power of 2 (default 64)")
+    p.add_argument("--out", help="output folder (default results/sensitivity/<name>_<method>)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=whole(0, 1024), help="local worker processes (default: one per core)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
+    p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser("summarize", help="summary.csv: mean, sd and 95%% CI per design point (or scenario)")
+    p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("plot", help="PNG figures: series with CI bands, street maps, sensitivity bars")
+    p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")
+    p.set_defaults(func=cmd_plot)
+
     p = sub.add_parser("scenarios", help="list built-in scenarios, every lever and every uncertainty")
     p.set_defaults(func=cmd_scenarios)
     return parser
+
+
+def sensitivity_methods() -> tuple[str, ...]:
+    return ("morris", "sobol")
 
 
 def _version() -> str:

@@ -19,7 +19,7 @@ import tomli_w
 
 from sim.errors import InputError
 from sim.geography import DATA_FILE, load_district
-from sim.params import build, param, suggest, to_table
+from sim.params import build, param, specs, suggest, to_table
 from sim.policies import LEVERS, Lever
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "experiments" / "scenarios"
@@ -261,34 +261,52 @@ def resolve(scenario: str) -> Config:
     )
 
 
+def parameter_path(key: str) -> tuple[str, str]:
+    """``approval.items`` / ``levers.approval.items`` / ``uncertainties.x`` / ``run.months`` → (section, field),
+    or ``InputError`` suggesting the nearest valid name."""
+    parts = key.strip().removeprefix("levers.").split(".")
+    if len(parts) != 2:
+        raise InputError(f"{key!r} is not of the form lever.field (or run.field, uncertainties.field)")
+    section, name = parts
+    tables = {"run": RunSettings, "uncertainties": Uncertainties, **LEVERS}
+    if section not in tables:
+        raise InputError(suggest(section, list(tables)), field=key)
+    fields_ = [f for f, *_ in specs(tables[section])]
+    if name not in fields_:
+        raise InputError(suggest(name, fields_), field=key)
+    return section, name
+
+
+def assign(config: Config, values: dict[str, Any], source: str = "--set") -> Config:
+    """The configuration with ``{parameter path: value}`` replaced, checked like a file."""
+    raw = config.to_dict()
+    for key, value in values.items():
+        try:
+            section, name = parameter_path(key)
+        except InputError as exc:
+            raise InputError(str(exc), source=source) from None
+        table = raw[section] if section in ("run", "uncertainties") else raw["levers"][section]
+        table[name] = list(value) if isinstance(value, tuple) else value
+    return from_dict(raw, source=source)
+
+
 def override(config: Config, assignments: list[str], source: str = "--set") -> Config:
     """Apply ``section.field=value`` overrides (``approval.items=52``, ``levers.approval.items=52``,
     ``run.months=24``, ``uncertainties.rent_weight=3``).
 
     Values are read as TOML (``true``, ``0.5``, ``["龙潭"]``); a bare word is taken as text.
     """
-    raw = config.to_dict()
+    values = {}
     for item in assignments:
         key, sep, text = item.partition("=")
-        parts = key.strip().removeprefix("levers.").split(".")
-        if not sep or len(parts) != 2:
+        if not sep:
             raise InputError(f"{item!r} is not of the form lever.field=value (or run.field=…, uncertainties.field=…)",
                              field=source)
-        section, name = parts
         try:
-            value = tomllib.loads(f"v = {text.strip()}")["v"]
+            values[key.strip()] = tomllib.loads(f"v = {text.strip()}")["v"]
         except tomllib.TOMLDecodeError:
-            value = text.strip()
-        if section in ("run", "uncertainties"):
-            table = raw[section]
-        elif section in LEVERS:
-            table = raw["levers"][section]
-        else:
-            raise InputError(suggest(section, ["run", "uncertainties", *LEVERS]), field=f"{source} {key}")
-        if name not in table:
-            raise InputError(suggest(name, list(table)), field=f"{source} {key}")
-        table[name] = value
-    return from_dict(raw, source=source)
+            values[key.strip()] = text.strip()
+    return assign(config, values, source)
 
 
 def with_run(config: Config, **settings) -> Config:

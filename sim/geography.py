@@ -240,12 +240,44 @@ class District:
             out[list(zone.streets)] = z
         return out
 
+    def street_polygons(self, margin_km: float = 2.5) -> list[np.ndarray]:
+        """Stylised street shapes: a power diagram (Voronoi weighted by area) of the street
+        positions, clipped to a box around them. For maps only — not real boundaries."""
+        points = self.xy
+        weight = self.area_km2 / np.pi  # a street's "radius²"
+        lo, hi = points.min(axis=0) - margin_km, points.max(axis=0) + margin_km
+        box = np.array([[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]])
+        cells = []
+        for i, p in enumerate(points):
+            cell = box
+            for j, q in enumerate(points):
+                if i != j:  # keep x with |x−p|² − w_i ≤ |x−q|² − w_j
+                    normal = 2.0 * (q - p)
+                    bound = (q @ q - weight[j]) - (p @ p - weight[i])
+                    cell = _clip(cell, normal, bound)
+            cells.append(cell)
+        return cells
+
     def coverage_matrix(self, whole: bool) -> np.ndarray:
         """Share of each street inside each zone (zone × street): partial before alignment."""
         cov = np.zeros((len(self.zones), self.n_streets))
         for z, zone in enumerate(self.zones):
             cov[z, list(zone.streets)] = 1.0 if whole else zone.coverage
         return cov
+
+
+def _clip(polygon: np.ndarray, normal: np.ndarray, bound: float) -> np.ndarray:
+    """Sutherland–Hodgman: the part of a convex polygon where normal · x ≤ bound."""
+    out = []
+    n = len(polygon)
+    for k in range(n):
+        a, b = polygon[k], polygon[(k + 1) % n]
+        fa, fb = normal @ a - bound, normal @ b - bound
+        if fa <= 0:
+            out.append(a)
+        if fa * fb < 0:
+            out.append(a + (b - a) * fa / (fa - fb))
+    return np.array(out) if out else np.zeros((0, 2))
 
 
 def _section(cls, table: object, where: str, source: str):

@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
@@ -64,3 +65,74 @@ def compare_metric(table: pd.DataFrame, metric: str, area: str, names: tuple[str
 def save(fig, path: Path) -> None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def time_series(bands: pd.DataFrame, metric: str, by: str, lang: str):
+    """One line per group with its 95% band (from ``analysis.band``); many groups → median and range."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    groups = list(dict.fromkeys(bands[by]))
+    if len(groups) <= 12:
+        for group in groups:
+            rows = bands[bands[by] == group]
+            line = ax.plot(rows["month"], rows["mean"], label=str(group), linewidth=1.4)[0]
+            ax.fill_between(rows["month"], rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.18,
+                            linewidth=0)
+        ax.legend(frameon=False, fontsize=8, title=by, ncol=2 if len(groups) > 6 else 1)
+    else:
+        wide = bands.pivot(index="month", columns=by, values="mean")
+        ax.fill_between(wide.index, wide.quantile(0.1, axis=1), wide.quantile(0.9, axis=1), color="#2c7fb8",
+                        alpha=0.25, linewidth=0, label=f"10–90% of {len(groups)} {by}s")
+        ax.plot(wide.index, wide.median(axis=1), color="#2c7fb8", label="median")
+        ax.legend(frameon=False, fontsize=8)
+    ax.set_title(label(metric, lang))
+    ax.set_xlabel("month 月" if lang == "both" else "month")
+    fig.tight_layout()
+    return fig, ax
+
+
+def street_map(values: pd.Series, district, metric: str, lang: str, title: str = ""):
+    """The streets coloured by a metric (indexed by street name), zones outlined, names shown."""
+    from matplotlib.collections import PolyCollection
+
+    cells = district.street_polygons()
+    data = values.reindex(list(district.street_names)).to_numpy(dtype=float)
+    from matplotlib.colors import TwoSlopeNorm
+
+    fig, ax = plt.subplots(figsize=(7, 6))
+    # The jobs–housing ratio diverges around balance (1); other metrics use a plain scale.
+    norm = (TwoSlopeNorm(1.0, min(np.nanmin(data), 0.99), max(np.nanmax(data), 1.01))
+            if metric == "jobs_housing_ratio" else None)
+    patches = PolyCollection(cells, array=data, cmap="RdYlBu_r", norm=norm, edgecolors="white", linewidths=1.0)
+    ax.add_collection(patches)
+    colours = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
+    for z, zone in enumerate(district.zones):
+        for s in zone.streets:
+            cell = cells[s]
+            ax.plot(*np.vstack([cell, cell[:1]]).T, color=colours[z % len(colours)], linewidth=2.5,
+                    label=(zone.name if lang == "both" else zone.name_en) if s == zone.streets[0] else None)
+    for i, name in enumerate(district.street_names):
+        text = f"{name}\n{data[i]:.2f}" if lang == "both" else f"{district.street_pinyin[i]}\n{data[i]:.2f}"
+        ax.text(*district.xy[i], text, ha="center", va="center", fontsize=8)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.colorbar(patches, ax=ax, shrink=0.7, label=label(metric, lang))
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)
+    ax.set_title(title or label(metric, lang))
+    fig.tight_layout()
+    return fig, ax
+
+
+def sensitivity_bars(indices: pd.DataFrame, outcome: str, lang: str):
+    """Factors ranked by their main sensitivity index for one outcome (μ* for Morris, ST for Sobol)."""
+    rows = indices[indices["outcome"] == outcome]
+    morris = "mu_star" in rows and rows["mu_star"].notna().any()
+    key, conf = ("mu_star", "mu_star_conf") if morris else ("ST", "ST_conf")
+    rows = rows.sort_values(key)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.5))
+    ax.barh(rows["factor"], rows[key], xerr=rows[conf], color="#2c7fb8", ecolor="#555555", capsize=3)
+    ax.set_xlabel({"mu_star": "μ* (Morris)", "ST": "total-order index ST (Sobol)"}[key])
+    ax.set_title(f"{label(outcome, lang)}: " + ("which lever matters most 哪个杠杆最重要" if lang == "both"
+                                                else "which lever matters most"))
+    fig.tight_layout()
+    return fig, ax

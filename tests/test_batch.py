@@ -1,0 +1,287 @@
+"""Sweeps: designs, seeds, executors that agree, streaming, failures as rows, resuming after a kill."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import batch, runner
+from sim.cli import main
+from sim.errors import InputError
+from sim.model import IndustryCityModel
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE = ROOT / "experiments" / "sweeps" / "smoke.toml"
+KEYS = {"runs": ["run_id"], "model": ["run_id", "month"], "streets": ["run_id", "month", "street"],
+        "zones": ["run_id", "month", "zone"], "od": ["run_id", "month", "origin", "destination"]}
+
+
+def table(folder: Path, name: str) -> pd.DataFrame:
+    frame = pd.read_csv(folder / f"{name}.csv").sort_values(KEYS[name]).reset_index(drop=True)
+    return frame.drop(columns="wall_seconds") if name == "runs" else frame
+
+
+def assert_same_rows(a: Path, b: Path) -> None:
+    for name in KEYS:
+        pd.testing.assert_frame_equal(table(a, name), table(b, name), obj=name)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """The smoke sweep run in this process: the rows every other executor must reproduce."""
+    out = tmp_path_factory.mktemp("reference") / "smoke"
+    outcome = batch.sweep(batch.load_spec(SMOKE), out, batch.InProcess())
+    assert (outcome.ok, outcome.failed) == (8, 0)
+    return out
+
+
+def test_smoke_spec_is_small_and_seeds_are_spawned_per_run():
+    spec = batch.load_spec(SMOKE)
+    assert spec.n_runs <= 8 and spec.base.run.months == 12
+    seeds = [spec.seed_for(t.run_id, t.replication) for t in spec.tasks()]
+    assert [s.spawn_key for s in seeds] == [(i,) for i in range(spec.n_runs)]
+    assert {s.entropy for s in seeds} == {spec.seed}
+    assert len({s.generate_state(1)[0] for s in seeds}) == spec.n_runs
+
+
+def test_latin_hypercube_points_stay_in_their_ranges():
+    spec = batch.load_spec(ROOT / "experiments" / "sweeps" / "approval_lhs.toml")
+    points = pd.DataFrame(spec.points)
+    assert len(points) == 40
+    assert points["approval.items"].between(30, 80).all()
+    assert points["approval.one_window_share"].between(0.3, 1.0).all()
+    # Latin: each of 40 equal slices of a range holds exactly one point.
+    slices = np.floor((points["uncertainties.patience_days"] - 120) / 240 * 40).astype(int)
+    assert sorted(slices) == list(range(40))
+
+
+def test_an_explicit_table_of_points(tmp_path):
+    spec_file = tmp_path / "table.toml"
+    spec_file.write_text('scenario = "baseline_2018"\n[run]\nmonths = 2\nscale = 100\n'
+                         '[[points]]\n"approval.items" = 60\n[[points]]\n"approval.items" = 40\n'
+                         '"levers.approval.full_agency" = true\n', encoding="utf-8")
+    spec = batch.load_spec(spec_file)
+    assert spec.points == ({"approval.items": 60}, {"approval.items": 40, "levers.approval.full_agency": True})
+
+
+@pytest.mark.parametrize(("text", "field", "hint"), [
+    ('[factors]\n"approval.itemz" = [1, 2]\n', "factors.approval.itemz", "did you mean 'items'"),
+    ('[factors]\n"aproval.items" = [1, 2]\n', "factors.aproval.items", "did you mean 'approval'"),
+    ('[factors]\n"approval.items" = [-5, 52]\n', "design point 0", "levers.approval.items"),
+    ('[factors]\n"approval.items" = { low = 30, high = 70 }\n', "factors.approval.items", "needs levels"),
+    ('[design]\nkind = "latin"\n', "design.kind", "full_factorial"),
+    ('replications = 0\n', "replications", "≥ 1"),
+    ('scenario = "nope"\n', "scenario", "unknown scenario"),
+    ('[factors\n', "", "not valid TOML"),
+])
+def test_a_malformed_spec_is_a_clear_error(tmp_path, text, field, hint):
+    spec_file = tmp_path / "bad.toml"
+    spec_file.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        batch.load_spec(spec_file)
+    assert "bad.toml" in str(err.value) and field in str(err.value) and hint in str(err.value), str(err.value)
+
+
+def test_a_local_pool_gives_the_same_rows(reference, tmp_path):
+    out = tmp_path / "pool"
+    batch.sweep(batch.load_spec(SMOKE), out, batch.LocalPool(2))
+    assert_same_rows(reference, out)
+
+
+def test_any_single_run_can_be_rerun_alone(reference, tmp_path):
+    out = tmp_path / "alone"
+    assert main(["sweep", str(SMOKE), "--out", str(out), "--run", "5", "--workers", "0"]) == 0
+    for name in KEYS:
+        full = table(reference, name)
+        pd.testing.assert_frame_equal(table(out, name), full[full["run_id"] == 5].reset_index(drop=True), obj=name)
+
+
+def test_a_failing_run_is_a_row_not_a_crashed_sweep(tmp_path, monkeypatch):
+    class Fragile(IndustryCityModel):
+        def step(self):
+            if self.seed.spawn_key == (3,) and self.steps == 4:
+                raise FloatingPointError("a broken month")
+            super().step()
+
+    monkeypatch.setattr(runner, "IndustryCityModel", Fragile)
+    outcome = batch.sweep(batch.load_spec(SMOKE), tmp_path / "out", batch.InProcess())
+    assert (outcome.ok, outcome.failed) == (7, 1)
+    runs = pd.read_csv(tmp_path / "out" / "runs.csv").set_index("run_id")
+    assert runs.loc[3, "status"] == "failed" and "a broken month" in runs.loc[3, "error"]
+    assert (runs.drop(index=3)["status"] == "ok").all()
+    assert 3 not in set(pd.read_csv(tmp_path / "out" / "model.csv")["run_id"])
+
+
+def test_repair_trims_rows_a_kill_left_behind(reference, tmp_path):
+    out = tmp_path / "torn"
+    shutil.copytree(reference, out)
+    runs = (out / "runs.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    (out / "runs.csv").write_text("".join(runs[:4]) + runs[4][:20], encoding="utf-8-sig")  # 3 runs + a torn line
+    with open(out / "model.csv", "a", encoding="utf-8") as fh:
+        fh.write("7,baseline_2018,20190101,7,1,2019-01,13")  # half a row of an unfinished run
+    assert batch.repair(out) == {int(line.split(",")[0]) for line in runs[1:4]}
+    model = pd.read_csv(out / "model.csv")
+    assert set(model["run_id"]) == batch.finished_runs(out)
+    assert (out / "model.csv").read_text(encoding="utf-8-sig").endswith("\n")
+
+
+def test_resume_after_sigkill_gives_exactly_the_uninterrupted_rows(reference, tmp_path):
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "sweep", str(SMOKE), "--out", str(out),
+                             "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(batch.finished_runs(out)) < 2:
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    done = batch.finished_runs(out)
+    assert 2 <= len(done) < 8, "the sweep should be killed in the middle"
+    assert main(["sweep", str(SMOKE), "--out", str(out), "--resume", "--workers", "2"]) == 0
+    assert_same_rows(reference, out)
+    assert len(pd.read_csv(out / "runs.csv")) == 8  # no run written twice
+
+
+def test_the_output_folder_must_hold_this_sweep(reference, tmp_path, capsys):
+    other = tmp_path / "other.toml"
+    other.write_text(SMOKE.read_text(encoding="utf-8").replace("seed = 20190101", "seed = 5"), encoding="utf-8")
+    held = tmp_path / "held"
+    shutil.copytree(reference, held)
+    before = {p.name: p.read_bytes() for p in held.iterdir() if p.is_file()}
+    assert main(["sweep", str(other), "--out", str(held), "--workers", "0"]) == 2
+    assert "holds a different sweep" in capsys.readouterr().err
+    assert main(["sweep", str(SMOKE), "--out", str(held), "--workers", "0"]) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in held.iterdir() if p.is_file()} == before
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket closes
+    assert main(["sweep", str(SMOKE), "--out", str(tmp_path / "out"), "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real ``dask scheduler`` and ``dask worker`` on 127.0.0.1, stopped after the test."""
+    dask = Path(sys.executable).parent / "dask"
+    if not dask.exists():
+        pytest.skip("the dask command is not installed in this environment")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    scheduler = subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([str(dask), "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
+                               "--local-directory", str(tmp_path / "dask-workers")], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for proc in (worker, scheduler):
+            proc.send_signal(signal.SIGTERM)
+        for proc in (worker, scheduler):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_a_dask_cluster_gives_the_same_rows(reference, tmp_path, dask_cluster):
+    out = tmp_path / "dask"
+    assert main(["sweep", str(SMOKE), "--out", str(out), "--scheduler", dask_cluster]) == 0
+    assert_same_rows(reference, out)
+
+
+def test_summarize_gives_mean_sd_and_ci_per_design_point(reference, tmp_path):
+    folder = tmp_path / "s"
+    shutil.copytree(reference, folder)
+    assert main(["summarize", str(folder)]) == 0
+    summary = pd.read_csv(folder / "summary.csv")
+    assert set(summary["statistic"]) == {"final", "average"}
+    assert summary["point"].nunique() == 4
+    assert {"approval.items", "uncertainties.job_commute_weight"} <= set(summary.columns)
+    jhr = summary[(summary["metric"] == "jobs_housing_ratio")]
+    assert len(jhr) == 4 * 2 and (jhr["n"] == 2).all()
+    assert ((jhr["ci_low"] <= jhr["mean"]) & (jhr["mean"] <= jhr["ci_high"])).all()
+
+
+def test_plot_draws_series_maps_and_sensitivity_bars(reference, tmp_path):
+    folder = tmp_path / "p"
+    shutil.copytree(reference, folder)
+    assert main(["plot", str(folder)]) == 0
+    names = {p.name for p in (folder / "figures").iterdir()}
+    assert "series_jobs_housing_ratio.png" in names and "map_jobs_housing_ratio.png" in names
+
+
+def test_sensitivity_ranks_the_factors(tmp_path):
+    spec = tmp_path / "sens.toml"
+    spec.write_text('scenario = "reform_2019"\nseed = 3\noutcomes = ["grid_backlog", "jobs_housing_ratio"]\n'
+                    '[run]\nmonths = 8\nscale = 100\n[design]\nkind = "latin_hypercube"\nsamples = 2\n[factors]\n'
+                    '"smart_governance.resolution_gain" = { low = 0, high = 1.0 }\n'
+                    '"approval.items" = { low = 30, high = 71 }\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sensitivity", str(spec), "--method", "morris", "--samples", "3", "--out", str(out),
+                 "--workers", "0"]) == 0
+    indices = pd.read_csv(out / "sensitivity.csv")
+    assert set(indices["factor"]) == {"smart_governance.resolution_gain", "approval.items"}
+    backlog = indices[indices["outcome"] == "grid_backlog"].set_index("factor")["mu_star"]
+    assert backlog["smart_governance.resolution_gain"] > backlog["approval.items"]  # the lever that acts on it
+    assert (out / "figures" / "sensitivity_grid_backlog.png").exists()
+
+
+def test_sigterm_stops_a_pool_sweep_without_orphans(tmp_path):
+    out = tmp_path / "term"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "sweep", str(SMOKE), "--out", str(out),
+                             "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while len(_children(proc.pid)) < 2 and time.time() < deadline:  # wait for the workers to start
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    time.sleep(1.0)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(pid) not in "ZX"] == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "X"
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid) and fields.get("State", "").strip()[:1] not in ("Z", "X"):
+            out.append(int(status.parent.name))
+    return out
