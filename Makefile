@@ -11,14 +11,22 @@ SEEDS    ?= 3
 MONTHS   ?= 120
 OUT      ?= results/$(SCENARIO)_vs_$(BASE)
 
-.PHONY: run test lint bench clean
+.PHONY: run test app lint bench clean
 
 run: $(VENV)/.stamp-run
 	$(BIN)/chancheng compare $(BASE) $(SCENARIO) --seeds $(SEEDS) --months $(MONTHS) --out $(OUT)
 
-test: $(VENV)/.stamp-dev
+test: $(VENV)/.stamp-dev $(VENV)/.stamp-assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+app: $(VENV)/.stamp-run $(VENV)/.stamp-assets
+	$(BIN)/chancheng app
+
+# The page's front-end files, cached once for offline use (needs npm; see README "Offline").
+# A failure leaves no stamp: the page then needs internet and its browser tests skip.
+$(VENV)/.stamp-assets: $(VENV)/.stamp-run
+	$(BIN)/python -m sim.ui.assets && touch $@ || echo "warning: the web page's offline files are missing"
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Sweep throughput and memory: in-process, 1 and 2 local workers, a local Dask cluster.
 
     python benchmarks/sweep.py                      # 24 runs of 12 months at the default scale
-    python benchmarks/sweep.py --runs 1000          # the 1,000-run memory figure (minutes)
+    python benchmarks/sweep.py --runs 1000 --only pool2   # the 1,000-run memory figure (minutes)
     python benchmarks/sweep.py --no-dask
 
 Prints runs per minute, the speed-up of 2 workers over 1, the per-run overhead of each executor
@@ -69,18 +69,21 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--only", choices=["inprocess", "pool1", "pool2", "dask"], help="time one executor only")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp())
     spec = batch.load_spec(spec_file(work, args.runs, args.months, args.scale))
     print(f"{args.runs} runs × {args.months} months at scale {args.scale}")
     print(f"{'executor':<24} {'wall s':>8} {'runs/min':>9} {'overhead s/run':>15}")
     rows = {}
-    executors = [("in-process", batch.InProcess()), ("local pool, 1 worker", batch.LocalPool(1)),
-                 ("local pool, 2 workers", batch.LocalPool(2))]
+    executors = [("in-process", "inprocess", batch.InProcess), ("local pool, 1 worker", "pool1",
+                                                                   lambda: batch.LocalPool(1)),
+                 ("local pool, 2 workers", "pool2", lambda: batch.LocalPool(2))]
     procs = []
-    if not args.no_dask:
+    if not args.no_dask and args.only in (None, "dask"):
         address, procs = dask_cluster(2)
-        executors.append(("Dask, 2 workers", batch.DaskCluster(address)))
+        executors.append(("Dask, 2 workers", "dask", lambda: batch.DaskCluster(address)))
+    executors = [(name, make()) for name, key, make in executors if args.only in (None, key)]
     try:
         for i, (name, executor) in enumerate(executors):
             wall, model_time = timed(spec, executor, work / f"out{i}")
@@ -92,7 +95,8 @@ def main() -> None:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
-    print(f"2 workers vs 1: {rows['local pool, 1 worker'] / rows['local pool, 2 workers']:.2f}× the throughput")
+    if {"local pool, 1 worker", "local pool, 2 workers"} <= set(rows):
+        print(f"2 workers vs 1: {rows['local pool, 1 worker'] / rows['local pool, 2 workers']:.2f}× the throughput")
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: this process {me:.0f} MB, largest worker {kids:.0f} MB")

@@ -315,6 +315,25 @@ def runs_data_file(folder: Path):
     return (cfg.load(saved[0]).run.data if saved else "") or DATA_FILE
 
 
+def cmd_app(args) -> int:
+    """Serve the web page (Solara) after making sure its front-end files are cached locally."""
+    import os
+
+    from sim.ui import assets
+
+    if assets.missing():
+        try:
+            assets.fill()
+        except RuntimeError as exc:
+            print(f"chancheng app: warning: {exc}; without these files the page needs internet to render",
+                  file=sys.stderr)
+    page = Path(__file__).resolve().parents[1] / "app.py"
+    print(f"chancheng app: http://{args.host}:{args.port}/  (Ctrl-C stops it)", file=sys.stderr)
+    os.execv(sys.executable, [sys.executable, "-m", "solara", "run", str(page), "--host", args.host,
+                              "--port", str(args.port), "--production"])
+    return 0  # not reached: the server replaces this process
+
+
 def cmd_scenarios(args) -> int:
     """List the built-in scenarios, every lever with unit, range, default and reform figure, and the uncertainties."""
     out = ["Built-in scenarios (experiments/scenarios/; run with --scenario NAME):"]
@@ -418,6 +437,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="PNG figures: series with CI bands, street maps, sensitivity bars")
     p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")
     p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("app", help="serve the web page for officials (Chinese, with an English switch)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 to serve an intranet)")
+    p.add_argument("--port", type=whole(1, 65535), default=8765, help="port (default 8765)")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("scenarios", help="list built-in scenarios, every lever and every uncertainty")
     p.set_defaults(func=cmd_scenarios)

@@ -1,0 +1,129 @@
+"""ECharts options for the page, built from the same tables the CLI writes.
+
+Each function takes data frames (the current run's and, optionally, the pinned reference's) and
+returns an ECharts option dict; nothing here knows about the model or Solara.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.geography import District
+from sim.ui.i18n import metric, t
+
+ZONE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
+LINE_COLOURS = ("#c0392b", "#2c7fb8", "#27ae60", "#8e44ad", "#f39c12")
+
+
+def _clean(values) -> list:
+    return [None if v is None or (isinstance(v, float) and not np.isfinite(v)) else round(float(v), 4)
+            for v in values]
+
+
+def _line(name: str, months, values, colour: str, dashed: bool = False) -> dict:
+    return {"name": name, "type": "line", "showSymbol": False, "data": [[int(m), v] for m, v in
+                                                                         zip(months, _clean(values), strict=True)],
+            "lineStyle": {"color": colour, "type": "dashed" if dashed else "solid", "width": 1.5 if dashed else 2},
+            "itemStyle": {"color": colour}, "connectNulls": True}
+
+
+def _frame(title: str, series: list[dict], lang: str, months: int, extra: dict | None = None) -> dict:
+    return {
+        "title": {"text": title, "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 22, "textStyle": {"fontSize": 11}},
+        "grid": {"left": 48, "right": 16, "top": 62, "bottom": 30},
+        "xAxis": {"type": "value", "min": 1, "max": months, "name": t("month_axis", lang)},
+        "yAxis": {"type": "value", "scale": True},
+        "series": series,
+        "animation": False,
+        **(extra or {}),
+    }
+
+
+def metric_chart(name: str, model: pd.DataFrame, reference: pd.DataFrame | None, lang: str, months: int) -> dict:
+    """One district metric over time; the reference run dashed."""
+    series = [_line(t("current", lang), model["month"], model[name], LINE_COLOURS[0])] if len(model) else []
+    if reference is not None and len(reference):
+        series.append(_line(t("reference", lang), reference["month"], reference[name], "#7a7a7a", dashed=True))
+    return _frame(metric(name, lang), series, lang, months)
+
+
+def zones_chart(name: str, model: pd.DataFrame, zones: pd.DataFrame, reference: dict | None, district: District,
+                lang: str, months: int) -> dict:
+    """A metric for the district and each zone; the reference run's lines dashed."""
+    series = []
+    for run, dashed in ((dict(model=model, zones=zones), False), (reference, True)):
+        if run is None or not len(run["model"]):
+            continue
+        suffix = f" ({t('reference', lang)})" if dashed else ""
+        series.append(_line(t("district", lang) + suffix, run["model"]["month"], run["model"][name], "#444444",
+                            dashed))
+        for z, zone in enumerate(district.zones):
+            rows = run["zones"][run["zones"]["zone"] == zone.key]
+            label = (zone.name if lang == "zh" else zone.name_en) + suffix
+            series.append(_line(label, rows["month"], rows[name], ZONE_COLOURS[z % 4], dashed))
+    return _frame(metric(name, lang), series, lang, months, {"legend": {"top": 22, "type": "scroll"}})
+
+
+def teachers_chart(model: pd.DataFrame, reference: pd.DataFrame | None, district: District, lang: str,
+                   months: int) -> dict:
+    """Students per teacher by level against the national staffing standard (dotted)."""
+    levels = ("primary", "junior", "senior")
+    standards = district.public.standards()
+    series = []
+    for i, level in enumerate(levels if len(model) else ()):
+        col = f"students_per_teacher_{level}"
+        line = _line(metric(col, lang), model["month"], model[col], LINE_COLOURS[i])
+        line["markLine"] = {"symbol": "none", "silent": True,
+                            "label": {"formatter": f"{t('standard', lang)} 1:{standards[i]:g}",
+                                      "position": "insideEndTop", "fontSize": 10},
+                            "lineStyle": {"type": "dotted", "color": LINE_COLOURS[i]},
+                            "data": [{"yAxis": float(standards[i])}]}
+        series.append(line)
+        if reference is not None and len(reference):
+            series.append(_line(metric(col, lang) + f" ({t('reference', lang)})", reference["month"],
+                                reference[col], LINE_COLOURS[i], dashed=True))
+    title = "生师比（学生/教师）" if lang == "zh" else "Students per teacher"
+    return _frame(title, series, lang, months, {"legend": {"top": 22, "type": "scroll"}})
+
+
+def geojson(district: District) -> dict:
+    """The stylised street shapes as GeoJSON for an ECharts map (coordinates in km)."""
+    features = []
+    for name, cell in zip(district.street_names, district.street_polygons(), strict=True):
+        ring = [[round(float(x), 3), round(float(y), 3)] for x, y in cell]
+        features.append({"type": "Feature", "properties": {"name": name},
+                         "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def map_chart(name: str, streets: pd.DataFrame, district: District, lang: str, map_name: str) -> dict:
+    """The streets coloured by a metric in the latest month, zones outlined, names shown."""
+    latest = streets[streets["month"] == streets["month"].max()] if len(streets) else streets
+    values = latest.set_index("street")[name] if len(latest) else pd.Series(dtype=float)
+    zone_of = district.zone_of_street()
+    data = []
+    for i, street in enumerate(district.street_names):
+        value = values.get(street, np.nan)
+        item = {"name": street, "value": None if not np.isfinite(value) else round(float(value), 3)}
+        if zone_of[i] >= 0:
+            item["itemStyle"] = {"borderColor": ZONE_COLOURS[zone_of[i] % 4], "borderWidth": 3}
+        data.append(item)
+    finite = [d["value"] for d in data if d["value"] is not None]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    if name == "jobs_housing_ratio":  # balance (1) in the middle of the scale
+        span = max(abs(low - 1.0), abs(high - 1.0), 0.05)
+        low, high = 1.0 - span, 1.0 + span
+    name_map = {} if lang == "zh" else dict(zip(district.street_names, district.street_pinyin, strict=True))
+    return {
+        "title": {"text": metric(name, lang), "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "item"},
+        "visualMap": {"min": round(low, 3), "max": round(high, 3), "calculable": True, "left": 0, "bottom": 10,
+                      "inRange": {"color": ["#313695", "#74add1", "#ffffbf", "#f46d43", "#a50026"]}},
+        "series": [{"type": "map", "map": map_name, "aspectScale": 1.0, "roam": False, "nameMap": name_map,
+                    "label": {"show": True, "fontSize": 11}, "emphasis": {"label": {"show": True}},
+                    "data": [{**d, "name": name_map.get(d["name"], d["name"])} for d in data]}],
+        "animation": False,
+    }

@@ -1,0 +1,149 @@
+"""Every string the page shows, in Chinese (the default) and English.
+
+Lever names, groups and mechanisms come from the lever classes (``label``, ``label_en``,
+``mechanism_zh``, ``mechanism``); metric names from ``sim.labels``; the rest is here. A test
+checks that every lever field and every key has both languages.
+"""
+
+from __future__ import annotations
+
+from sim.labels import METRICS
+
+LANGUAGES = ("zh", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("成华区产城融合政策模拟", "Chenghua industry–city integration simulator"),
+    "subtitle": ("移动政策杠杆，按月推演职住平衡，并与基准情景对比",
+                 "Move a policy lever, play the months, compare the jobs–housing balance with a reference"),
+    "language": ("语言", "Language"),
+    "play": ("播放", "Play"),
+    "pause": ("暂停", "Pause"),
+    "step": ("单步", "Step"),
+    "reset": ("重置", "Reset"),
+    "speed": ("速度（月/秒）", "Speed (months/second)"),
+    "month": ("第 {month} 月 · {date}", "Month {month} · {date}"),
+    "horizon": ("共 {months} 月", "of {months} months"),
+    "levers": ("政策杠杆", "Policy levers"),
+    "preset": ("预设情景", "Preset scenario"),
+    "pending": ("杠杆已修改：点击“重置”后生效", "Levers changed: press Reset to apply"),
+    "scenario_now": ("当前情景：{name}", "Current scenario: {name}"),
+    "start_month": ("开始月份", "start month"),
+    "ramp_months": ("推进月数", "ramp (months)"),
+    "source": ("依据", "source"),
+    "mechanism": ("作用机制", "mechanism"),
+    "map": ("街道地图", "Street map"),
+    "map_metric": ("地图指标", "Map metric"),
+    "zones": ("产业功能区", "industrial zones"),
+    "charts": ("指标走势", "Indicators over time"),
+    "district": ("全区", "district"),
+    "standard": ("国家标准", "national standard"),
+    "reference": ("参照", "reference"),
+    "current": ("当前", "current"),
+    "compare": ("对比", "Compare"),
+    "pin": ("将当前运行设为参照", "Pin the current run as reference"),
+    "unpin": ("清除参照", "Clear the reference"),
+    "pinned": ("参照：{name}（{months} 个月）", "Reference: {name} ({months} months)"),
+    "no_reference": ("尚未设置参照运行", "No reference run pinned"),
+    "export": ("导出", "Export"),
+    "download_csv": ("下载本次运行数据（CSV 压缩包）", "Download this run's data (CSV zip)"),
+    "download_toml": ("下载当前杠杆设置（情景 TOML）", "Download the lever settings (scenario TOML)"),
+    "upload": ("上传情景文件（TOML，最大 64 KB）", "Upload a scenario file (TOML, at most 64 KB)"),
+    "choose_file": ("选择情景文件", "Choose a scenario file"),
+    "uploaded": ("已载入情景“{name}”：点击“重置”后运行", "Loaded scenario “{name}”: press Reset to run it"),
+    "upload_error": ("情景文件有误：{error}", "The scenario file has a problem: {error}"),
+    "too_big": ("文件过大（{size} 字节）；上限 {limit} 字节",
+                "File too large ({size} bytes); the limit is {limit} bytes"),
+    "nothing_yet": ("点击“单步”或“播放”开始模拟", "Press Step or Play to start"),
+    "done": ("已到模拟终点", "The run has reached its horizon"),
+    "group_生态": ("生态", "Ecology"),
+    "group_经济": ("经济", "Economy"),
+    "group_社会": ("社会", "Society"),
+    "group_服务": ("服务", "Services"),
+    "true": ("是", "yes"),
+    "false": ("否", "no"),
+    "streets_none": ("（未选择街道）", "(no street chosen)"),
+    "month_axis": ("月", "month"),
+    "scale_note": ("每行代表 {scale} 人；数值均折算为全区人数",
+                   "each row stands for {scale} persons; figures are in persons"),
+}
+
+UNITS_ZH = {
+    "month": "月", "months": "个月", "items": "项", "departments": "个部门", "share": "比例", "m²": "平方米",
+    "units": "套", "courtyards": "个院落", "persons": "人", "quotas": "个编制", "hospitals": "家", "km": "公里",
+    "parks": "个公园", "": "",
+}
+
+# Chinese names of lever fields (the English ones are the classes' field docs).
+FIELDS_ZH: dict[str, str] = {
+    "start_month": "开始月份（1 = 模拟第一个月）",
+    "ramp_months": "推进月数（在此期间逐步交付）",
+    "approval.items": "工程建设项目审批事项数",
+    "approval.departments": "参与审批的部门数",
+    "approval.one_window_share": "“一窗办”服务占比",
+    "approval.online_share": "“网上办”服务占比",
+    "approval.full_agency": "重大项目全程代办",
+    "zone_alignment.whole_street": "功能区整建制覆盖街道",
+    "zone_alignment.street_duties_moved": "街道招商引资与协税职能移交部门",
+    "committee.attraction_share": "管委会招商引资时间占比",
+    "committee.construction_share": "管委会项目建设时间占比",
+    "committee.coordination_share": "管委会协调服务时间占比",
+    "committee.joint_attraction": "联合招商",
+    "industrial_space.factory_m2": "新增标准厂房面积",
+    "industrial_space.office_m2": "新增专业楼宇面积",
+    "industrial_space.streets": "建设街道（平均分配）",
+    "talent_apartments.floor_m2": "人才公寓面积",
+    "talent_apartments.streets": "人才公寓所在街道（平均分配）",
+    "talent_apartments.rent_discount": "租金优惠（相对市场租金）",
+    "talent_apartments.eligibility": "申请资格",
+    "resettlement.units": "安置房套数",
+    "resettlement.streets": "安置房所在街道（平均分配）",
+    "resettlement.renewal_m2": "危旧房改造面积",
+    "resettlement.courtyards": "老旧院落改造数",
+    "resettlement.renewal_streets": "改造所在街道（平均分配）",
+    "resettlement.displaced_share": "改造期间需搬离的住户比例",
+    "resettlement.works_months": "改造工期（月）",
+    "street_staff.staff": "区级机关下沉街道人数",
+    "smart_governance.resolution_gain": "每名工作人员处置网格事件的增幅",
+    "quota_pool.quotas": "经周转池调剂的编制数",
+    "quota_pool.education_share": "调剂给教育的比例（其余给卫生）",
+    "quota_pool.levels": "教育编制投向的学段",
+    "quota_pool.headcount_mode": "实行员额管理",
+    "quota_pool.headcount_share": "员额占编制人员的比例",
+    "hospital_merger.hospitals_after": "整合后公立医院数",
+    "park_city.green_m2": "新增绿地面积",
+    "park_city.parks": "新建大型公园数",
+    "park_city.greenways_km": "新建绿道长度",
+    "park_city.streets": "公园、绿地与绿道所在街道",
+}
+
+CHOICES_ZH = {
+    "zone_talent": "功能区企业的人才", "talent": "所有人才", "zone_workers": "功能区企业的全部职工",
+    "primary": "小学", "junior": "初中", "senior": "高中",
+}
+CHOICES_EN = {"zone_talent": "talent of zone firms", "talent": "any talent", "zone_workers": "any zone worker",
+              "primary": "primary", "junior": "junior", "senior": "senior"}
+
+
+def t(key: str, lang: str, **values) -> str:
+    """A page string in ``lang``, with ``{placeholders}`` filled."""
+    zh, en = TEXT[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def metric(name: str, lang: str) -> str:
+    zh, en = METRICS.get(name, (name, name))
+    return zh if lang == "zh" else en
+
+
+def unit(text: str, lang: str) -> str:
+    return UNITS_ZH.get(text, text) if lang == "zh" else text
+
+
+def field_label(lever: str, field: str, doc: str, lang: str) -> str:
+    if lang == "en":
+        return doc
+    return FIELDS_ZH.get(f"{lever}.{field}") or FIELDS_ZH.get(field, doc)
+
+
+def choice(value: str, lang: str) -> str:
+    return (CHOICES_ZH if lang == "zh" else CHOICES_EN).get(value, value)

@@ -1,0 +1,315 @@
+"""The Solara page for officials: levers, months, the street map, charts and the comparison.
+
+Each browser session builds its own ``Session`` (``solara.use_memo``), so stepping one page never
+touches another. Play runs in a thread (``solara.use_thread`` without the line tracer, which
+doubles the server's CPU per step); the charts are ECharts, which keep a step on the page well
+under half a second (DESIGN §8).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import ipywidgets
+import solara
+
+from sim import config as cfg
+from sim.errors import InputError
+from sim.params import STREETS, specs
+from sim.policies import GROUPS, LEVERS
+from sim.ui import charts
+from sim.ui.i18n import choice, field_label, metric, t, unit
+from sim.ui.session import UPLOAD_LIMIT, Session
+
+MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
+               "students_per_teacher_primary")
+MAP_NAME = "chenghua"
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+LANGUAGE_CODES = {name: code for code, name in LANGUAGE_NAMES.items()}
+PAGE_CSS = """
+.page { width: 100%; }
+.levers { width: 360px; min-width: 300px; max-height: 100vh; overflow-y: auto; position: sticky; top: 0;
+          padding: 8px; background: #fafafa; border-right: 1px solid #ddd; }
+.main { flex: 1; min-width: 0; padding: 8px; }
+"""
+
+
+@solara.component
+def Page():
+    session = solara.use_memo(Session, dependencies=[])
+    geo = solara.use_memo(lambda: charts.geojson(session.model.district), dependencies=[])
+    lang, set_lang = solara.use_state("zh")
+    # Bumped after each month and each lever change; children get it so they redraw too (a
+    # component whose arguments are unchanged is not rendered again).
+    tick, set_tick = solara.use_state(0)
+    playing, set_playing = solara.use_state(False)
+    speed, set_speed = solara.use_state(4)
+    message, set_message = solara.use_state(None)  # (kind, text) shown under the controls
+    map_metric, set_map_metric = solara.use_state(MAP_METRICS[0])
+
+    def redraw():
+        set_tick(lambda n: n + 1)
+
+    def play(cancel: threading.Event):
+        while playing and not cancel.is_set():
+            started = time.perf_counter()
+            if not session.step():
+                set_playing(False)
+                set_message(("info", t("done", lang)))
+                return
+            redraw()
+            cancel.wait(max(1.0 / speed - (time.perf_counter() - started), 0.0))
+
+    solara.use_thread(play, dependencies=[playing, speed, lang], intrusive_cancel=False)
+
+    def step():
+        set_playing(False)
+        if not session.step():
+            set_message(("info", t("done", lang)))
+        redraw()
+
+    def reset():
+        set_playing(False)
+        try:
+            session.reset()
+            set_message(None)
+        except InputError as exc:
+            set_message(("error", str(exc)))
+        redraw()
+
+    frames = session.frames()
+    reference = session.reference[1] if session.reference else None
+    district = session.model.district
+    months = session.config.run.months
+    date = session.model.date.strftime("%Y-%m") if session.month else session.config.run.start
+
+    solara.Title(t("title", lang))
+    solara.Style(PAGE_CSS)
+    with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "12px"}):
+        with solara.Column(classes=["levers"]):
+            LeverPanel(session, lang, redraw, set_message, tick)
+        with solara.Column(classes=["main"]):
+            solara.HTML(tag="h2", unsafe_innerHTML=t("title", lang), style="margin: 4px 0 0 0;")
+            solara.Text(t("subtitle", lang), style={"color": "#666"})
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.ToggleButtonsSingle(value=LANGUAGE_NAMES[lang], values=list(LANGUAGE_NAMES.values()),
+                                           on_value=lambda name: set_lang(LANGUAGE_CODES[name]))
+                solara.Button(t("pause", lang) if playing else t("play", lang), color="primary",
+                              on_click=lambda: set_playing(not playing), disabled=session.finished)
+                solara.Button(t("step", lang), on_click=step, disabled=session.finished)
+                solara.Button(t("reset", lang), on_click=reset)
+                with solara.Column(gap="0px", style={"width": "220px"}):
+                    solara.Text(f"{t('speed', lang)}: {speed}", style={"font-size": "0.85em"})
+                    solara.SliderInt("", value=speed, min=1, max=12, on_value=set_speed)
+                solara.Text(t("month", lang, month=session.month, date=date) + " · " + t("horizon", lang,
+                                                                                        months=months),
+                            classes=["month-label"], style={"font-size": "1.2em", "font-weight": "bold"})
+            solara.Text(t("scenario_now", lang, name=session.config.name) + " · "
+                        + t("scale_note", lang, scale=session.config.run.scale), style={"color": "#666"})
+            if message:
+                (solara.Error if message[0] == "error" else solara.Info)(message[1])
+            if session.month == 0:
+                solara.Info(t("nothing_yet", lang))
+            Headline(frames, reference, lang)
+            with solara.ColumnsResponsive(default=12, large=[5, 7]):
+                with solara.Card(t("map", lang)):
+                    solara.Select(t("map_metric", lang), values=[metric(m, lang) for m in MAP_METRICS],
+                                  value=metric(map_metric, lang),
+                                  on_value=lambda label: set_map_metric(
+                                      next(m for m in MAP_METRICS if metric(m, lang) == label)))
+                    solara.FigureEcharts(option=charts.map_chart(map_metric, frames["streets"], district, lang,
+                                                                 MAP_NAME),
+                                         maps={MAP_NAME: geo}, attributes={"style": "height: 420px;"})
+                    ZoneLegend(district, lang)
+                with solara.Card(t("charts", lang)):
+                    with solara.GridFixed(columns=2):
+                        ref_model = reference["model"] if reference else None
+                        for name in ("jobs_housing_ratio", "self_containment"):
+                            solara.FigureEcharts(option=charts.zones_chart(name, frames["model"], frames["zones"],
+                                                                           reference, district, lang, months),
+                                                 attributes={"style": "height: 260px;"})
+                        for name in ("mean_commute_min", "excess_commuting", "approval_days_12m",
+                                     "unemployment_rate"):
+                            solara.FigureEcharts(option=charts.metric_chart(name, frames["model"], ref_model, lang,
+                                                                            months),
+                                                 attributes={"style": "height: 240px;"})
+                    solara.FigureEcharts(option=charts.teachers_chart(frames["model"], ref_model, district, lang,
+                                                                      months),
+                                         attributes={"style": "height: 260px;"})
+            with solara.ColumnsResponsive(default=12, large=[6, 6]):
+                ComparePanel(session, lang, redraw, tick)
+                ExportPanel(session, lang, tick)
+
+
+HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting", "approval_days_12m",
+            "students_per_teacher_primary", "unemployment_rate", "satisfaction")
+
+
+@solara.component
+def Headline(frames, reference, lang: str):
+    """The latest month's headline numbers, and their difference from the reference run's same month."""
+    model = frames["model"]
+    if not len(model):
+        return
+    now = model.iloc[-1]
+    then = None
+    if reference is not None:
+        same = reference["model"][reference["model"]["month"] == now["month"]]
+        then = same.iloc[0] if len(same) else None
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
+        for name in HEADLINE:
+            value = now[name]
+            text = "–" if value != value else f"{value:.3g}"
+            if then is not None and value == value and then[name] == then[name]:
+                text += f" ({'+' if value >= then[name] else '−'}{abs(value - then[name]):.2g})"
+            with solara.Card(margin=0, style={"min-width": "150px", "padding": "4px 8px"}):
+                solara.Text(metric(name, lang), style={"font-size": "0.8em", "color": "#666"})
+                solara.Text(text, classes=[f"kpi-{name}"], style={"font-size": "1.3em", "font-weight": "bold"})
+
+
+@solara.component
+def ZoneLegend(district, lang: str):
+    with solara.Row(style={"flex-wrap": "wrap", "font-size": "0.85em"}):
+        solara.Text(t("zones", lang) + ":")
+        for z, zone in enumerate(district.zones):
+            colour = charts.ZONE_COLOURS[z % len(charts.ZONE_COLOURS)]
+            solara.HTML(tag="span", unsafe_innerHTML=f"<b style='color:{colour}'>▬</b> "
+                                                     f"{zone.name if lang == 'zh' else zone.name_en}")
+
+
+@solara.component
+def ComparePanel(session: Session, lang: str, redraw, version: int):
+    def pin():
+        session.pin()
+        redraw()
+
+    def unpin():
+        session.unpin()
+        redraw()
+
+    with solara.Card(t("compare", lang)):
+        if session.reference:
+            name, frames = session.reference
+            solara.Text(t("pinned", lang, name=name, months=len(frames["model"])))
+        else:
+            solara.Text(t("no_reference", lang))
+        with solara.Row():
+            solara.Button(t("pin", lang), on_click=pin, disabled=session.month == 0)
+            solara.Button(t("unpin", lang), on_click=unpin, disabled=session.reference is None)
+
+
+@solara.component
+def ExportPanel(session: Session, lang: str, version: int):
+    try:
+        toml_text = session.scenario_toml()
+        problem = None
+    except InputError as exc:
+        toml_text, problem = None, str(exc)
+    with solara.Card(t("export", lang)):
+        solara.FileDownload(session.export_zip, filename=f"chancheng_{session.config.name}.zip",
+                            label=t("download_csv", lang))
+        if toml_text is not None:
+            solara.FileDownload(toml_text, filename=f"{session.draft.get('name', 'scenario')}.toml",
+                                label=t("download_toml", lang))
+        else:
+            solara.Error(t("upload_error", lang, error=problem))
+
+
+@solara.component
+def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
+    presets = list(cfg.builtin_scenarios())
+
+    def choose_preset(name: str):
+        session.load_preset(name)
+        redraw()
+
+    def on_file(files):
+        if not files:
+            return
+        upload = files[0]
+        if upload["size"] > UPLOAD_LIMIT:
+            set_message(("error", t("too_big", lang, size=upload["size"], limit=UPLOAD_LIMIT)))
+            return
+        try:
+            config = session.load_upload(upload["name"], bytes(upload["content"]))
+        except InputError as exc:
+            set_message(("error", t("upload_error", lang, error=exc)))
+            return
+        set_message(("info", t("uploaded", lang, name=config.name)))
+        redraw()
+
+    solara.Text(t("levers", lang), style={"font-size": "1.2em", "font-weight": "bold"})
+    solara.Select(t("preset", lang), values=presets, value=session.draft.get("name") if session.draft.get("name")
+                  in presets else None, on_value=choose_preset)
+    if session.pending:
+        solara.Warning(t("pending", lang), dense=True)
+    for group in GROUPS:
+        solara.Text(t(f"group_{group}", lang), style={"font-weight": "bold", "margin-top": "8px"})
+        for name, cls in LEVERS.items():
+            if cls.group == group:
+                LeverCard(session, name, cls, lang, redraw, version)
+    solara.Text(t("upload", lang), style={"margin-top": "12px", "font-size": "0.9em"})
+    ipywidgets.FileUpload.element(accept=".toml", multiple=False, description=t("choose_file", lang),
+                                  on_value=on_file)
+
+
+@solara.component
+def LeverCard(session: Session, name: str, cls, lang: str, redraw, version: int):
+    values = session.draft["levers"][name]
+    title = cls.label if lang == "zh" else cls.label_en
+    with solara.Details(summary=title, expand=False):
+        solara.Text(f"{t('mechanism', lang)}: " + (cls.mechanism_zh if lang == "zh" else cls.mechanism),
+                    style={"font-size": "0.85em", "color": "#555"})
+        for field, kind, spec, _ in specs(cls):
+            FieldInput(session, name, field, kind, spec, values[field], lang, redraw)
+
+
+@solara.component
+def FieldInput(session: Session, lever: str, field: str, kind: str, spec, value, lang: str, redraw):
+    label = field_label(lever, field, spec.doc, lang)
+    if spec.unit and kind in ("int", "float"):
+        label += f"（{unit(spec.unit, lang)}）" if lang == "zh" else f" ({spec.unit})"
+    tip = (spec.doc if lang == "en" else label) + (f" — {t('source', lang)}: {spec.source}" if spec.source else "")
+    if spec.reform is not None:
+        shown = ", ".join(spec.reform) if isinstance(spec.reform, tuple) else spec.reform
+        tip += f" · reform_2019: {shown}"
+
+    def set_value(new):
+        session.set_value(lever, field, new)
+        redraw()
+
+    with solara.Tooltip(tip), solara.Column(gap="0px", style={"margin-bottom": "6px"}):
+        if kind == "bool":
+            solara.Checkbox(label=label, value=bool(value), on_value=set_value)
+        elif kind == STREETS:
+            if spec.choices:
+                shown, codes = [choice(c, lang) for c in spec.choices], list(spec.choices)
+            else:
+                district = session.model.district
+                shown = list(district.street_names if lang == "zh" else district.street_pinyin)
+                codes = list(district.street_names)
+            solara.SelectMultiple(label, values=[shown[codes.index(v)] for v in value], all_values=shown,
+                                  on_value=lambda chosen: set_value([codes[shown.index(c)] for c in chosen]))
+        elif kind == "str":
+            names = [choice(c, lang) for c in spec.choices]
+            solara.Select(label, values=names, value=choice(value, lang),
+                          on_value=lambda c: set_value(spec.choices[names.index(c)]))
+        else:
+            solara.Text(f"{label}: {value:g}", style={"font-size": "0.85em"})
+            if kind == "int" and spec.hi - spec.lo <= 600:
+                solara.SliderInt("", value=int(value), min=int(spec.lo), max=int(spec.hi), on_value=set_value)
+            elif kind == "float" and spec.hi - spec.lo <= 3:
+                solara.SliderFloat("", value=float(value), min=spec.lo, max=spec.hi, step=0.01,
+                                   on_value=set_value)
+            elif kind == "int":
+                solara.InputInt("", value=int(value), on_value=lambda v: set_value(clamp(v, spec)))
+            else:
+                solara.InputFloat("", value=float(value), on_value=lambda v: set_value(clamp(v, spec)))
+
+
+def clamp(value, spec):
+    """Keep a typed number inside its allowed range (the page never holds an invalid number)."""
+    if value is None:
+        return spec.lo
+    return min(max(value, spec.lo), spec.hi)

@@ -1,0 +1,125 @@
+"""One browser session's simulation: its model, its pending lever settings, its reference run.
+
+The page builds one ``Session`` per browser session (never at module level: a module-level model
+would be shared by every visitor). Lever changes go into a draft that takes effect on ``reset``;
+exports are the same files ``chancheng run`` writes.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import tomllib
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import config as cfg
+from sim.errors import InputError
+from sim.io import RunWriter, metadata, write_json
+from sim.model import IndustryCityModel
+from sim.runner import Result, run_info, run_key, tables
+
+UPLOAD_LIMIT = 64 * 1024  # bytes: a scenario file is a few KB
+
+
+class Session:
+    def __init__(self, scenario: str = "baseline_2018", seed: int = 0):
+        self.seed = seed
+        self.config = cfg.resolve(scenario)
+        self.draft: dict[str, Any] = self.config.to_dict()
+        self.reference: tuple[str, dict[str, pd.DataFrame]] | None = None
+        self.build()
+
+    # -------------------------------------------------------------- the run
+    def build(self) -> None:
+        self.model = IndustryCityModel(self.config, self.seed)
+        self.started = datetime.now(UTC)
+
+    @property
+    def month(self) -> int:
+        return self.model.steps
+
+    @property
+    def finished(self) -> bool:
+        return self.model.steps >= self.config.run.months
+
+    def step(self) -> bool:
+        """Advance one month; False at the horizon."""
+        if self.finished:
+            return False
+        self.model.step()
+        return True
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return tables(self.model, run_key(self.config, 0, self.seed))
+
+    # -------------------------------------------------------------- levers
+    def draft_config(self) -> cfg.Config:
+        """The pending settings as a checked configuration (``InputError`` if they do not fit)."""
+        return cfg.from_dict(self.draft, source="page")
+
+    @property
+    def pending(self) -> bool:
+        return self.draft != self.config.to_dict()
+
+    def set_value(self, lever: str, field: str, value: Any) -> None:
+        self.draft["levers"][lever][field] = list(value) if isinstance(value, tuple) else value
+
+    def load_preset(self, name: str) -> None:
+        self.draft = cfg.resolve(name).to_dict()
+
+    def reset(self) -> None:
+        """Apply the pending settings and start again at month 0 (raises ``InputError`` if invalid)."""
+        self.config = self.draft_config()
+        self.draft = self.config.to_dict()
+        self.build()
+
+    def load_upload(self, filename: str, data: bytes) -> cfg.Config:
+        """A scenario file from the browser: parsed as data only (never executed), size-limited."""
+        if len(data) > UPLOAD_LIMIT:
+            raise InputError(f"too large ({len(data)} bytes; at most {UPLOAD_LIMIT})", source=filename)
+        try:
+            raw = tomllib.loads(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise InputError("is not UTF-8 text", source=filename) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"not valid TOML ({exc})", source=filename) from None
+        if isinstance(raw.get("run"), dict) and raw["run"].get("data"):
+            raise InputError("may not point at a data file on the server", source=filename, field="run.data")
+        config = cfg.from_dict(raw, source=filename)
+        self.draft = config.to_dict()
+        return config
+
+    # -------------------------------------------------------------- reference and exports
+    def pin(self) -> None:
+        self.reference = (self.config.name, {k: v.copy() for k, v in self.frames().items()})
+
+    def unpin(self) -> None:
+        self.reference = None
+
+    def scenario_toml(self) -> str:
+        """The pending lever settings as a scenario file ``chancheng run --scenario`` accepts."""
+        return self.draft_config().to_toml()
+
+    def export_zip(self) -> bytes:
+        """This run so far as the files ``chancheng run`` writes, zipped."""
+        key = run_key(self.config, 0, self.seed)
+        info = run_info(self.config, key, status="ok", error="", wall=0.0)
+        info["months"] = self.month  # the months actually simulated
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            RunWriter(folder).write(Result(info, self.frames()))
+            cfg.save(self.config, folder / "scenario.toml")
+            write_json(folder / "metadata.json", metadata(
+                self.started, scenario=self.config.name, seeds=[self.seed], months=self.month,
+                scale=self.config.run.scale, config_hash=self.config.digest(), command="web page (app.py)",
+            ))
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(folder.iterdir()):
+                    archive.write(path, path.name)
+        return buffer.getvalue()
