@@ -12,6 +12,7 @@ import threading
 import time
 
 import ipywidgets
+import numpy as np
 import solara
 
 from sim import config as cfg
@@ -51,6 +52,13 @@ def Page():
     def redraw():
         set_tick(lambda n: n + 1)
 
+    # The lever panel redraws only when the levers change, not every month.
+    levers_version, set_levers_version = solara.use_state(0)
+
+    def levers_changed():
+        set_levers_version(lambda n: n + 1)
+        redraw()
+
     def play(cancel: threading.Event):
         while playing and not cancel.is_set():
             started = time.perf_counter()
@@ -76,7 +84,7 @@ def Page():
             set_message(None)
         except InputError as exc:
             set_message(("error", str(exc)))
-        redraw()
+        levers_changed()
 
     frames = session.frames()
     reference = session.reference[1] if session.reference else None
@@ -88,7 +96,7 @@ def Page():
     solara.Style(PAGE_CSS)
     with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "12px"}):
         with solara.Column(classes=["levers"]):
-            LeverPanel(session, lang, redraw, set_message, tick)
+            LeverPanel(session, lang, levers_changed, set_message, levers_version)
         with solara.Column(classes=["main"]):
             solara.HTML(tag="h2", unsafe_innerHTML=t("title", lang), style="margin: 4px 0 0 0;")
             solara.Text(t("subtitle", lang), style={"color": "#666"})
@@ -162,7 +170,9 @@ def Headline(frames, reference, lang: str):
             value = now[name]
             text = "–" if value != value else f"{value:.3g}"
             if then is not None and value == value and then[name] == then[name]:
-                text += f" ({'+' if value >= then[name] else '−'}{abs(value - then[name]):.2g})"
+                # the difference to the value's own precision (three significant digits)
+                decimals = max(0, 2 - int(np.floor(np.log10(max(abs(value), 1e-9)))))
+                text += f" ({'+' if value >= then[name] else '−'}{abs(value - then[name]):.{decimals}f})"
             with solara.Card(margin=0, style={"min-width": "150px", "padding": "4px 8px"}):
                 solara.Text(metric(name, lang), style={"font-size": "0.8em", "color": "#666"})
                 solara.Text(text, classes=[f"kpi-{name}"], style={"font-size": "1.3em", "font-weight": "bold"})

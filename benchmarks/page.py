@@ -1,0 +1,105 @@
+"""How fast a month shows on the web page: one session stepping, and ten sessions playing at once.
+
+    python benchmarks/page.py [--sessions 10] [--seconds 20]
+
+Starts `solara run app.py` on a free port and drives Debian's chromium with Playwright. A
+MutationObserver in each page timestamps every change of the month label, so the figures are
+what a user sees: the latency from clicking Step to the new month on screen, and, while ten
+sessions play at full speed, the interval between months on each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WATCH = """() => { window.monthTimes = [];
+  const label = document.querySelector('.month-label');
+  new MutationObserver(() => window.monthTimes.push([performance.now(), label.innerText]))
+    .observe(label, {childList: true, subtree: true, characterData: true}); }"""
+
+
+def p90(values):
+    return sorted(values)[int(0.9 * (len(values) - 1))]
+
+
+def start_server() -> tuple[str, subprocess.Popen]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "solara", "run", str(ROOT / "app.py"), "--host", "127.0.0.1",
+                             "--port", str(port), "--production"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return url, proc
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def open_page(browser, url):
+    page = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    page.goto(url, timeout=90_000)
+    page.get_by_role("button", name="单步").wait_for(timeout=90_000)
+    page.evaluate(WATCH)
+    return page
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    url, server = start_server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = open_page(browser, url)
+            latencies = []
+            for i in range(1, args.steps + 1):
+                clicked = page.evaluate("() => performance.now()")
+                page.get_by_role("button", name="单步").click()
+                page.get_by_text(f"第 {i} 月").wait_for(timeout=30_000)
+                shown = page.evaluate(f"() => window.monthTimes.filter(t => t[1].includes('第 {i} 月'))[0][0]")
+                latencies.append((shown - clicked) / 1000.0)
+            print(f"one session, Step → month on screen: median {statistics.median(latencies):.3f} s, "
+                  f"p90 {p90(latencies):.3f} s over {len(latencies)} steps")
+            page.context.close()
+
+            pages = [open_page(browser, url) for _ in range(args.sessions)]
+            for pg in pages:  # full speed: 12 months a second asked of every session
+                pg.locator(".main .v-slider").first.click(position={"x": 195, "y": 10})
+            for pg in pages:
+                pg.get_by_role("button", name="播放").click()
+            time.sleep(args.seconds)
+            intervals, months = [], 0
+            for pg in pages:
+                times = [t for t, _ in pg.evaluate("() => window.monthTimes")]
+                gaps = [(b - a) / 1000.0 for a, b in zip(times[2:], times[3:], strict=False)]  # skip start-up
+                intervals += gaps
+                months += len(times)
+            print(f"{args.sessions} sessions playing: a new month every {statistics.median(intervals):.3f} s "
+                  f"(median), p90 {p90(intervals):.3f} s; {months / args.seconds:.1f} months/s shown in all")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""The web page in a real browser: Debian's chromium driven by Playwright against a server the
+tests start and stop. Screenshots land in ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.ui import assets
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(bool(assets.missing()), reason="the page's offline files are missing (python -m sim.ui.assets)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    proc = subprocess.Popen([sys.executable, "-m", "solara", "run", str(ROOT / "app.py"), "--host", "127.0.0.1",
+                             "--port", str(port), "--production"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("the page server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser session (its own context) on the page, ready."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server, timeout=90_000)
+    page.get_by_role("button", name="单步").wait_for(timeout=90_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def step(page, times: int = 1) -> None:
+    for _ in range(times):
+        now = int(page.locator(".month-label").inner_text().split()[1])
+        page.get_by_role("button", name="单步").click()
+        page.get_by_text(f"第 {now + 1} 月").wait_for(timeout=30_000)
+
+
+def choose_preset(page, name: str) -> None:
+    page.locator(".v-input", has_text="预设情景").locator(".v-select__slot").click()
+    page.get_by_role("option", name=name, exact=True).click()
+
+
+def kpi(page, name: str) -> str:
+    return page.locator(f".kpi-{name}").inner_text()
+
+
+def test_the_page_loads_in_chinese(page):
+    assert page.get_by_role("heading", name="成华区产城融合政策模拟").is_visible()
+    for label in ("播放", "单步", "重置"):
+        assert page.get_by_role("button", name=label).is_visible()
+    assert page.get_by_text("政策杠杆", exact=True).is_visible()
+    assert page.get_by_text("审批制度改革", exact=True).is_visible()
+    assert page.get_by_text("第 0 月").is_visible()
+    shot(page, "loaded_zh")
+
+
+def test_step_advances_the_month_and_a_chart_changes(page):
+    chart = page.locator("canvas").nth(2)
+    before = chart.screenshot()
+    step(page, 2)
+    page.wait_for_timeout(500)
+    assert page.get_by_text("2019-02").first.is_visible()
+    assert chart.screenshot() != before
+    assert kpi(page, "jobs_housing_ratio") != "–"
+    shot(page, "stepped")
+
+
+def test_a_lever_and_reset_change_an_outcome(page):
+    step(page, 3)
+    baseline_days = kpi(page, "students_per_teacher_primary")
+    choose_preset(page, "only_quota_pool")
+    page.get_by_text("点击“重置”后生效").wait_for(timeout=30_000)
+    page.get_by_role("button", name="重置").click()
+    page.get_by_text("第 0 月").wait_for(timeout=30_000)
+    step(page, 3)
+    assert kpi(page, "students_per_teacher_primary") != baseline_days
+    assert page.get_by_text("only_quota_pool").first.is_visible()
+    shot(page, "lever_reset")
+
+
+def test_the_language_switches(page):
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Chenghua industry–city integration simulator").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Step").is_visible()
+    assert page.get_by_text("Approval reform", exact=True).is_visible()
+    shot(page, "english")
+    page.get_by_role("button", name="中文").click()
+    page.get_by_role("heading", name="成华区产城融合政策模拟").wait_for(timeout=30_000)
+
+
+def test_pin_and_compare_shows_both_runs(page):
+    step(page, 2)
+    page.get_by_role("button", name="将当前运行设为参照").click()
+    page.get_by_text("参照：baseline_2018").wait_for(timeout=30_000)
+    choose_preset(page, "reform_2019")
+    page.get_by_role("button", name="重置").click()
+    page.get_by_text("第 0 月").wait_for(timeout=30_000)
+    step(page, 2)
+    assert "(" in kpi(page, "students_per_teacher_primary")  # a difference from the reference is shown
+    assert page.get_by_text("参照").first.is_visible()
+    shot(page, "compare")
+
+
+def test_downloads_parse_and_the_toml_runs_with_the_cli(page, tmp_path):
+    step(page, 2)
+    with page.expect_download() as csvs:
+        page.get_by_text("下载本次运行数据").click()
+    with zipfile.ZipFile(io.BytesIO(Path(csvs.value.path()).read_bytes())) as archive:
+        archive.extractall(tmp_path / "run")
+    for name in ("runs", "model", "streets", "zones"):
+        assert len(pd.read_csv(tmp_path / "run" / f"{name}.csv")) > 0
+    assert list(pd.read_csv(tmp_path / "run" / "model.csv")["month"]) == [1, 2]
+    with page.expect_download() as toml:
+        page.get_by_text("下载当前杠杆设置").click()
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_bytes(Path(toml.value.path()).read_bytes())
+    assert main(["run", "--scenario", str(scenario), "--months", "2", "--scale", "100",
+                 "--out", str(tmp_path / "again"), "--quiet"]) == 0
+
+
+def test_a_bad_uploaded_toml_shows_its_error(page, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers.approval]\nitems = 'many'\n", encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="选择情景文件").click()
+    chooser.value.set_files(str(bad))
+    page.get_by_text("情景文件有误").wait_for(timeout=30_000)
+    assert page.get_by_text("levers.approval.items").first.is_visible()
+    good = tmp_path / "good.toml"
+    good.write_text('name = "uploaded"\n[levers.approval]\nitems = 52\n', encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="选择情景文件").click()
+    chooser.value.set_files(str(good))
+    page.get_by_text("已载入情景“uploaded”").wait_for(timeout=30_000)
+    shot(page, "upload")
+
+
+def test_two_sessions_stay_isolated(browser, server):
+    contexts = [browser.new_context() for _ in range(2)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for p in pages:
+            p.goto(server, timeout=90_000)
+            p.get_by_role("button", name="单步").wait_for(timeout=90_000)
+        step(pages[0], 3)
+        pages[1].wait_for_timeout(500)
+        assert pages[1].get_by_text("第 0 月").is_visible()
+        step(pages[1], 1)
+        assert pages[0].get_by_text("第 3 月").is_visible()
+    finally:
+        for c in contexts:
+            c.close()
