@@ -165,20 +165,20 @@ def place_workers(model) -> None:
     capacity = np.zeros(firms.capacity, dtype=np.int64)
     capacity[firms.alive] = np.floor(firms.target[firms.alive] * p.posts_filled)
     waiting = np.flatnonzero(area < d.n_streets)  # positions in ``workers``
+    employer = np.full(len(workers), -1, dtype=np.int64)
     for _ in range(5):
         chosen = draw_firm_in_street(rng, firms, capacity, area[waiting])
         got = admit(rng, chosen, capacity)
-        res.employer[workers[waiting[got]]] = chosen[got]
+        employer[waiting[got]] = chosen[got]
         np.subtract.at(capacity, chosen[got], 1)
         waiting = waiting[~got]
-    res.quit_jobs(workers[waiting])
-    hired = np.flatnonzero(res.employer >= 0)
-    employer = res.employer[hired]
-    talent_post = rng.random(len(hired)) < firms.talent_share[employer]
-    wage = firms.wage[employer] * np.where(talent_post & res.talent[hired], d.external.talent_wage_premium, 1.0)
-    res.take_jobs(hired, employer, wage, firms.street[employer])
+    hired = np.flatnonzero(employer >= 0)
+    rows, firm = workers[hired], employer[hired]
+    talent_post = rng.random(len(rows)) < firms.talent_share[firm]
+    wage = firms.wage[firm] * np.where(talent_post & res.talent[rows], d.external.talent_wage_premium, 1.0)
+    res.take_jobs(rows, firm, wage, firms.street[firm])
     outside = workers[area == d.ext]
     res.take_jobs(outside, EXTERNAL_JOB, model.external.wage_offers(rng, res.talent[outside]), d.ext)
 
-    filled = firms.filled(res.employer)
-    firms.incommuters[:] = np.maximum(np.floor(firms.target * p.posts_filled) - filled, 0) * firms.alive
+    workers_at, _ = res.firm_counts(firms.capacity)
+    firms.incommuters[:] = np.maximum(np.floor(firms.target * p.posts_filled) - workers_at, 0) * firms.alive

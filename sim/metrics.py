@@ -82,15 +82,16 @@ def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | N
     if forbidden is not None:
         bounds[forbidden.ravel(), 1] = 0.0
     a_eq = _transport_constraints(n)
-    b_eq = np.concatenate([od.sum(axis=1), od.sum(axis=0)])
-    t_obs = float((od.ravel() * c).sum() / total)
+    share = od / total  # the problem in shares of all trips: well scaled whatever the population
+    b_eq = np.concatenate([share.sum(axis=1), share.sum(axis=0)])
+    t_obs = float((share.ravel() * c).sum())
     lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if lo.status != 0 or hi.status != 0:
         raise RuntimeError(f"transportation problem failed: {lo.message} / {hi.message}")
     # The observed flows are feasible, so T_min ≤ T_obs ≤ T_max up to solver tolerance.
-    t_min = min(float(lo.fun / total), t_obs)
-    t_max = max(float(-hi.fun / total), t_obs)
+    t_min = min(float(lo.fun), t_obs)
+    t_max = max(float(-hi.fun), t_obs)
     spread = t_max - t_min
     return {
         "t_obs": t_obs,

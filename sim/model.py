@@ -15,6 +15,7 @@ import numpy as np
 from sim import initial
 from sim.agents.external import ExternalRegion
 from sim.agents.firms import Firms
+from sim.agents.population import bernoulli_rows, thinned
 from sim.agents.residents import EXTERNAL_JOB, NO_JOB, Residents
 from sim.agents.street import Street
 from sim.approvals import Applications, ApprovalRegime, approval_days
@@ -22,7 +23,6 @@ from sim.config import Config
 from sim.geography import (
     CHILD,
     DATA_FILE,
-    ELDERLY,
     MARKET,
     RESETTLEMENT,
     SPACE_TYPES,
@@ -54,7 +54,7 @@ class IndustryCityModel(mesa.Model):
         self.streets: list[Street] = initial.build_streets(self)
         self.zones = initial.build_zones(self)
         self.firms = Firms()
-        self.residents = Residents()
+        self.residents = Residents(d.minutes, d.km)
         self.pipeline = Applications()
         self.regime: ApprovalRegime | None = None
         self.governance_productivity = 1.0
@@ -73,6 +73,7 @@ class IndustryCityModel(mesa.Model):
         initial.build_firms(self)
         initial.place_workers(self)
         self.apply_policies(month=0)  # the regime and policy state before any lever acts
+        self.locate_firms()
         self.initial_open_share = self.open_posts().sum() / max(np.count_nonzero(self.residents.active), 1)
         self.census()
         self.initial_housing_vacancy = (sum(s.vacant_places()[MARKET] for s in self.streets)
@@ -264,7 +265,7 @@ class IndustryCityModel(mesa.Model):
         self.flows["exits"] += len(closing) * self.scale
         closed = np.zeros(f.capacity, dtype=bool)
         closed[closing] = True
-        res.lose_jobs_at(closed)
+        res.lose_jobs_at(closed, self.steps)
         f.remove(closing)
 
         # Private building adds floor space; firms grow where there is room.
@@ -299,52 +300,56 @@ class IndustryCityModel(mesa.Model):
 
         # In-commuters leave at their own rate; overstaffed firms lay off (in-commuters first).
         f.incommuters -= rng.binomial(f.incommuters, u.incommuter_quit_rate)
-        filled = f.filled(res.employer)
+        filled = f.filled(self.workers())
         excess = np.maximum(filled - f.target, 0) * f.alive
         cut_in = np.minimum(excess, f.incommuters)
         f.incommuters -= cut_in
         excess -= cut_in
         if excess.any():
-            employer = res.employer
-            workers = np.flatnonzero((employer >= 0) & (excess[np.maximum(employer, 0)] > 0))
-            res.quit_jobs(workers[admit(rng, employer[workers], excess)])
+            workers = res.at_firms(excess > 0)
+            res.quit_jobs(workers[admit(rng, res.employer[workers], excess)], self.steps)
 
     # ------------------------------------------------------------------ phase 4
+    def locate_firms(self) -> None:
+        """Each firm row's zone under this month's boundaries (firms have opened and closed)."""
+        self.firm_zone = self.firms.zone(self.coverage())
+
     def match_jobs(self) -> None:
         rng, d, u, f, res = self.rng, self.district, self.config.uncertainties, self.firms, self.residents
-        self.flows["separations"] += len(res.separate(rng, u.separation_rate)) * self.scale
-        active = res.alive & res.active
-        unemployed = active & (res.employer == NO_JOB)
-        searching = active & (res.employer != NO_JOB) & (rng.random(res.capacity) < u.on_the_job_search)
-        rows = np.flatnonzero(unemployed | searching)
+        self.locate_firms()
+        month = self.steps
+        # Workers lose their job (exogenous separation) or look for a better one; the unemployed look.
+        searching = res.sample(rng, u.on_the_job_search, "employed")
+        lost = res.sample(rng, u.separation_rate, "employed")
+        res.quit_jobs(lost, month)
+        self.flows["separations"] += len(lost) * self.scale
+        searching = np.setdiff1d(searching, lost, assume_unique=True)
+        unemployed = np.flatnonzero(res.active & (res.employer == NO_JOB))
+        rows = np.concatenate([unemployed, searching])  # two disjoint sets
         employed = res.employer[rows] != NO_JOB
-        work_area = res.work_area[rows]
-        minutes_now = np.where(employed, d.minutes[res.home[rows], np.maximum(work_area, 0)] * res.factor[rows], 0.0)
         talent = res.talent[rows]
         seekers = labour.Seekers(
             home=res.home[rows], factor=res.factor[rows], talent=talent,
-            current_wage=np.where(employed, res.wage[rows], u.reservation_wage), current_minutes=minutes_now,
+            current_wage=np.where(employed, res.wage[rows], u.reservation_wage), current_minutes=res.commute[rows],
             employed=employed,
-            external_wage=self.external.wage_offers(rng, np.repeat(talent[:, None], u.job_offers, axis=1)),
         )
         open_posts = self.open_posts()
         firm_rows = np.flatnonzero(open_posts > 0)
         vacancies = labour.Vacancies(
             firm=firm_rows, open_posts=open_posts[firm_rows], street=f.street[firm_rows], wage=f.wage[firm_rows],
             talent_share=f.talent_share[firm_rows],
-            external_openings=u.external_openings * np.count_nonzero(active),
+            external_openings=u.external_openings * np.count_nonzero(res.active),
         )
         params = labour.JobChoice(wage_weight=u.job_wage_weight, commute_weight=u.job_commute_weight,
                                   offers=u.job_offers, search_decay=u.search_decay,
                                   matching_efficiency=u.matching_efficiency,
                                   switch_cost=u.switch_cost, talent_premium=d.external.talent_wage_premium)
-        result, wage = labour.match(rng, seekers, vacancies, d.minutes, d.ext, params)
+        result, wage = labour.match(rng, seekers, vacancies, d.minutes, d.ext, params, self.external.wage_offers)
         moved = result != labour.STAY
         taken = result[moved]
         area = np.where(taken == EXTERNAL_JOB, d.ext, f.street[np.maximum(taken, 0)])
         res.take_jobs(rows[moved], taken, wage[moved], area)
         self.flows["hires"] += int(np.count_nonzero(moved & (result >= 0))) * self.scale
-        res.count_unemployed_months()
 
         f.incommuters += self.external.in_commuters(rng, self.open_posts(), np.maximum(f.street, 0),
                                                     u.incommuter_fill_rate, u.job_commute_weight) * f.alive
@@ -352,7 +357,11 @@ class IndustryCityModel(mesa.Model):
     def open_posts(self) -> np.ndarray:
         """Unfilled posts per firm row."""
         f = self.firms
-        return np.maximum(f.target - f.filled(self.residents.employer), 0) * f.alive
+        return np.maximum(f.target - f.filled(self.workers()), 0) * f.alive
+
+    def workers(self) -> np.ndarray:
+        """Resident workers per firm row (kept current by the residents)."""
+        return self.residents.firm_counts(self.firms.capacity)[0]
 
     # ------------------------------------------------------------------ phase 5
     def housing_costs(self) -> np.ndarray:
@@ -410,8 +419,7 @@ class IndustryCityModel(mesa.Model):
         res = self.residents
         employer = res.employer[rows]
         at_firm = employer >= 0
-        firm_zone = self.firms.zone(self.coverage())
-        in_zone = at_firm & (firm_zone[np.where(at_firm, employer, 0)] >= 0)
+        in_zone = at_firm & (self.firm_zone[np.where(at_firm, employer, 0)] >= 0)
         rule = self.config.levers.talent_apartments.eligibility
         if rule == "zone_talent":
             return in_zone & res.talent[rows]
@@ -422,18 +430,18 @@ class IndustryCityModel(mesa.Model):
     def match_homes(self) -> None:
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
         n_streets = d.n_streets
-        alive = res.alive
         work = res.work_area
-        long_commute = (work >= 0) & (d.minutes[res.home.clip(0), np.maximum(work, 0)] * res.factor > 60.0)
-        chance = u.relocation_rate + np.where(long_commute, u.long_commute_relocation, 0.0)
-        draw = rng.random(res.capacity)
-        considering = alive & ((draw < chance) | res.displaced)
+        # Everyone may consider moving; a long commute (over an hour) adds to the chance; the
+        # displaced must move.
+        considering = [res.sample(rng, u.relocation_rate),
+                       bernoulli_rows(rng, np.flatnonzero(res.commute > 60.0), u.long_commute_relocation),
+                       np.flatnonzero(res.displaced)]
         if self.vacant_rows()[TALENT].sum() > 0:
             # Talent apartments are let on application: eligible talent not yet in one apply.
-            candidates = np.flatnonzero(alive & ~considering & (res.tenure != TALENT) & res.talent)
-            applying = candidates[rng.random(len(candidates)) < u.talent_application_rate]
-            considering[applying[self.talent_eligible(applying)]] = True
-        rows = np.flatnonzero(considering)
+            candidates = np.flatnonzero(res.talent & (res.tenure != TALENT))
+            applying = bernoulli_rows(rng, candidates, u.talent_application_rate)
+            considering.append(applying[self.talent_eligible(applying)])
+        rows = np.unique(np.concatenate(considering))
         income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
         movers = housing_market.Movers(
             home=res.home[rows].astype(np.int64), tenure=res.tenure[rows], income=income, work_area=work[rows],
@@ -447,9 +455,8 @@ class IndustryCityModel(mesa.Model):
         moved = choice != housing_market.STAY
         movers_rows = rows[moved]
         self.demolish_vacated(movers_rows[res.displaced[movers_rows]])
-        res.home[movers_rows] = choice[moved] % n_streets
+        res.move(movers_rows, choice[moved] % n_streets, choice[moved] // n_streets)
         self.street_flows["moves_in"] += np.bincount(choice[moved] % n_streets, minlength=n_streets) * self.scale
-        res.tenure[movers_rows] = choice[moved] // n_streets
         rehoused = movers_rows[res.displaced[movers_rows]]
         self.flows["rehoused"] += len(rehoused) * self.scale
         self.flows["moves"] += len(movers_rows) * self.scale
@@ -482,7 +489,7 @@ class IndustryCityModel(mesa.Model):
         if vacant[TALENT].sum() == 0:
             return
         rule = self.config.levers.talent_apartments.eligibility
-        in_zone = self.firms.zone(self.coverage()) >= 0
+        in_zone = self.firm_zone >= 0
         firms_ok = f.alive & (in_zone if rule in ("zone_talent", "zone_workers") else True)
         talent_only = rule in ("zone_talent", "talent")
         chance = u.talent_application_rate * np.where(talent_only, f.talent_share, 1.0)
@@ -526,39 +533,43 @@ class IndustryCityModel(mesa.Model):
         return np.floor(vacant / self.scale).astype(np.int64)
 
     def census(self) -> None:
-        """Count residents, children and occupied places per street (persons) for the streets."""
-        res, n = self.residents, self.district.n_streets
-        alive = res.alive
-        home = res.home[alive].astype(np.int64)
-        occupancy = np.bincount(home * len(TENURES) + res.tenure[alive], minlength=n * len(TENURES))
-        occupancy = occupancy.reshape(n, len(TENURES)) * self.scale
-        residents = np.bincount(home, minlength=n) * self.scale
-        children = np.bincount(home[res.age[alive] == CHILD], minlength=n) * self.scale
+        """Tell the streets their residents, children and occupied places (persons)."""
+        counts = self.residents.census * self.scale  # street × tenure × age band
+        occupancy = counts.sum(axis=2).astype(float)
+        residents = occupancy.sum(axis=1)
+        children = counts[:, :, CHILD].sum(axis=1)
         for street in self.streets:
             i = street.index
-            street.observe(float(residents[i]), float(children[i]), occupancy[i].astype(float))
+            street.observe(float(residents[i]), float(children[i]), occupancy[i])
 
     # ------------------------------------------------------------------ phase 6
     def change_population(self) -> None:
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
         p = d.population
-        res.grow_older(rng, to_working=1.0 / (18 * 12), to_elderly=1.0 / (42 * 12), participation=p.participation)
+        # Deaths (elderly) and leavers: everyone may leave, more so the long unemployed and the
+        # dissatisfied (each person's own hazard, drawn by exact thinning); then ageing.
+        dies = p.elderly_deaths_per_1000_year / 1000.0 / 12.0
+        death = res.sample(rng, dies, "elderly")
+        res.remove(death)
+        self.flows["deaths"] += len(death) * self.scale
 
-        # Deaths (elderly) and leavers (everyone, more so the long unemployed and the dissatisfied).
-        draw = rng.random(res.capacity)
-        death = res.alive & (res.age == ELDERLY) & (draw < p.elderly_deaths_per_1000_year / 1000.0 / 12.0)
-        leave_p = (u.migration_out_rate + np.where(res.months_unemployed >= 6, u.unemployed_out_rate, 0.0)
-                   + u.dissatisfied_out_rate * (1.0 - res.satisfaction / 100.0))
-        leave = res.alive & ~death & (rng.random(res.capacity) < leave_p)
-        self.flows["deaths"] += np.count_nonzero(death) * self.scale
-        self.flows["out_migrants"] += np.count_nonzero(leave) * self.scale
-        res.remove(np.flatnonzero(death | leave))
+        def leave_p(rows):
+            long_unemployed = (res.active[rows] & (res.employer[rows] == NO_JOB)
+                               & (self.steps - res.searching_since[rows] >= 6))
+            return (u.migration_out_rate + u.unemployed_out_rate * long_unemployed
+                    + u.dissatisfied_out_rate / 100.0 * (100.0 - res.satisfaction[rows]))
+
+        most = u.migration_out_rate + u.unemployed_out_rate + u.dissatisfied_out_rate
+        leave = thinned(rng, res.sample(rng, most), most, leave_p)
+        res.remove(leave)
+        self.flows["out_migrants"] += len(leave) * self.scale
+        res.grow_older(rng, to_working=1.0 / (18 * 12), to_elderly=1.0 / (42 * 12), participation=p.participation,
+                       month=self.steps)
 
         # Births: a child joins its parent's home — where the street and tenure have a free place.
         self.census()
-        adults = np.flatnonzero(res.alive & (res.age == WORKING))
-        expected = int(rng.binomial(res.count, p.births_per_1000_year / 1000.0 / 12.0))
-        parents = rng.choice(adults, size=expected)
+        expected = int(rng.binomial(res.living, p.births_per_1000_year / 1000.0 / 12.0))
+        parents = res.draw_working(rng, expected)
         home = housing_market.option_index(res.tenure[parents], res.home[parents], d.n_streets)
         parents = parents[admit(rng, home, self.vacant_rows().reshape(-1))]
         births = len(parents)
@@ -577,7 +588,7 @@ class IndustryCityModel(mesa.Model):
     def migration_pull(self) -> float:
         """How attractive the district is to migrants now relative to the start (1 = as then)."""
         res = self.residents
-        jobs = self.open_posts().sum() / max(np.count_nonzero(res.alive & res.active), 1) / self.initial_open_share
+        jobs = self.open_posts().sum() / max(np.count_nonzero(res.active), 1) / self.initial_open_share
         vacant = np.array([s.vacant_places()[MARKET] for s in self.streets]).sum()
         places = sum(s.housing[MARKET] for s in self.streets)
         homes = vacant / places / self.initial_housing_vacancy
@@ -603,7 +614,8 @@ class IndustryCityModel(mesa.Model):
         k = int(np.count_nonzero(came))
         if k:
             res.add(k, home=choice[came] % d.n_streets, age=age[came], talent=talent[came], active=active[came],
-                    factor=factor[came], tenure=np.full(k, MARKET), satisfaction=np.full(k, 60.0))
+                    factor=factor[came], tenure=np.full(k, MARKET), satisfaction=np.full(k, 60.0),
+                    searching_since=np.full(k, self.steps))
         self.flows["in_migrants"] += k * self.scale
         self.census()
 
@@ -615,22 +627,29 @@ class IndustryCityModel(mesa.Model):
         self.update_satisfaction()
 
     def satisfaction_now(self) -> np.ndarray:
-        """Each resident's score this month (0–100): work, commute, housing cost, services, green."""
+        """Each resident's score this month (0–100): 20 × (work + commute + housing cost + services
+        and green space), each part in [0, 1]. Over every row (float32, lookup tables instead of
+        branches: this runs on 1.4 million rows a month); empty rows get a score nobody reads."""
         res, d = self.residents, self.district
-        home = res.home.clip(0)
-        work = res.work_area
-        employed = work >= 0
-        minutes = d.minutes[home, np.maximum(work, 0)] * res.factor
-        in_labour_force = res.active
-        job = np.where(employed, 1.0, np.where(in_labour_force, 0.2, 0.7))
-        commute = np.where(employed, 1.0 - np.minimum(minutes / 90.0, 1.0), 0.7)
-        income = np.where(employed, res.wage, d.population.unemployed_income)
-        cost = self.housing_costs()[res.tenure.clip(0), home]
-        housing = 1.0 - np.minimum(cost / np.maximum(income, 1.0), 1.0)
-        service = np.array([s.service_quality for s in self.streets])[home]
+        f32 = np.float32
+        employed = res.work_area >= 0
+        # Work and commute together: a worker scores 1 + (1 − commute/90 min); without a job the
+        # commute part is 0.7 and work 0.2 (looking) or 0.7 (outside the labour force). Their
+        # commute is 0, so the table holds the work part minus 0.3.
+        work = np.array([0.4, -0.1, 1.0, 1.0], dtype=f32).take(employed * np.int8(2) + res.active)
+        commute = np.minimum(res.commute, f32(90.0))
+        commute *= f32(-1.0 / 90.0)
+        score = work + commute
+        income = res.wage + f32(d.population.unemployed_income) * ~employed
+        cost = np.append(0.0, self.housing_costs().ravel()).astype(f32).take(res.cell)
+        cost /= np.maximum(income, f32(1.0))
+        score -= np.minimum(cost, f32(1.0))
         green_pp = np.array([s.green_per_person() for s in self.streets])
-        green = (green_pp / (green_pp + 10.0))[home]
-        return 100.0 * (job + commute + housing + service + green) / 5.0
+        place = np.array([s.service_quality for s in self.streets]) + green_pp / (green_pp + 10.0)
+        score += np.append(0.0, np.tile(place, len(TENURES))).astype(f32).take(res.cell)
+        score += f32(2.0)  # the 1 of commute and the 1 of housing
+        score *= f32(20.0)
+        return score
 
     def update_satisfaction(self) -> None:
         self.residents.update_satisfaction(self.satisfaction_now(), self.config.uncertainties.satisfaction_memory)

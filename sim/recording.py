@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 
 from sim import metrics
-from sim.geography import CHILD, MARKET, RESETTLEMENT, TALENT, WORKING
+from sim.geography import CHILD, MARKET, RESETTLEMENT, TALENT, TENURES, WORKING
 
 OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
 
@@ -39,22 +39,27 @@ class Recorder:
         if len(days):
             self._approvals.append((days.astype(float), zone.astype(int)))
 
+    @staticmethod
+    def talent_eligible_count(model, firm_zone: np.ndarray, workers: np.ndarray, talent_workers: np.ndarray) -> int:
+        """Residents the talent-apartment rule admits (rows), from the per-firm worker counts."""
+        rule = model.config.levers.talent_apartments.eligibility
+        if rule == "talent":
+            return int(np.count_nonzero(model.residents.talent & model.residents.alive))
+        in_zone = (firm_zone >= 0) & model.firms.alive
+        return int((talent_workers if rule == "zone_talent" else workers)[in_zone].sum())
+
     def record(self, model) -> None:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
         month = model.steps
         n = d.n_streets
         n_areas = n + 1
-        alive = res.alive
-        rows = np.flatnonzero(alive)
-        home = res.home[rows].astype(np.int64)
-        work = res.work_area[rows].astype(np.int64)
-        employed = work >= 0
-        e_home, e_work = home[employed], work[employed]
-        factor = res.factor[rows][employed]
-        minutes = d.minutes[e_home, e_work] * factor
-        km = d.km[e_home, e_work] * factor
-
-        od = metrics.od_table(e_home, e_work, n_areas, scale)
+        # Workers by OD cell (kept current by the residents) and the sum of their commute factors,
+        # from which every commute total follows exactly: Σ minutes = Σ_cells minutes × Σ factors.
+        counts = res.od_count[1:].reshape(n_areas, n_areas)
+        factors = res.od_factor[1:].reshape(n_areas, n_areas)
+        minutes_matrix, km_matrix = np.nan_to_num(d.minutes), np.nan_to_num(d.km)
+        n_workers = int(counts.sum())
+        od = counts * float(scale)
         firm_rows = np.flatnonzero(f.alive)
         od[n, :n] += np.bincount(f.street[firm_rows], weights=f.incommuters[firm_rows], minlength=n) * scale
         forbidden = np.zeros((n_areas, n_areas), dtype=bool)
@@ -70,12 +75,13 @@ class Recorder:
         days = np.concatenate(approvals) if approvals else np.zeros(0)
         self._last_year.append(days)
         year_days = np.concatenate(self._last_year)
-        age = res.age[rows]
-        labour_force = int(np.count_nonzero(res.active[rows])) * scale
-        n_employed = int(np.count_nonzero(employed)) * scale
+        census = res.census  # street × tenure × age band, rows
+        labour_force = int(np.count_nonzero(res.active)) * scale
+        n_employed = n_workers * scale
         private = firm_rows[~f.public[firm_rows]]
         posts = float(f.target[firm_rows].sum()) * scale
-        filled = f.filled(res.employer)
+        workers, talent_workers = res.firm_counts(f.capacity)
+        filled = f.filled(workers)
         students = np.array([s.students for s in model.streets]).sum(axis=0)
         teachers = np.array([s.teachers for s in model.streets]).sum(axis=0)
         residents_by_street = np.array([s.residents for s in model.streets])
@@ -83,20 +89,34 @@ class Recorder:
         places = np.array([s.housing for s in model.streets])
         rents = np.array([s.rent for s in model.streets])
         market_w = occupancy[:, MARKET]
-        workers_by_street = np.bincount(e_home, minlength=n)
-        commute_min_street = metrics.ratio(np.bincount(e_home, weights=minutes, minlength=n), workers_by_street)
-        commute_km_street = metrics.ratio(np.bincount(e_home, weights=km, minlength=n), workers_by_street)
-        satisfaction = res.satisfaction[rows]
-        sat_street = metrics.ratio(np.bincount(home, weights=satisfaction, minlength=n), np.bincount(home, minlength=n))
-        eligible = model.talent_eligible(rows)
-        firm_zone = f.zone(model.coverage())
+        workers_by_street = counts[:n].sum(axis=1)
+        minutes_by_street = (factors * minutes_matrix)[:n].sum(axis=1)
+        commute_min_street = metrics.ratio(minutes_by_street, workers_by_street)
+        commute_km_street = metrics.ratio((factors * km_matrix)[:n].sum(axis=1), workers_by_street)
+        # Everyone without a job (or an empty row) has commute 0: count workers by what exceeds a bound.
+        commute_summary = {
+            "mean_commute_min": float(minutes_by_street.sum() / n_workers) if n_workers else float("nan"),
+            "mean_commute_km": float((factors * km_matrix).sum() / n_workers) if n_workers else float("nan"),
+            "share_commute_le_5km": metrics.ratio(n_workers - np.count_nonzero(res.commute_km > 5.0),
+                                                  n_workers).item(),
+            "share_commute_le_45min": metrics.ratio(n_workers - np.count_nonzero(res.commute > 45.0),
+                                                    n_workers).item(),
+            "share_commute_gt_60min": metrics.ratio(np.count_nonzero(res.commute > 60.0), n_workers).item(),
+        }
+        # Satisfaction summed by housing cell (tenure × street; cell 0 holds the empty rows).
+        by_cell = np.bincount(res.cell, weights=res.satisfaction, minlength=1 + len(TENURES) * n)[1:]
+        by_home = by_cell.reshape(len(TENURES), n).sum(axis=0)
+        living = census.sum(axis=(1, 2))
+        sat_street = metrics.ratio(by_home, living)
+        firm_zone = model.firm_zone
+        eligible = self.talent_eligible_count(model, firm_zone, workers, talent_workers)
 
         row = {
             "month": month,
             "date": model.date.strftime("%Y-%m"),
-            "residents": int(len(rows)) * scale,
-            "children": int(np.count_nonzero(age == CHILD)) * scale,
-            "working_age": int(np.count_nonzero(age == WORKING)) * scale,
+            "residents": int(living.sum()) * scale,
+            "children": int(census[:, :, CHILD].sum()) * scale,
+            "working_age": int(census[:, :, WORKING].sum()) * scale,
             "labour_force": labour_force,
             "employed": n_employed,
             "unemployed": labour_force - n_employed,
@@ -108,7 +128,7 @@ class Recorder:
             "large_investors": int(np.count_nonzero(f.large[private])) * scale,
             "jobs_housing_ratio": float(district["jobs_housing_ratio"][0]),
             "self_containment": float(district["self_containment"][0]),
-            **metrics.commute_summary(minutes, km),
+            **commute_summary,
             **excess,
             "approval_days_mean": float(days.mean()) if len(days) else float("nan"),
             "approval_days_p90": float(np.percentile(days, 90)) if len(days) else float("nan"),
@@ -118,14 +138,14 @@ class Recorder:
             "in_commuters": float(od[n, :n].sum()),
             "out_commuters": float(od[:n, n].sum()),
             **{k: float(v) for k, v in model.flows.items()},
-            "awaiting_rehousing": int(np.count_nonzero(res.displaced[rows])) * scale,
+            "awaiting_rehousing": int(np.count_nonzero(res.displaced)) * scale,
             "rent_index": float((rents * market_w).sum() / max((self.rent_start * market_w).sum(), 1e-9)),
             "occupancy_market": float(occupancy[:, MARKET].sum() / max(places[:, MARKET].sum(), 1e-9)),
             "occupancy_resettlement": float(occupancy[:, RESETTLEMENT].sum()
                                             / max(places[:, RESETTLEMENT].sum(), 1e-9)),
             "talent_apartment_places": float(places[:, TALENT].sum()),
             "talent_apartment_residents": float(occupancy[:, TALENT].sum()),
-            "talent_apartment_eligible": int(np.count_nonzero(eligible)) * scale,
+            "talent_apartment_eligible": int(eligible) * scale,
             "resettlement_places": float(places[:, RESETTLEMENT].sum()),
             "students_per_teacher_primary": float(students[0] / teachers[0]),
             "students_per_teacher_junior": float(students[1] / teachers[1]),
@@ -138,7 +158,7 @@ class Recorder:
             "grid_backlog": float(sum(s.backlog for s in model.streets)),
             "resolution_days": float(np.average([s.resolution_days for s in model.streets],
                                                 weights=np.maximum(residents_by_street, 1.0))),
-            "satisfaction": float(satisfaction.mean()) if len(rows) else float("nan"),
+            "satisfaction": float(by_home.sum() / living.sum()) if living.sum() else float("nan"),
         }
         self.model_rows.append(row)
 
@@ -181,25 +201,17 @@ class Recorder:
                 "satisfaction": float(sat_street[i]),
             })
 
-        # In-commuters of each zone's firms, by street, for the commute of everyone working there.
-        in_zone_firms = [np.bincount(f.street[firm_rows][firm_zone[firm_rows] == z],
-                                     weights=f.incommuters[firm_rows][firm_zone[firm_rows] == z], minlength=n)
-                         for z in range(len(model.zones))]
-        minutes_in = d.minutes[n, :n]
-
-        def zone_worker_commute(resident_minutes: np.ndarray, incommuters: np.ndarray) -> float:
-            """Mean commute of everyone working in a zone's firms: residents and in-commuters."""
-            total = resident_minutes.sum() + (incommuters * minutes_in).sum()
-            count = len(resident_minutes) + incommuters.sum()
-            return float(total / count) if count else float("nan")
-
-        zone_of_worker = self.street_to_zone[e_home]
-        employer = res.employer[rows][employed]
-        at_firm = employer >= 0
-        firm_zone_of_worker = np.where(at_firm, firm_zone[np.maximum(employer, 0)], -1)
+        # Everyone working in each zone's firms — resident workers and in-commuters — and their
+        # commute minutes, summed per firm (the +1 shift sends non-workers to a dropped slot).
+        n_zones = len(model.zones)
+        commute_by_firm = res.commute_sum[: f.capacity]
+        in_minutes = d.minutes[n, f.street.clip(0)] * f.incommuters
+        zone_of_firm = np.where(f.alive, firm_zone, -1) + 1
+        zone_minutes = np.bincount(zone_of_firm, weights=commute_by_firm + in_minutes, minlength=n_zones + 1)[1:]
+        zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters, minlength=n_zones + 1)[1:]
+        zone_of_street = self.street_to_zone[:n]
         for z, zone in enumerate(model.zones):
-            e_members = zone_of_worker == z
-            zone_workers = firm_zone_of_worker == z
+            members = zone_of_street == z
             zone_days = [dd[zz == z] for dd, zz in self._approvals]
             zd = np.concatenate(zone_days) if zone_days else np.zeros(0)
             inside = private[firm_zone[private] == z]
@@ -212,10 +224,11 @@ class Recorder:
                 "jobs_housing_ratio": float(zones["jobs_housing_ratio"][z]),
                 "self_containment": float(zones["self_containment"][z]),
                 "internal_capture": float(zones["internal_capture"][z]),
-                "mean_commute_min": float(minutes[e_members].mean()) if e_members.any() else float("nan"),
+                "mean_commute_min": metrics.ratio(minutes_by_street[members].sum(),
+                                                  workers_by_street[members].sum()).item(),
                 "rent_index": float((rents[zone.streets] * market_w[zone.streets]).sum()
                                     / max((self.rent_start[zone.streets] * market_w[zone.streets]).sum(), 1e-9)),
-                "zone_worker_commute_min": zone_worker_commute(minutes[zone_workers], in_zone_firms[z]),
+                "zone_worker_commute_min": metrics.ratio(zone_minutes[z], zone_people[z]).item(),
                 "zone_firms": int(len(inside)) * scale,
                 "zone_entries": float(model.zone_flows["entries"][z]),
                 "zone_firm_jobs": float(filled[inside].sum()) * scale,

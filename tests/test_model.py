@@ -30,8 +30,19 @@ def check_month(model: IndustryCityModel) -> None:
     # Occupancy never exceeds capacity, by street and tenure.
     for street in model.streets:
         assert np.all(street.occupancy <= street.housing + 1e-6), (street.name, street.occupancy, street.housing)
+    # The aggregates the residents keep current equal a full recount.
+    census, workers, commute, od = res.recount(f.capacity)
+    alive = np.flatnonzero(res.alive)
+    assert (res.census == census).all()
+    kept_workers, _ = res.firm_counts(f.capacity)
+    assert (kept_workers == workers).all()
+    assert np.allclose(res.commute[alive], commute) and (res.od[alive] == od).all()
+    assert (res.od_count[1:] == np.bincount(od, minlength=len(res.od_count))[1:]).all()
+    assert np.allclose(res.commute_sum[: f.capacity], np.bincount(res.employer[alive][res.employer[alive] >= 0],
+                                                                  weights=res.commute[alive][res.employer[alive] >= 0],
+                                                                  minlength=f.capacity), atol=1e-3)
     # Private firms hold no more than their posts; in-commuters are never negative.
-    filled = f.filled(res.employer)
+    filled = f.filled(kept_workers)
     private = f.alive & ~f.public
     assert np.all(filled[private] <= f.target[private])
     assert np.all(f.incommuters >= 0)

@@ -33,10 +33,9 @@ class Firms(Population):
         inside = self.zone_u[None, :] < coverage[:, street]  # zone × firm
         return np.where(inside.any(axis=0) & self.alive, inside.argmax(axis=0), -1).astype(np.int8)
 
-    def filled(self, employer: np.ndarray) -> np.ndarray:
-        """Posts held per row: resident workers plus in-commuters."""
-        workers = np.bincount(employer[employer >= 0], minlength=self.capacity)
-        return workers + self.incommuters
+    def filled(self, workers: np.ndarray) -> np.ndarray:
+        """Posts held per row: resident workers (``Residents.firm_counts``) plus in-commuters."""
+        return workers[: self.capacity] + self.incommuters
 
     def grow(self, rng: np.random.Generator, monthly_growth: np.ndarray, sigma: float,
              room: np.ndarray) -> None:

@@ -13,6 +13,43 @@ from types import MappingProxyType
 import numpy as np
 
 
+def bernoulli_rows(rng: np.random.Generator, rows: np.ndarray, p: float) -> np.ndarray:
+    """The rows for which an event of probability ``p`` happens, each independently.
+
+    Drawn as a binomial count and a uniform random subset of that size — the same distribution as
+    one uniform draw per row, in time proportional to the events rather than the rows.
+    """
+    if p <= 0 or len(rows) == 0:
+        return rows[:0]
+    k = rng.binomial(len(rows), min(p, 1.0))
+    return np.sort(rng.choice(rows, size=k, replace=False))
+
+
+def sample_rows(rng: np.random.Generator, n_rows: int, eligible, n_eligible: int, k: int) -> np.ndarray:
+    """``k`` distinct rows, uniformly at random among the ``n_eligible`` of ``range(n_rows)`` for
+    which ``eligible(rows)`` is True, without listing them.
+
+    Draws distinct row indices and keeps the eligible ones (rejection sampling), about as many as
+    needed for ``k`` at the eligible share: time proportional to ``k``, not to the rows. Any order
+    of the kept rows is uniform, so the first ``k`` are a uniform subset.
+    """
+    k = min(k, n_eligible)
+    chosen = np.zeros(0, dtype=np.intp)
+    share = max(n_eligible / max(n_rows, 1), 1e-6)
+    while len(chosen) < k:
+        want = min(int((k - len(chosen)) / share * 1.2) + 32, n_rows)
+        draw = rng.choice(n_rows, size=want, replace=False)
+        chosen = np.concatenate([chosen, np.setdiff1d(draw[eligible(draw)], chosen, assume_unique=True)])
+    return np.sort(chosen[:k])
+
+
+def thinned(rng: np.random.Generator, candidates: np.ndarray, p_max: float, p_of) -> np.ndarray:
+    """Exact thinning: of ``candidates`` drawn at probability ``p_max``, keep each with
+    ``p_of(row) / p_max`` — so each row's own probability is ``p_of(row)``."""
+    keep = rng.random(len(candidates)) * p_max < p_of(candidates)
+    return candidates[keep]
+
+
 class Population:
     """A set of individuals stored as parallel arrays; subclasses declare ``COLUMNS``."""
 
@@ -23,6 +60,8 @@ class Population:
         self.alive = np.zeros(capacity, dtype=bool)
         for name, (dtype, fill) in self.COLUMNS.items():
             setattr(self, name, np.full(capacity, fill, dtype=dtype))
+        self.free = np.zeros(0, dtype=np.intp)  # rows freed by leavers, ascending: reused lowest first
+        self.top = 0  # rows from here on have never been used
 
     @property
     def capacity(self) -> int:
@@ -41,12 +80,12 @@ class Population:
 
         Dead rows are reused first (lowest index first), then the arrays grow.
         """
-        free = np.flatnonzero(~self.alive)
-        if len(free) < n:
-            grow = max(n - len(free), self.capacity // 2)
-            self._grow(grow)
-            free = np.flatnonzero(~self.alive)
-        rows = free[:n]
+        reused, self.free = self.free[:n], self.free[n:]
+        fresh = n - len(reused)
+        if self.top + fresh > self.capacity:
+            self._grow(max(self.top + fresh - self.capacity, self.capacity // 20))
+        rows = np.concatenate([reused, np.arange(self.top, self.top + fresh)])
+        self.top += fresh
         self.alive[rows] = True
         for name, (_, fill) in self.COLUMNS.items():
             getattr(self, name)[rows] = values.pop(name, fill)
@@ -57,6 +96,7 @@ class Population:
     def remove(self, rows: np.ndarray) -> None:
         """Retire rows: they leave the population and their slots become reusable."""
         self.alive[rows] = False
+        self.free = np.union1d(self.free, rows)
         for name, (_, fill) in self.COLUMNS.items():
             getattr(self, name)[rows] = fill
 

@@ -2,91 +2,229 @@
 
 Each row has a home street, an age band, a skill (talent = tertiary-educated), a labour-force
 flag, an employer (a firm row, ``EXTERNAL_JOB`` for a job elsewhere in Chengdu, or ``NO_JOB``),
-its work area (street or outside), a wage, a personal commute factor, a housing tenure, months
-unemployed and a satisfaction (获得感) score. The rules here concern a resident alone; markets
-match residents with firms and homes.
+its work area (street or outside), a wage, a personal commute factor and its commute minutes, a
+housing tenure, the month it started looking for work, and a satisfaction (获得感) score. The rules here concern a
+resident alone; markets match residents with firms and homes.
+
+Aggregates the month needs again and again — the census by street, tenure and age band, resident
+workers per firm, each worker's commute and origin–destination cell — are kept current by the
+few methods that change homes, jobs and ages (``add``, ``remove``, ``move``, ``take_jobs``,
+``quit_jobs``, ``grow_older``), instead of being recounted over every row each time they are read.
+``recount`` recomputes them from scratch; the tests check the two agree.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.population import Population
-from sim.geography import CHILD, ELDERLY, MARKET, WORKING
+from sim.agents.population import Population, sample_rows
+from sim.geography import CHILD, ELDERLY, TENURES, WORKING
 
 NO_JOB = -1
 EXTERNAL_JOB = -2
+AGE_BANDS = 3
 
 
 class Residents(Population):
     COLUMNS = {
         "home": (np.int8, -1),
-        "age": (np.int8, WORKING),
+        "age": (np.int8, -1),  # -1 on an empty row, so age tests need no `alive`
         "talent": (np.bool_, False),
         "active": (np.bool_, False),
-        "employer": (np.int32, NO_JOB),
-        "work_area": (np.int8, -1),  # street of the workplace, the external index, or -1 (kept with employer)
+        "employer": (np.intp, NO_JOB),
+        "work_area": (np.int8, -1),  # street of the workplace, the external index, or -1
         "wage": (np.float32, 0.0),
         "factor": (np.float32, 1.0),
-        "tenure": (np.int8, MARKET),
-        "months_unemployed": (np.int16, 0),
-        "satisfaction": (np.float32, 60.0),
+        "commute": (np.float32, 0.0),  # one-way minutes to work; 0 without a job
+        "commute_km": (np.float32, 0.0),  # one-way km to work; 0 without a job
+        "od": (np.intp, 0),  # 1 + home × areas + work area for workers, 0 otherwise (an OD-table cell)
+        "tenure": (np.int8, 0),
+        "cell": (np.intp, 0),  # 1 + tenure × streets + home (a housing option); 0 for an empty row
+        "searching_since": (np.int16, 0),  # month the row last lost or left a job (or arrived)
+        "satisfaction": (np.float64, 60.0),
         "displaced": (np.bool_, False),
     }
 
+    def __init__(self, minutes: np.ndarray, km: np.ndarray):
+        super().__init__()
+        self.minutes = minutes.astype(np.float32)  # areas × areas, the district's commute matrix
+        self.km = km.astype(np.float32)
+        self.n_areas = len(minutes)
+        self.n_streets = self.n_areas - 1
+        self.census = np.zeros((self.n_streets, len(TENURES), AGE_BANDS), dtype=np.int64)  # rows
+        self.workers = np.zeros(16, dtype=np.int64)  # resident workers per firm row
+        self.talent_workers = np.zeros(16, dtype=np.int64)
+        self.commute_sum = np.zeros(16)  # their commute minutes, summed per firm row
+        cells = 1 + self.n_areas * self.n_areas
+        self.od_count = np.zeros(cells, dtype=np.int64)  # workers per OD cell (cell 0: no job)
+        self.od_factor = np.zeros(cells)  # the sum of their commute factors
+
+    # ---------------------------------------------------------------- bookkeeping
+    def add(self, n: int, **values) -> np.ndarray:
+        rows = super().add(n, **values)
+        self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]
+        self._count(rows, +1)
+        return rows
+
+    def remove(self, rows: np.ndarray) -> None:
+        """People leave (die or move away): their jobs and places are released."""
+        self._release(rows)
+        self._od_totals(rows, -1)
+        self._count(rows, -1)
+        super().remove(rows)
+
+    def _count(self, rows: np.ndarray, sign: int) -> None:
+        cells = (self.home[rows].astype(np.int64) * len(TENURES) + self.tenure[rows]) * AGE_BANDS + self.age[rows]
+        self.census += sign * np.bincount(cells, minlength=self.census.size).reshape(self.census.shape)
+
+    def _firm_totals(self, rows: np.ndarray, sign: int) -> None:
+        """Add (+1) or take away (−1) rows' jobs in the per-firm worker counts and commute sums."""
+        at_firm = rows[self.employer[rows] >= 0]
+        if len(at_firm) == 0:
+            return
+        firms = self.employer[at_firm]
+        self.firm_counts(int(firms.max()) + 1)
+        size = len(self.workers)
+        self.workers += sign * np.bincount(firms, minlength=size)
+        self.talent_workers += sign * np.bincount(firms, weights=self.talent[at_firm], minlength=size).astype(np.int64)
+        self.commute_sum += sign * np.bincount(firms, weights=self.commute[at_firm], minlength=size)
+
+    def _release(self, rows: np.ndarray) -> None:
+        self._firm_totals(rows, -1)
+
+    def firm_counts(self, n_firms: int) -> tuple[np.ndarray, np.ndarray]:
+        """Resident workers and talent workers per firm row (arrays of length ``n_firms``)."""
+        if len(self.workers) < n_firms:
+            grow = n_firms - len(self.workers)
+            self.workers = np.concatenate([self.workers, np.zeros(grow, dtype=np.int64)])
+            self.talent_workers = np.concatenate([self.talent_workers, np.zeros(grow, dtype=np.int64)])
+            self.commute_sum = np.concatenate([self.commute_sum, np.zeros(grow)])
+        return self.workers[:n_firms], self.talent_workers[:n_firms]
+
+    def _od_totals(self, rows: np.ndarray, sign: int) -> None:
+        cells = len(self.od_count)
+        self.od_count += sign * np.bincount(self.od[rows], minlength=cells)
+        self.od_factor += sign * np.bincount(self.od[rows], weights=self.factor[rows], minlength=cells)
+
+    def _route(self, rows: np.ndarray) -> None:
+        """Commute minutes, km and OD cell of rows from their home and work area."""
+        self._od_totals(rows, -1)
+        work = self.work_area[rows]
+        home = self.home[rows]
+        has = work >= 0
+        safe = np.where(has, work, 0)
+        self.commute[rows] = np.where(has, self.minutes[home, safe] * self.factor[rows], 0.0)
+        self.commute_km[rows] = np.where(has, self.km[home, safe] * self.factor[rows], 0.0)
+        self.od[rows] = np.where(has, 1 + home.astype(np.intp) * self.n_areas + safe, 0)
+        self._od_totals(rows, +1)
+
+    # ---------------------------------------------------------------- the rules
     def employed(self) -> np.ndarray:
         """Boolean mask of residents holding a job (in the district or outside)."""
         return self.employer != NO_JOB
 
-    def take_jobs(self, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray, area: np.ndarray) -> None:
+    @property
+    def living(self) -> int:
+        """Live rows (from the census: no pass over the rows)."""
+        return int(self.census.sum())
+
+    def employed_count(self) -> int:
+        return int(self.od_count[1:].sum())
+
+    def sample(self, rng: np.random.Generator, p: float, among: str = "alive") -> np.ndarray:
+        """Rows to which an event of probability ``p`` happens this month, each independently:
+        a binomial count and a uniform subset (``sample_rows``) of the live rows, the employed,
+        or one age band (``among`` = "alive", "employed", "child", "working" or "elderly")."""
+        if among == "alive":
+            n, eligible = self.living, lambda rows: self.alive[rows]
+        elif among == "employed":
+            n, eligible = self.employed_count(), lambda rows: self.employer[rows] != NO_JOB
+        else:
+            band = {"child": CHILD, "working": WORKING, "elderly": ELDERLY}[among]
+            n, eligible = int(self.census[:, :, band].sum()), lambda rows: self.age[rows] == band
+        return sample_rows(rng, self.capacity, eligible, n, rng.binomial(n, min(p, 1.0)))
+
+    def take_jobs(self, rows: np.ndarray, employer, wage, area) -> None:
         """Rows start a job: a firm row (or ``EXTERNAL_JOB``), its wage and its area."""
+        self._release(rows)
         self.employer[rows] = employer
         self.wage[rows] = wage
         self.work_area[rows] = area
-        self.months_unemployed[rows] = 0
+        self._route(rows)
+        self._firm_totals(rows, +1)
 
-    def quit_jobs(self, rows: np.ndarray) -> None:
-        """Rows lose or leave their job and start searching."""
+    def quit_jobs(self, rows: np.ndarray, month: int) -> None:
+        """Rows lose or leave their job in ``month`` and start searching."""
+        self._release(rows)
         self.employer[rows] = NO_JOB
         self.wage[rows] = 0.0
         self.work_area[rows] = -1
-        self.months_unemployed[rows] = 0
+        self.searching_since[rows] = month
+        self._route(rows)
 
-    def lose_jobs_at(self, firm_closed: np.ndarray) -> np.ndarray:
+    def move(self, rows: np.ndarray, home: np.ndarray, tenure: np.ndarray) -> None:
+        """Rows move to another home (street and tenure)."""
+        self._count(rows, -1)
+        self._firm_totals(rows, -1)
+        self.home[rows] = home
+        self.tenure[rows] = tenure
+        self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]
+        self._count(rows, +1)
+        self._route(rows)
+        self._firm_totals(rows, +1)
+
+    def at_firms(self, flagged: np.ndarray) -> np.ndarray:
+        """Rows employed at the firm rows flagged True in ``flagged`` (one flag per firm row)."""
+        lookup = np.append(flagged, [False, False])  # employer −1 and −2 index these from the end
+        return np.flatnonzero(lookup[self.employer])  # (indexing: `take` on booleans is 5× slower)
+
+    def lose_jobs_at(self, firm_closed: np.ndarray, month: int) -> np.ndarray:
         """Release every worker of the firms flagged in ``firm_closed`` (one flag per firm row)."""
-        employer = self.employer
-        at_firm = employer >= 0
-        rows = np.flatnonzero(at_firm & firm_closed[np.where(at_firm, employer, 0)])
-        self.quit_jobs(rows)
+        rows = self.at_firms(firm_closed)
+        self.quit_jobs(rows, month)
         return rows
 
-    def separate(self, rng: np.random.Generator, rate: float) -> np.ndarray:
-        """Exogenous job loss: each employed row loses its job with probability ``rate``."""
-        rows = np.flatnonzero(self.employed())
-        lost = rows[rng.random(len(rows)) < rate]
-        self.quit_jobs(lost)
-        return lost
+    def draw_working(self, rng: np.random.Generator, k: int) -> np.ndarray:
+        """``k`` working-age rows drawn uniformly with replacement (parents of this month's births)."""
+        out = np.zeros(0, dtype=np.intp)
+        while len(out) < k:
+            draw = rng.integers(0, self.capacity, size=2 * (k - len(out)) + 16)
+            out = np.concatenate([out, draw[self.age[draw] == WORKING]])
+        return out[:k]
 
     def grow_older(self, rng: np.random.Generator, to_working: float, to_elderly: float,
-                   participation: float) -> None:
+                   participation: float, month: int) -> None:
         """Children come of working age (joining the labour force with ``participation``);
         workers reach 60 and retire, leaving their job."""
-        age = self.age
-        alive = self.alive
-        u = rng.random(len(age))
-        adults = np.flatnonzero(alive & (age == CHILD) & (u < to_working))
+        adults = self.sample(rng, to_working, "child")
+        retire = self.sample(rng, to_elderly, "working")
+        self._count(adults, -1)
+        self._count(retire, -1)
         self.age[adults] = WORKING
         self.active[adults] = rng.random(len(adults)) < participation
-        retire = np.flatnonzero(alive & (age == WORKING) & (u < to_elderly))
+        self.searching_since[adults] = month
+        self.quit_jobs(retire, month)
         self.age[retire] = ELDERLY
         self.active[retire] = False
-        self.quit_jobs(retire)
-
-    def count_unemployed_months(self) -> None:
-        searching = self.alive & self.active & (self.employer == NO_JOB)
-        self.months_unemployed[searching] += 1
+        self._count(adults, +1)
+        self._count(retire, +1)
 
     def update_satisfaction(self, score_now: np.ndarray, memory: float) -> None:
         """获得感: an exponentially weighted memory of this month's score (0–100)."""
-        rows = self.alive
-        self.satisfaction[rows] = memory * self.satisfaction[rows] + (1.0 - memory) * score_now[rows]
+        self.satisfaction *= memory
+        self.satisfaction += (1.0 - memory) * score_now
+
+    def recount(self, n_firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The kept aggregates computed afresh over every live row: census, workers per firm,
+        commute minutes and OD cells (for tests: they must equal what is kept)."""
+        alive = np.flatnonzero(self.alive)
+        census = np.zeros_like(self.census)
+        cells = (self.home[alive].astype(np.int64) * len(TENURES) + self.tenure[alive]) * AGE_BANDS + self.age[alive]
+        census += np.bincount(cells, minlength=census.size).reshape(census.shape)
+        at_firm = alive[self.employer[alive] >= 0]
+        workers = np.bincount(self.employer[at_firm], minlength=n_firms)
+        work = self.work_area[alive]
+        has = work >= 0
+        commute = np.where(has, self.minutes[self.home[alive], np.where(has, work, 0)] * self.factor[alive], 0.0)
+        od = np.where(has, 1 + self.home[alive].astype(np.int64) * self.n_areas + np.where(has, work, 0), 0)
+        return census, workers, commute.astype(np.float32), od

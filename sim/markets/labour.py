@@ -42,7 +42,6 @@ class Seekers:
     current_wage: np.ndarray  # wage now; the reservation wage for the unemployed
     current_minutes: np.ndarray  # commute now; 0 for the unemployed
     employed: np.ndarray
-    external_wage: np.ndarray  # seekers × offers: the wage each offer would pay were it from outside
 
 
 @dataclass(frozen=True)
@@ -64,25 +63,40 @@ def contact_probability(n_seekers: int, openings: float, efficiency: float) -> f
 
 def draw_offers(rng: np.random.Generator, home: np.ndarray, vacancies: Vacancies, minutes: np.ndarray, ext: int,
                 k: int, decay: float) -> np.ndarray:
-    """``k`` offers per seeker: indices into ``vacancies``, or -1 for an opening elsewhere in Chengdu."""
-    out = np.empty((len(home), k), dtype=np.int64)
-    weight_out = vacancies.external_openings
-    for h in np.unique(home):
+    """``k`` offers per seeker: indices into ``vacancies``, or -1 for an opening elsewhere in Chengdu.
+
+    P(firm f | home h) ∝ open posts of f × exp(−decay × minutes[h, street of f] / 60), drawn in two
+    stages with the same result: the area first (its open posts × the decay), then a uniformly
+    random open post of that area (so a firm in proportion to its open posts).
+    """
+    order = np.argsort(vacancies.street, kind="stable")
+    street = vacancies.street[order]
+    per_area = np.bincount(street, weights=vacancies.open_posts[order], minlength=ext).astype(np.int64)
+    open_by_area = np.append(per_area, vacancies.external_openings)
+    weight = np.exp(-decay * minutes[:, : ext + 1] / 60.0) * open_by_area[None, :]  # home × area
+    cum_area = np.cumsum(weight, axis=1)
+    u = rng.random((len(home), k))
+    area = np.empty((len(home), k), dtype=np.int64)
+    for h in np.unique(home):  # stage 1: the area of each offer
         members = np.flatnonzero(home == h)
-        reach = np.exp(-decay * minutes[h, vacancies.street] / 60.0) * vacancies.open_posts
-        outside = weight_out * np.exp(-decay * minutes[h, ext] / 60.0)
-        cum = np.cumsum(np.append(reach, outside))
-        pick = np.searchsorted(cum, rng.random((len(members), k)) * cum[-1], side="right")
-        out[members] = np.where(pick >= len(reach), -1, np.minimum(pick, len(reach) - 1))
-    return out
+        area[members] = np.searchsorted(cum_area[h], u[members] * cum_area[h, -1], side="right")
+    area = np.minimum(area, ext)
+    # Stage 2: a uniformly random open post of the area, i.e. a firm in proportion to its open posts.
+    posts = np.repeat(order, vacancies.open_posts[order].astype(np.int64))  # one entry per open post
+    first = np.concatenate([[0], np.cumsum(per_area)])
+    local = area < ext
+    a = np.where(local, area, 0)
+    index = first[a] + (rng.random((len(home), k)) * per_area[a]).astype(np.int64)
+    return np.where(local, posts[np.minimum(index, max(len(posts) - 1, 0))] if len(posts) else 0, -1)
 
 
 def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minutes: np.ndarray,
-                ext: int, p: JobChoice) -> tuple[np.ndarray, np.ndarray]:
+                ext: int, p: JobChoice, external_wages) -> tuple[np.ndarray, np.ndarray]:
     """Each seeker's choice and the wage it would earn, before capacity (see ``match``).
 
     The choice is an index into ``vacancies`` (≥ 0), ``EXTERNAL_JOB`` for an offer from
-    elsewhere in Chengdu, or ``STAY``.
+    elsewhere in Chengdu, or ``STAY``. ``external_wages(rng, talent)`` draws the wages of offers
+    from elsewhere (one per element of the boolean array it is given).
     """
     n, k = len(seekers.home), p.offers
     choice = np.full(n, STAY, dtype=np.int64)
@@ -110,7 +124,8 @@ def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies
         talent_post = np.zeros((m, k), dtype=bool)
         local_wage, area = 1.0, np.full((m, k), ext)
     feasible = ~talent_post | seekers.talent[rows, None]
-    offer_wage = np.where(external, seekers.external_wage[rows], local_wage)
+    offer_wage = np.where(external, external_wages(rng, np.repeat(seekers.talent[rows, None], k, axis=1)),
+                          local_wage)
     hours = minutes[home[:, None], area] * factor[:, None] / 60.0
     u = p.wage_weight * np.log(offer_wage) - p.commute_weight * hours + gumbel(rng, (m, k))
     u = np.where(feasible, u, -np.inf)
@@ -124,9 +139,9 @@ def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies
 
 
 def match(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minutes: np.ndarray, ext: int,
-          p: JobChoice) -> tuple[np.ndarray, np.ndarray]:
+          p: JobChoice, external_wages) -> tuple[np.ndarray, np.ndarray]:
     """Choices after capacity: a firm row (≥ 0), ``EXTERNAL_JOB`` or ``STAY``; and the wages."""
-    choice, wage = choose_jobs(rng, seekers, vacancies, minutes, ext, p)
+    choice, wage = choose_jobs(rng, seekers, vacancies, minutes, ext, p, external_wages)
     local = np.where(choice >= 0, choice, -1)
     got = admit(rng, local, vacancies.open_posts)
     result = np.where(choice == EXTERNAL_JOB, EXTERNAL_JOB, STAY)
