@@ -1,10 +1,11 @@
 """Time the model's month at several scales: ms per month, resident-months per second, peak memory.
 
-    python benchmarks/month.py                 # default scale (10) and full scale (1), 12 months each
+    python benchmarks/month.py                 # scales 100, 10 (the default) and 1 (full), 12 months each
     python benchmarks/month.py --scales 100 10 1 --months 24
 
 Each scale runs in a fresh process so peak memory (max RSS) is its own. Prints one line per
-scale and the ratios between them.
+scale, the ratios between them, and the exponent b of time per month ∝ residents^b fitted over
+the scales (1 = linear).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import resource
 import subprocess
 import sys
 import time
+
+import numpy as np
 
 
 def measure(scale: int, months: int, seed: int) -> dict:
@@ -43,7 +46,7 @@ def measure(scale: int, months: int, seed: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[10, 1])
+    parser.add_argument("--scales", type=int, nargs="+", default=[100, 10, 1])
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one scale, print JSON
@@ -63,6 +66,10 @@ def main() -> None:
     for a, b in zip(results, results[1:], strict=False):
         print(f"scale {b['scale']} vs {a['scale']}: {b['residents_rows'] / a['residents_rows']:.1f}× the rows, "
               f"{b['ms_per_month'] / a['ms_per_month']:.1f}× the time per month")
+    if len(results) > 1:
+        rows = np.log([r["residents_rows"] for r in results])
+        ms = np.log([r["ms_per_month"] for r in results])
+        print(f"time per month ∝ residents^{np.polyfit(rows, ms, 1)[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -56,50 +56,85 @@ def balance(od_areas: np.ndarray) -> dict[str, np.ndarray]:
 
 @cache
 def _transport_constraints(n: int):
-    """Row-sum and column-sum equality constraints of an n × n transportation problem."""
+    """Row-sum and column-sum equality constraints of two n × n transportation problems side by
+    side (block-diagonal): the least and the most commuting are solved in one call."""
     rows = sparse.kron(sparse.identity(n), np.ones((1, n)))
     cols = sparse.kron(np.ones((1, n)), sparse.identity(n))
-    return sparse.vstack([rows, cols]).tocsr()
+    one = sparse.vstack([rows, cols])
+    return sparse.block_diag([one, one]).tocsr()
+
+
+class CommutingBounds:
+    """T_obs, T_min and T_max of OD tables over a fixed cost matrix, with E and C_u.
+
+    T_min and T_max solve the transportation problem that keeps every origin's and destination's
+    total (Hamilton; White): the least and the most commuting the same homes and jobs allow. The
+    costs never change between calls, so the last optimal solution's duals stay dual-feasible:
+    when the new totals can be met on the last optimal support (a small least-squares solve,
+    checked exact and non-negative), complementary slackness makes that solution optimal and the
+    linear programme (scipy's HiGHS) is skipped. Otherwise it is solved afresh.
+    """
+
+    def __init__(self, cost: np.ndarray, forbidden: np.ndarray | None = None):
+        self.n = cost.shape[0]
+        self.c = np.nan_to_num(cost, nan=0.0).ravel()
+        self.bounds = np.zeros((2 * self.n * self.n, 2))
+        self.bounds[:, 1] = np.inf
+        if forbidden is not None:
+            self.bounds[np.tile(forbidden.ravel(), 2), 1] = 0.0
+        one = _transport_constraints(self.n)[: 2 * self.n, : self.n * self.n].toarray()
+        self.rows_cols = one  # the 2n equality rows of one problem, dense
+        self.support: list[np.ndarray] | None = None  # optimal cells of the min and the max problem
+
+    def __call__(self, od: np.ndarray) -> dict[str, float]:
+        total = od.sum()
+        nan = float("nan")
+        if total <= 0:
+            return {"t_obs": nan, "t_min": nan, "t_max": nan, "excess_commuting": nan,
+                    "commuting_potential_used": nan}
+        share = od / total  # in shares of all trips: well scaled whatever the population
+        b = np.concatenate([share.sum(axis=1), share.sum(axis=0)])
+        t_obs = float((share.ravel() * self.c).sum())
+        values = self._reuse(b) if self.support is not None else None
+        if values is None:
+            values = self._solve(b)
+        # The observed flows are feasible, so T_min ≤ T_obs ≤ T_max up to solver tolerance.
+        t_min, t_max = min(values[0], t_obs), max(values[1], t_obs)
+        spread = t_max - t_min
+        return {
+            "t_obs": t_obs,
+            "t_min": t_min,
+            "t_max": t_max,
+            "excess_commuting": (t_obs - t_min) / t_obs if t_obs > 0 else nan,
+            "commuting_potential_used": (t_obs - t_min) / spread if spread > 0 else nan,
+        }
+
+    def _reuse(self, b: np.ndarray) -> tuple[float, float] | None:
+        out = []
+        for cells in self.support:
+            a = self.rows_cols[:, cells]
+            x, *_ = np.linalg.lstsq(a, b, rcond=None)
+            if np.abs(a @ x - b).max() > 1e-10 or x.min() < -1e-12:
+                return None
+            out.append(float(self.c[cells] @ x))
+        return out[0], out[1]
+
+    def _solve(self, b: np.ndarray) -> tuple[float, float]:
+        size = self.n * self.n
+        # One LP, two independent blocks: minimise commuting in the first, maximise it in the second.
+        result = linprog(np.concatenate([self.c, -self.c]), A_eq=_transport_constraints(self.n),
+                         b_eq=np.tile(b, 2), bounds=self.bounds, method="highs")
+        if result.status != 0:
+            raise RuntimeError(f"transportation problem failed: {result.message}")
+        low, high = result.x[:size], result.x[size:]
+        self.support = [np.flatnonzero(low > 1e-12), np.flatnonzero(high > 1e-12)]
+        return float(low @ self.c), float(high @ self.c)
 
 
 def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | None = None) -> dict[str, float]:
-    """Observed, minimum and maximum mean commute for the OD table's trip ends, and the indices.
-
-    T_min and T_max solve the transportation problem that keeps every origin's and destination's
-    total (Hamilton; White): the least and the most commuting the same homes and jobs allow.
-    E = (T_obs − T_min) / T_obs is excess commuting; C_u = (T_obs − T_min) / (T_max − T_min)
-    is the share of the commuting potential used. ``forbidden`` cells (the outside to the
-    outside) carry no flow.
-    """
-    total = od.sum()
-    nan = float("nan")
-    if total <= 0:
-        return {"t_obs": nan, "t_min": nan, "t_max": nan, "excess_commuting": nan, "commuting_potential_used": nan}
-    n = od.shape[0]
-    c = np.nan_to_num(cost, nan=0.0).ravel()
-    bounds = np.zeros((n * n, 2))
-    bounds[:, 1] = np.inf
-    if forbidden is not None:
-        bounds[forbidden.ravel(), 1] = 0.0
-    a_eq = _transport_constraints(n)
-    share = od / total  # the problem in shares of all trips: well scaled whatever the population
-    b_eq = np.concatenate([share.sum(axis=1), share.sum(axis=0)])
-    t_obs = float((share.ravel() * c).sum())
-    lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if lo.status != 0 or hi.status != 0:
-        raise RuntimeError(f"transportation problem failed: {lo.message} / {hi.message}")
-    # The observed flows are feasible, so T_min ≤ T_obs ≤ T_max up to solver tolerance.
-    t_min = min(float(lo.fun), t_obs)
-    t_max = max(float(-hi.fun), t_obs)
-    spread = t_max - t_min
-    return {
-        "t_obs": t_obs,
-        "t_min": t_min,
-        "t_max": t_max,
-        "excess_commuting": (t_obs - t_min) / t_obs if t_obs > 0 else nan,
-        "commuting_potential_used": (t_obs - t_min) / spread if spread > 0 else nan,
-    }
+    """T_obs, T_min, T_max, E = (T_obs − T_min) / T_obs and C_u = (T_obs − T_min) / (T_max − T_min)
+    of one OD table (see ``CommutingBounds``; ``forbidden`` cells carry no flow)."""
+    return CommutingBounds(cost, forbidden)(od)
 
 
 def commute_summary(minutes: np.ndarray, km: np.ndarray) -> dict[str, float]:

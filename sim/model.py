@@ -15,7 +15,7 @@ import numpy as np
 from sim import initial
 from sim.agents.external import ExternalRegion
 from sim.agents.firms import Firms
-from sim.agents.population import bernoulli_rows, thinned
+from sim.agents.population import bernoulli_rows, distinct, thinned
 from sim.agents.residents import EXTERNAL_JOB, NO_JOB, Residents
 from sim.agents.street import Street
 from sim.approvals import Applications, ApprovalRegime, approval_days
@@ -441,7 +441,7 @@ class IndustryCityModel(mesa.Model):
             candidates = np.flatnonzero(res.talent & (res.tenure != TALENT))
             applying = bernoulli_rows(rng, candidates, u.talent_application_rate)
             considering.append(applying[self.talent_eligible(applying)])
-        rows = np.unique(np.concatenate(considering))
+        rows = distinct(np.concatenate(considering))
         income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
         movers = housing_market.Movers(
             home=res.home[rows].astype(np.int64), tenure=res.tenure[rows], income=income, work_area=work[rows],
@@ -635,18 +635,20 @@ class IndustryCityModel(mesa.Model):
         employed = res.work_area >= 0
         # Work and commute together: a worker scores 1 + (1 − commute/90 min); without a job the
         # commute part is 0.7 and work 0.2 (looking) or 0.7 (outside the labour force). Their
-        # commute is 0, so the table holds the work part minus 0.3.
-        work = np.array([0.4, -0.1, 1.0, 1.0], dtype=f32).take(employed * np.int8(2) + res.active)
+        # commute is 0, so the work part less 0.3 is 1, −0.1 or 0.4: 0.4 + 1.1·employed − 0.5·active
+        # (every worker is active). Arithmetic on the flags, not a lookup: faster on 1.4 million rows.
+        score = f32(0.4) + f32(1.1) * employed
+        score -= f32(0.5) * res.active
         commute = np.minimum(res.commute, f32(90.0))
-        commute *= f32(-1.0 / 90.0)
-        score = work + commute
+        commute *= f32(1.0 / 90.0)
+        score -= commute
         income = res.wage + f32(d.population.unemployed_income) * ~employed
-        cost = np.append(0.0, self.housing_costs().ravel()).astype(f32).take(res.cell)
+        cost = np.append(0.0, self.housing_costs().ravel()).astype(f32)[res.cell]
         cost /= np.maximum(income, f32(1.0))
         score -= np.minimum(cost, f32(1.0))
         green_pp = np.array([s.green_per_person() for s in self.streets])
         place = np.array([s.service_quality for s in self.streets]) + green_pp / (green_pp + 10.0)
-        score += np.append(0.0, np.tile(place, len(TENURES))).astype(f32).take(res.cell)
+        score += np.append(0.0, np.tile(place, len(TENURES))).astype(f32)[res.cell]
         score += f32(2.0)  # the 1 of commute and the 1 of housing
         score *= f32(20.0)
         return score

@@ -76,3 +76,20 @@ def test_balance_of_a_grouped_table():
     assert np.allclose(b["jobs_housing_ratio"], [2.0, 0.4])
     assert np.allclose(b["self_containment"], [0.5, 0.2])
     assert np.allclose(b["internal_capture"], [0.25, 0.5])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.5))
+def test_reusing_the_last_optimal_support_gives_the_fresh_optimum(seed, wobble):
+    rng = np.random.default_rng(seed)
+    cost = rng.uniform(5, 90, (5, 5))
+    forbidden = np.zeros((5, 5), dtype=bool)
+    forbidden[4, 4] = True
+    bounds = metrics.CommutingBounds(cost, forbidden)
+    od = rng.uniform(0, 100, (5, 5))
+    od[4, 4] = 0
+    for _ in range(6):  # a table that drifts month to month, as a district's does
+        od = od * rng.uniform(1 - wobble, 1 + wobble, od.shape)
+        od[4, 4] = 0
+        kept, fresh = bounds(od), metrics.CommutingBounds(cost, forbidden)(od)
+        assert np.isclose(kept["t_min"], fresh["t_min"]) and np.isclose(kept["t_max"], fresh["t_max"])

@@ -38,6 +38,9 @@ def check_month(model: IndustryCityModel) -> None:
     assert (kept_workers == workers).all()
     assert np.allclose(res.commute[alive], commute) and (res.od[alive] == od).all()
     assert (res.od_count[1:] == np.bincount(od, minlength=len(res.od_count))[1:]).all()
+    assert list(res.long_commutes) == [np.count_nonzero(res.commute_km[alive] > 5.0),
+                                       np.count_nonzero(res.commute[alive] > 45.0),
+                                       np.count_nonzero(res.commute[alive] > 60.0)]
     assert np.allclose(res.commute_sum[: f.capacity], np.bincount(res.employer[alive][res.employer[alive] >= 0],
                                                                   weights=res.commute[alive][res.employer[alive] >= 0],
                                                                   minlength=f.capacity), atol=1e-3)

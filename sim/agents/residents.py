@@ -58,6 +58,7 @@ class Residents(Population):
         cells = 1 + self.n_areas * self.n_areas
         self.od_count = np.zeros(cells, dtype=np.int64)  # workers per OD cell (cell 0: no job)
         self.od_factor = np.zeros(cells)  # the sum of their commute factors
+        self.long_commutes = np.zeros(3, dtype=np.int64)  # workers over 5 km, over 45 min, over 60 min
 
     # ---------------------------------------------------------------- bookkeeping
     def add(self, n: int, **values) -> np.ndarray:
@@ -105,6 +106,9 @@ class Residents(Population):
         cells = len(self.od_count)
         self.od_count += sign * np.bincount(self.od[rows], minlength=cells)
         self.od_factor += sign * np.bincount(self.od[rows], weights=self.factor[rows], minlength=cells)
+        self.long_commutes += sign * np.array([np.count_nonzero(self.commute_km[rows] > 5.0),
+                                               np.count_nonzero(self.commute[rows] > 45.0),
+                                               np.count_nonzero(self.commute[rows] > 60.0)])
 
     def _route(self, rows: np.ndarray) -> None:
         """Commute minutes, km and OD cell of rows from their home and work area."""
