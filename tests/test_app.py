@@ -104,13 +104,15 @@ def test_the_page_loads_in_chinese(page):
     for label in ("播放", "单步", "重置"):
         assert page.get_by_role("button", name=label).is_visible()
     assert page.get_by_text("政策杠杆", exact=True).is_visible()
-    assert page.get_by_text("审批制度改革", exact=True).is_visible()
+    assert page.get_by_role("button", name="▸ 审批制度改革").is_visible()
+    page.get_by_role("button", name="▸ 审批制度改革").click()  # a lever card opens on its fields
+    page.get_by_text("工程建设项目审批事项数").wait_for(timeout=30_000)
     assert page.get_by_text("第 0 月").is_visible()
     shot(page, "loaded_zh")
 
 
 def test_step_advances_the_month_and_a_chart_changes(page):
-    chart = page.locator("canvas").nth(2)
+    chart = page.locator("canvas").nth(1)  # the indicator panels (the map is the first)
     before = chart.screenshot()
     step(page, 2)
     page.wait_for_timeout(500)
@@ -137,7 +139,7 @@ def test_the_language_switches(page):
     page.get_by_role("button", name="English").click()
     page.get_by_role("heading", name="Chenghua industry–city integration simulator").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Step").is_visible()
-    assert page.get_by_text("Approval reform", exact=True).is_visible()
+    assert page.get_by_role("button", name="▸ Approval reform").is_visible()
     shot(page, "english")
     page.get_by_role("button", name="中文").click()
     page.get_by_role("heading", name="成华区产城融合政策模拟").wait_for(timeout=30_000)

@@ -127,3 +127,26 @@ def map_chart(name: str, streets: pd.DataFrame, district: District, lang: str, m
                     "data": [{**d, "name": name_map.get(d["name"], d["name"])} for d in data]}],
         "animation": False,
     }
+
+
+def combine(panels: list[dict], columns: int = 2, panel_height: int = 250) -> dict:
+    """Several single-grid options as one figure: each panel keeps its title, legend, axes and
+    series in its own grid (one widget to update per month instead of one per panel)."""
+    rows = -(-len(panels) // columns)
+    height = rows * panel_height
+    out = {"title": [], "legend": [], "grid": [], "xAxis": [], "yAxis": [], "series": [],
+           "tooltip": {"trigger": "axis"}, "animation": False}
+    for i, panel in enumerate(panels):
+        row, col = divmod(i, columns)
+        left, top = col * 100 / columns, row * panel_height
+        names = [s["name"] for s in panel["series"]]
+        out["title"].append({**panel["title"], "left": f"{left + 1}%", "top": top})
+        out["legend"].append({"data": names, "type": "scroll", "left": f"{left + 1}%", "top": top + 20,
+                              "width": f"{100 / columns - 4}%", "textStyle": {"fontSize": 10}})
+        out["grid"].append({"left": f"{left + 5}%", "width": f"{100 / columns - 8}%", "top": top + 55,
+                            "height": panel_height - 90})
+        out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
+        out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
+        out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
+    out["height"] = height
+    return out

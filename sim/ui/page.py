@@ -8,6 +8,7 @@ under half a second (DESIGN §8).
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 
@@ -33,38 +34,65 @@ PAGE_CSS = """
 .levers { width: 360px; min-width: 300px; max-height: 100vh; overflow-y: auto; position: sticky; top: 0;
           padding: 8px; background: #fafafa; border-right: 1px solid #ddd; }
 .main { flex: 1; min-width: 0; padding: 8px; }
+.headline { border-spacing: 6px; }
+.headline td { background: #fff; box-shadow: 0 1px 3px #bbb; padding: 4px 8px; min-width: 120px; }
+.kpi-label { font-size: 0.8em; color: #666; }
+.kpi { font-size: 1.1em; font-weight: bold; white-space: nowrap; }
 """
 
 
 @solara.component
 def Page():
+    """The page: language, the lever panel and messages here; the month lives in ``Simulation``,
+    so playing redraws the simulation's part only (redrawing the lever panel's sixty inputs every
+    month would cost more than the month itself)."""
     session = solara.use_memo(Session, dependencies=[])
-    geo = solara.use_memo(lambda: charts.geojson(session.model.district), dependencies=[])
     lang, set_lang = solara.use_state("zh")
-    # Bumped after each month and each lever change; children get it so they redraw too (a
-    # component whose arguments are unchanged is not rendered again).
-    tick, set_tick = solara.use_state(0)
+    message, set_message = solara.use_state(None)  # (kind, text) shown under the controls
+    levers_version, set_levers_version = solara.use_state(0)  # bumped when the levers change
+
+    def make_callbacks():  # once per session: a new closure each render would redraw the children
+        def levers_changed():
+            set_levers_version(lambda n: n + 1)
+
+        def tell(kind_and_text):
+            set_message(kind_and_text)
+
+        return levers_changed, tell
+
+    levers_changed, tell = solara.use_memo(make_callbacks, dependencies=[])
+
+    solara.Title(t("title", lang))
+    solara.Style(PAGE_CSS)
+    with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "12px"}):
+        with solara.Column(classes=["levers"]):
+            LeverPanel(session, lang, levers_changed, tell, levers_version)
+        with solara.Column(classes=["main"]):
+            solara.HTML(tag="h2", unsafe_innerHTML=t("title", lang), style="margin: 4px 0 0 0;")
+            solara.Text(t("subtitle", lang), style={"color": "#666"})
+            solara.ToggleButtonsSingle(value=LANGUAGE_NAMES[lang], values=list(LANGUAGE_NAMES.values()),
+                                       on_value=lambda name: set_lang(LANGUAGE_CODES[name]))
+            if message:
+                (solara.Error if message[0] == "error" else solara.Info)(message[1])
+            Simulation(session, lang, levers_changed, tell, levers_version)
+
+
+@solara.component
+def Simulation(session: Session, lang: str, levers_changed, tell, levers_version: int):
+    """Controls, headline numbers, map, charts, comparison and export: redrawn every month."""
+    geo = solara.use_memo(lambda: charts.geojson(session.model.district), dependencies=[])
+    tick, set_tick = solara.use_state(0)  # bumped after each month
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state(4)
-    message, set_message = solara.use_state(None)  # (kind, text) shown under the controls
     map_metric, set_map_metric = solara.use_state(MAP_METRICS[0])
-
-    def redraw():
-        set_tick(lambda n: n + 1)
-
-    # The lever panel redraws only when the levers change, not every month.
-    levers_version, set_levers_version = solara.use_state(0)
-
-    def levers_changed():
-        set_levers_version(lambda n: n + 1)
-        redraw()
+    redraw = solara.use_memo(lambda: (lambda: set_tick(lambda n: n + 1)), dependencies=[])
 
     def play(cancel: threading.Event):
         while playing and not cancel.is_set():
             started = time.perf_counter()
             if not session.step():
                 set_playing(False)
-                set_message(("info", t("done", lang)))
+                tell(("info", t("done", lang)))
                 return
             redraw()
             cancel.wait(max(1.0 / speed - (time.perf_counter() - started), 0.0))
@@ -74,17 +102,18 @@ def Page():
     def step():
         set_playing(False)
         if not session.step():
-            set_message(("info", t("done", lang)))
+            tell(("info", t("done", lang)))
         redraw()
 
     def reset():
         set_playing(False)
         try:
             session.reset()
-            set_message(None)
+            tell(None)
         except InputError as exc:
-            set_message(("error", str(exc)))
+            tell(("error", str(exc)))
         levers_changed()
+        redraw()
 
     frames = session.frames()
     reference = session.reference[1] if session.reference else None
@@ -92,62 +121,44 @@ def Page():
     months = session.config.run.months
     date = session.model.date.strftime("%Y-%m") if session.month else session.config.run.start
 
-    solara.Title(t("title", lang))
-    solara.Style(PAGE_CSS)
-    with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "12px"}):
-        with solara.Column(classes=["levers"]):
-            LeverPanel(session, lang, levers_changed, set_message, levers_version)
-        with solara.Column(classes=["main"]):
-            solara.HTML(tag="h2", unsafe_innerHTML=t("title", lang), style="margin: 4px 0 0 0;")
-            solara.Text(t("subtitle", lang), style={"color": "#666"})
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.ToggleButtonsSingle(value=LANGUAGE_NAMES[lang], values=list(LANGUAGE_NAMES.values()),
-                                           on_value=lambda name: set_lang(LANGUAGE_CODES[name]))
-                solara.Button(t("pause", lang) if playing else t("play", lang), color="primary",
-                              on_click=lambda: set_playing(not playing), disabled=session.finished)
-                solara.Button(t("step", lang), on_click=step, disabled=session.finished)
-                solara.Button(t("reset", lang), on_click=reset)
-                with solara.Column(gap="0px", style={"width": "220px"}):
-                    solara.Text(f"{t('speed', lang)}: {speed}", style={"font-size": "0.85em"})
-                    solara.SliderInt("", value=speed, min=1, max=12, on_value=set_speed)
-                solara.Text(t("month", lang, month=session.month, date=date) + " · " + t("horizon", lang,
-                                                                                        months=months),
-                            classes=["month-label"], style={"font-size": "1.2em", "font-weight": "bold"})
-            solara.Text(t("scenario_now", lang, name=session.config.name) + " · "
-                        + t("scale_note", lang, scale=session.config.run.scale), style={"color": "#666"})
-            if message:
-                (solara.Error if message[0] == "error" else solara.Info)(message[1])
-            if session.month == 0:
-                solara.Info(t("nothing_yet", lang))
-            Headline(frames, reference, lang)
-            with solara.ColumnsResponsive(default=12, large=[5, 7]):
-                with solara.Card(t("map", lang)):
-                    solara.Select(t("map_metric", lang), values=[metric(m, lang) for m in MAP_METRICS],
-                                  value=metric(map_metric, lang),
-                                  on_value=lambda label: set_map_metric(
-                                      next(m for m in MAP_METRICS if metric(m, lang) == label)))
-                    solara.FigureEcharts(option=charts.map_chart(map_metric, frames["streets"], district, lang,
-                                                                 MAP_NAME),
-                                         maps={MAP_NAME: geo}, attributes={"style": "height: 420px;"})
-                    ZoneLegend(district, lang)
-                with solara.Card(t("charts", lang)):
-                    with solara.GridFixed(columns=2):
-                        ref_model = reference["model"] if reference else None
-                        for name in ("jobs_housing_ratio", "self_containment"):
-                            solara.FigureEcharts(option=charts.zones_chart(name, frames["model"], frames["zones"],
-                                                                           reference, district, lang, months),
-                                                 attributes={"style": "height: 260px;"})
-                        for name in ("mean_commute_min", "excess_commuting", "approval_days_12m",
-                                     "unemployment_rate"):
-                            solara.FigureEcharts(option=charts.metric_chart(name, frames["model"], ref_model, lang,
-                                                                            months),
-                                                 attributes={"style": "height: 240px;"})
-                    solara.FigureEcharts(option=charts.teachers_chart(frames["model"], ref_model, district, lang,
-                                                                      months),
-                                         attributes={"style": "height: 260px;"})
-            with solara.ColumnsResponsive(default=12, large=[6, 6]):
-                ComparePanel(session, lang, redraw, tick)
-                ExportPanel(session, lang, tick)
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button(t("pause", lang) if playing else t("play", lang), color="primary",
+                      on_click=lambda: set_playing(not playing), disabled=session.finished)
+        solara.Button(t("step", lang), on_click=step, disabled=session.finished)
+        solara.Button(t("reset", lang), on_click=reset)
+        with solara.Column(gap="0px", style={"width": "220px"}):
+            solara.Text(f"{t('speed', lang)}: {speed}", style={"font-size": "0.85em"})
+            solara.SliderInt("", value=speed, min=1, max=12, on_value=set_speed)
+        solara.Text(t("month", lang, month=session.month, date=date) + " · " + t("horizon", lang, months=months),
+                    classes=["month-label"], style={"font-size": "1.2em", "font-weight": "bold"})
+    solara.Text(t("scenario_now", lang, name=session.config.name) + " · "
+                + t("scale_note", lang, scale=session.config.run.scale), style={"color": "#666"})
+    if session.month == 0:
+        solara.Info(t("nothing_yet", lang))
+    Headline(frames, reference, lang)
+    with solara.ColumnsResponsive(default=12, large=[5, 7]):
+        with solara.Card(t("map", lang)):
+            solara.Select(t("map_metric", lang), values=[metric(m, lang) for m in MAP_METRICS],
+                          value=metric(map_metric, lang),
+                          on_value=lambda label: set_map_metric(
+                              next(m for m in MAP_METRICS if metric(m, lang) == label)))
+            solara.FigureEcharts(option=charts.map_chart(map_metric, frames["streets"], district, lang,
+                                                         MAP_NAME),
+                                 maps={MAP_NAME: geo}, attributes={"style": "height: 420px;"})
+            ZoneLegend(district, lang)
+        with solara.Card(t("charts", lang)):
+            ref_model = reference["model"] if reference else None
+            panels = [charts.zones_chart(name, frames["model"], frames["zones"], reference, district, lang,
+                                         months) for name in ("jobs_housing_ratio", "self_containment")]
+            panels += [charts.metric_chart(name, frames["model"], ref_model, lang, months)
+                       for name in ("mean_commute_min", "excess_commuting", "approval_days_12m",
+                                    "unemployment_rate")]
+            panels.append(charts.teachers_chart(frames["model"], ref_model, district, lang, months))
+            option = charts.combine(panels)
+            solara.FigureEcharts(option=option, attributes={"style": f"height: {option.pop('height')}px;"})
+    with solara.ColumnsResponsive(default=12, large=[6, 6]):
+        ComparePanel(session, lang, redraw, tick)
+        ExportPanel(session, lang, tick)
 
 
 HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting", "approval_days_12m",
@@ -156,7 +167,8 @@ HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "exces
 
 @solara.component
 def Headline(frames, reference, lang: str):
-    """The latest month's headline numbers, and their difference from the reference run's same month."""
+    """The latest month's headline numbers, and their difference from the reference run's same
+    month: one HTML table (a component per number would cost a redraw each month)."""
     model = frames["model"]
     if not len(model):
         return
@@ -165,17 +177,17 @@ def Headline(frames, reference, lang: str):
     if reference is not None:
         same = reference["model"][reference["model"]["month"] == now["month"]]
         then = same.iloc[0] if len(same) else None
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
-        for name in HEADLINE:
-            value = now[name]
-            text = "–" if value != value else f"{value:.3g}"
-            if then is not None and value == value and then[name] == then[name]:
-                # the difference to the value's own precision (three significant digits)
-                decimals = max(0, 2 - int(np.floor(np.log10(max(abs(value), 1e-9)))))
-                text += f" ({'+' if value >= then[name] else '−'}{abs(value - then[name]):.{decimals}f})"
-            with solara.Card(margin=0, style={"min-width": "150px", "padding": "4px 8px"}):
-                solara.Text(metric(name, lang), style={"font-size": "0.8em", "color": "#666"})
-                solara.Text(text, classes=[f"kpi-{name}"], style={"font-size": "1.3em", "font-weight": "bold"})
+    cells = []
+    for name in HEADLINE:
+        value = now[name]
+        text = "–" if value != value else f"{value:.3g}"
+        if then is not None and value == value and then[name] == then[name]:
+            # the difference to the value's own precision (three significant digits)
+            decimals = max(0, 2 - int(np.floor(np.log10(max(abs(value), 1e-9)))))
+            text += f" ({'+' if value >= then[name] else '−'}{abs(value - then[name]):.{decimals}f})"
+        cells.append(f"<td><div class='kpi-label'>{html.escape(metric(name, lang))}</div>"
+                     f"<div class='kpi kpi-{name}'>{text}</div></td>")
+    solara.HTML(tag="table", unsafe_innerHTML="<tr>" + "".join(cells) + "</tr>", classes=["headline"])
 
 
 @solara.component
@@ -266,13 +278,19 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
 
 @solara.component
 def LeverCard(session: Session, name: str, cls, lang: str, redraw, version: int):
+    """A lever family: its name, and — only while opened — its mechanism and its fields (closed
+    cards hold no widgets, so the page has few elements to walk each month)."""
+    opened, set_opened = solara.use_state(False)
     values = session.draft["levers"][name]
     title = cls.label if lang == "zh" else cls.label_en
-    with solara.Details(summary=title, expand=False):
-        solara.Text(f"{t('mechanism', lang)}: " + (cls.mechanism_zh if lang == "zh" else cls.mechanism),
-                    style={"font-size": "0.85em", "color": "#555"})
-        for field, kind, spec, _ in specs(cls):
-            FieldInput(session, name, field, kind, spec, values[field], lang, redraw)
+    with solara.Card(margin=0, style={"margin-bottom": "6px", "padding": "0px 8px"}):
+        solara.Button(("▾ " if opened else "▸ ") + title, text=True, on_click=lambda: set_opened(not opened),
+                      style={"justify-content": "flex-start", "width": "100%", "text-transform": "none"})
+        if opened:
+            solara.Text(f"{t('mechanism', lang)}: " + (cls.mechanism_zh if lang == "zh" else cls.mechanism),
+                        style={"font-size": "0.85em", "color": "#555"})
+            for field, kind, spec, _ in specs(cls):
+                FieldInput(session, name, field, kind, spec, values[field], lang, redraw)
 
 
 @solara.component
