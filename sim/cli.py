@@ -315,6 +315,46 @@ def runs_data_file(folder: Path):
     return (cfg.load(saved[0]).run.data if saved else "") or DATA_FILE
 
 
+def cmd_validate(args) -> int:
+    """Run baseline_2018 and reform_2019 on the same seeds and check the targets (sim.validation)."""
+    from sim import validation
+
+    base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
+    reform = cfg.with_run(cfg.resolve("reform_2019"), months=args.months, scale=args.scale)
+    seeds = list(range(args.seeds))
+    out = Path(args.out or "results/validation")
+    started = datetime.now(UTC)
+    pairs = []
+    with staged_output(out) as staging:
+        writer = RunWriter(staging)
+        with progress_bar(2 * len(seeds) * base.run.months, "validate") as bar:
+            for seed in seeds:
+                pair = []
+                for offset, config in enumerate((base, reform)):
+                    result = run(config, seed, run_id=offset * len(seeds) + seed, on_month=lambda: bar.update(1))
+                    writer.write(result)
+                    pair.append(result.frames)
+                pairs.append(tuple(pair))
+        table = validation.evaluate(pairs, reform)
+        write_csv(table, staging / "validation.csv")
+        for config in (base, reform):
+            cfg.save(config, staging / f"scenario_{config.name}.toml")
+        write_json(staging / "metadata.json", metadata(started, scenarios=[base.name, reform.name], seeds=seeds,
+                                                       months=base.run.months, scale=base.run.scale))
+    print(f"validation: {len(seeds)} seeds of baseline_2018 and reform_2019, {base.run.months} months at scale "
+          f"{base.run.scale} → {out}/validation.csv")
+    print(f"{'target':<74} {'simulated [95% CI]':>28}  {'target':<30} result")
+    for row in table.itertuples():
+        ci = "" if pd.isna(row.ci_low) else f" [{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
+        print(f"{row.what[:74]:<74} {fmt(row.simulated_mean) + ci:>28}  {row.target_value[:30]:<30} "
+              f"{"PASS" if row.passed else "FAIL"}")
+    failed = table[~table["passed"]]
+    for row in failed.itertuples():
+        print(f"  FAIL {row.target}: would need {row.if_failed}")
+    print(f"{len(table) - len(failed)} of {len(table)} targets met")
+    return 0
+
+
 def cmd_app(args) -> int:
     """Serve the web page (Solara) after making sure its front-end files are cached locally."""
     import os
@@ -437,6 +477,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="PNG figures: series with CI bands, street maps, sensitivity bars")
     p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")
     p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("validate", help="check baseline_2018 and reform_2019 against the source's figures")
+    p.add_argument("--seeds", type=whole(2, 1000), default=5, help="seeds 0..N-1 for both (default 5)")
+    p.add_argument("--months", type=whole(1, 600), help="horizon (default: the scenarios', 120)")
+    p.add_argument("--scale", type=whole(1, 1000), help="persons per row (default: the scenarios', 10)")
+    p.add_argument("--out", help="output folder (default results/validation)")
+    p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("app", help="serve the web page for officials (Chinese, with an English switch)")
     p.add_argument("--host", default="127.0.0.1",

@@ -25,7 +25,8 @@ from sim.errors import InputError
 from sim.runner import TABLES, Result
 
 ENCODING = "utf-8-sig"
-OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "compare.csv", "summary.csv", "metadata.json")
+OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "compare.csv", "summary.csv", "validation.csv",
+                "metadata.json")
 
 
 def append_csv(path: Path, frame: pd.DataFrame) -> None:

@@ -16,7 +16,7 @@ from sim import initial
 from sim.agents.external import ExternalRegion
 from sim.agents.firms import Firms
 from sim.agents.population import bernoulli_rows, distinct, thinned
-from sim.agents.residents import EXTERNAL_JOB, NO_JOB, Residents
+from sim.agents.residents import CLEARED, EXTERNAL_JOB, NO_JOB, RENEWAL, Residents
 from sim.agents.street import Street
 from sim.approvals import Applications, ApprovalRegime, approval_days
 from sim.config import Config
@@ -129,15 +129,15 @@ class IndustryCityModel(mesa.Model):
         """Add housing places to a street in a later month (renewed housing returning)."""
         self.scheduled.append((month, street, tenure, places))
 
-    def displace(self, street: int, persons: float) -> float:
-        """Renewal: residents of market housing in ``street`` must move; return persons displaced.
-
-        Their homes leave the stock as they move out (``match_homes``) and return after the works."""
+    def displace(self, street: int, persons: float, reason: int = RENEWAL) -> float:
+        """Residents of market housing in ``street`` must move (renewal, or land cleared for
+        development); return persons displaced. Their homes leave the stock as they move out
+        (``match_homes``); renewed homes return after the works, cleared ones do not."""
         res = self.residents
         n = int(initial.stochastic_round(self.rng, persons / self.scale))
-        candidates = np.flatnonzero(res.alive & (res.home == street) & (res.tenure == MARKET) & ~res.displaced)
+        candidates = np.flatnonzero(res.alive & (res.home == street) & (res.tenure == MARKET) & (res.displaced == 0))
         chosen = self.rng.choice(candidates, size=min(n, len(candidates)), replace=False)
-        res.displaced[chosen] = True
+        res.displaced[chosen] = reason
         self.flows["displaced"] += len(chosen) * self.scale
         return len(chosen) * self.scale
 
@@ -435,7 +435,7 @@ class IndustryCityModel(mesa.Model):
         # displaced must move.
         considering = [res.sample(rng, u.relocation_rate),
                        bernoulli_rows(rng, np.flatnonzero(res.commute > 60.0), u.long_commute_relocation),
-                       np.flatnonzero(res.displaced)]
+                       np.flatnonzero(res.displaced > 0)]
         if self.vacant_rows()[TALENT].sum() > 0:
             # Talent apartments are let on application: eligible talent not yet in one apply.
             candidates = np.flatnonzero(res.talent & (res.tenure != TALENT))
@@ -445,7 +445,7 @@ class IndustryCityModel(mesa.Model):
         income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
         movers = housing_market.Movers(
             home=res.home[rows].astype(np.int64), tenure=res.tenure[rows], income=income, work_area=work[rows],
-            factor=res.factor[rows], talent_eligible=self.talent_eligible(rows), displaced=res.displaced[rows],
+            factor=res.factor[rows], talent_eligible=self.talent_eligible(rows), displaced=res.displaced[rows] > 0,
         )
         options = housing_market.HomeOptions(cost=self.housing_costs(), vacant=self.vacant_rows(),
                                              amenity=self.amenity())
@@ -454,13 +454,15 @@ class IndustryCityModel(mesa.Model):
         choice = housing_market.relocate(rng, movers, options, d.minutes, params)
         moved = choice != housing_market.STAY
         movers_rows = rows[moved]
-        self.demolish_vacated(movers_rows[res.displaced[movers_rows]])
+        self.demolish_vacated(movers_rows[res.displaced[movers_rows] > 0])
+        self.sell_vacated(movers_rows[(res.tenure[movers_rows] == RESETTLEMENT) & (res.displaced[movers_rows] == 0)])
+        # (both read the homes being left: the moves happen next)
         res.move(movers_rows, choice[moved] % n_streets, choice[moved] // n_streets)
         self.street_flows["moves_in"] += np.bincount(choice[moved] % n_streets, minlength=n_streets) * self.scale
-        rehoused = movers_rows[res.displaced[movers_rows]]
+        rehoused = movers_rows[res.displaced[movers_rows] > 0]
         self.flows["rehoused"] += len(rehoused) * self.scale
         self.flows["moves"] += len(movers_rows) * self.scale
-        res.displaced[rehoused] = False
+        res.displaced[rehoused] = 0
         self.census()
         self.house_incommuting_talent()
 
@@ -472,14 +474,26 @@ class IndustryCityModel(mesa.Model):
             street.rent = float(rent)
             street.housing[MARKET] *= 1.0 + u.housing_growth_per_year / 12.0
 
+    def sell_vacated(self, rows: np.ndarray) -> None:
+        """Resettlement places their occupants leave (moving, leaving the district, dying) are sold
+        or let on the market: they become market housing (resettled households own their units)."""
+        sold = np.bincount(self.residents.home[rows], minlength=self.district.n_streets) * self.scale
+        for street in np.flatnonzero(sold):
+            self.streets[street].housing[RESETTLEMENT] -= sold[street]
+            self.streets[street].housing[MARKET] += sold[street]
+
     def demolish_vacated(self, rows: np.ndarray) -> None:
-        """Homes the displaced leave go out of use until the renewal works end."""
+        """Homes the displaced leave go out of the stock: renewed ones until the works end, cleared
+        ones for good."""
         res, n = self.residents, self.district.n_streets
-        gone = np.bincount(res.home[rows], minlength=n) * self.scale
         back = self.steps + self.config.levers.resettlement.works_months
-        for street in np.flatnonzero(gone):
-            self.streets[street].housing[MARKET] -= gone[street]
-            self.schedule(back, int(street), MARKET, float(gone[street]))
+        for reason in (RENEWAL, CLEARED):
+            moved = rows[res.displaced[rows] == reason]
+            gone = np.bincount(res.home[moved], minlength=n) * self.scale
+            for street in np.flatnonzero(gone):
+                self.streets[street].housing[MARKET] -= gone[street]
+                if reason == RENEWAL:
+                    self.schedule(back, int(street), MARKET, float(gone[street]))
 
     def house_incommuting_talent(self) -> None:
         """In-commuters eligible for talent apartments apply too; those who take one move into the
@@ -550,6 +564,7 @@ class IndustryCityModel(mesa.Model):
         # dissatisfied (each person's own hazard, drawn by exact thinning); then ageing.
         dies = p.elderly_deaths_per_1000_year / 1000.0 / 12.0
         death = res.sample(rng, dies, "elderly")
+        self.sell_vacated(death[res.tenure[death] == RESETTLEMENT])
         res.remove(death)
         self.flows["deaths"] += len(death) * self.scale
 
@@ -561,6 +576,7 @@ class IndustryCityModel(mesa.Model):
 
         most = u.migration_out_rate + u.unemployed_out_rate + u.dissatisfied_out_rate
         leave = thinned(rng, res.sample(rng, most), most, leave_p)
+        self.sell_vacated(leave[(res.tenure[leave] == RESETTLEMENT) & (res.displaced[leave] == 0)])
         res.remove(leave)
         self.flows["out_migrants"] += len(leave) * self.scale
         res.grow_older(rng, to_working=1.0 / (18 * 12), to_elderly=1.0 / (42 * 12), participation=p.participation,

@@ -19,7 +19,8 @@ OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
 
 class Recorder:
     FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries",
-             "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers")
+             "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers",
+             "resettlement_delivered")
     STREET_FLOWS = ("firm_entries", "moves_in")
     ZONE_FLOWS = ("entries",)
 
@@ -139,6 +140,7 @@ class Recorder:
             "out_commuters": float(od[:n, n].sum()),
             **{k: float(v) for k, v in model.flows.items()},
             "awaiting_rehousing": int(np.count_nonzero(res.displaced)) * scale,
+            "resettlement_residents": float(occupancy[:, RESETTLEMENT].sum()),
             "rent_index": float((rents * market_w).sum() / max((self.rent_start * market_w).sum(), 1e-9)),
             "occupancy_market": float(occupancy[:, MARKET].sum() / max(places[:, MARKET].sum(), 1e-9)),
             "occupancy_resettlement": float(occupancy[:, RESETTLEMENT].sum()

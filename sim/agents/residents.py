@@ -22,6 +22,7 @@ from sim.geography import CHILD, ELDERLY, TENURES, WORKING
 
 NO_JOB = -1
 EXTERNAL_JOB = -2
+RENEWAL, CLEARED = 1, 2  # why a household must move: its home is renewed, or cleared for development
 AGE_BANDS = 3
 
 
@@ -42,7 +43,7 @@ class Residents(Population):
         "cell": (np.intp, 0),  # 1 + tenure × streets + home (a housing option); 0 for an empty row
         "searching_since": (np.int16, 0),  # month the row last lost or left a job (or arrived)
         "satisfaction": (np.float64, 60.0),
-        "displaced": (np.bool_, False),
+        "displaced": (np.int8, 0),  # must move: 0 no, RENEWAL (home back after works), CLEARED (home gone)
     }
 
     def __init__(self, minutes: np.ndarray, km: np.ndarray):

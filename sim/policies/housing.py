@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.agents.residents import CLEARED
 from sim.geography import RESETTLEMENT, TALENT
 from sim.params import param
 from sim.policies.base import Lever, need_streets
@@ -53,15 +54,20 @@ class Resettlement(Lever):
     label = "安置房与城市更新"
     label_en = "Resettlement housing and renewal"
     group = "经济"
-    mechanism = ("Adds resettlement units; renewal of dilapidated housing and old courtyards displaces "
-                 "households, who are rehoused in resettlement units first; their old homes are out of use "
-                 "until the works end.")
-    mechanism_zh = "增加安置房；危旧房与老旧院落改造使住户搬离，优先安置到安置房。"
+    mechanism = ("Adds resettlement units for households whose homes are cleared for development in their "
+                 "streets (as units are delivered) and for those renewal of dilapidated housing and old "
+                 "courtyards displaces; displaced households are rehoused in resettlement units first. "
+                 "Cleared homes are gone; renewed ones are lived in again after the works.")
+    mechanism_zh = ("安置房用于安置征地拆迁户（随交付进度搬迁）和危旧房、老旧院落改造的搬离户，优先安置；"
+                    "拆除的住房不再恢复，改造的住房在工期结束后恢复居住。")
 
     units: int = param(0, unit="units", lo=0, hi=100_000, reform=7631, source="source: 7631 resettlement units",
                        doc="resettlement units (安置房) delivered")
     streets: tuple[str, ...] = param((), reform=FARMING_STREETS, source="assumption: farming-related streets",
                                      doc="streets where the units are built (shared equally)")
+    cleared_per_unit: float = param(1.0, unit="households per unit", lo=0.0, hi=3.0, reform=1.0,
+                                    source="assumption: each unit rehouses one household whose home is cleared",
+                                    doc="households whose homes are cleared for development, per unit delivered")
     renewal_m2: float = param(0.0, unit="m²", lo=0.0, hi=2_000_000.0, reform=21_000.0,
                               source="source: 2.1万 m² dilapidated housing renewed", doc="dilapidated housing renewed")
     courtyards: int = param(0, unit="courtyards", lo=0, hi=2000, reform=45, source="source: 45 old courtyards renewed",
@@ -84,8 +90,11 @@ class Resettlement(Lever):
             return
         d = model.district
         for name in self.streets:
-            model.street(name).housing[RESETTLEMENT] += (
-                self.units * d.population.persons_per_household * share / len(self.streets))
+            places = self.units * d.population.persons_per_household * share / len(self.streets)
+            street = model.street(name)
+            street.housing[RESETTLEMENT] += places
+            model.flows["resettlement_delivered"] += places
+            model.displace(street.index, places * self.cleared_per_unit, CLEARED)
         persons = (self.renewal_m2 * d.space.renewal_persons_per_m2
                    + self.courtyards * d.space.persons_per_courtyard) * self.displaced_share * share
         for name in self.renewal_streets:

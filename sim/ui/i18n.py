@@ -70,7 +70,7 @@ TEXT: dict[str, tuple[str, str]] = {
 UNITS_ZH = {
     "month": "月", "months": "个月", "items": "项", "departments": "个部门", "share": "比例", "m²": "平方米",
     "units": "套", "courtyards": "个院落", "persons": "人", "quotas": "个编制", "hospitals": "家", "km": "公里",
-    "parks": "个公园", "": "",
+    "parks": "个公园", "households per unit": "户/套", "": "",
 }
 
 # Chinese names of lever fields (the English ones are the classes' field docs).
@@ -97,6 +97,7 @@ FIELDS_ZH: dict[str, str] = {
     "talent_apartments.eligibility": "申请资格",
     "resettlement.units": "安置房套数",
     "resettlement.streets": "安置房所在街道（平均分配）",
+    "resettlement.cleared_per_unit": "每套安置房对应的征地拆迁户数",
     "resettlement.renewal_m2": "危旧房改造面积",
     "resettlement.courtyards": "老旧院落改造数",
     "resettlement.renewal_streets": "改造所在街道（平均分配）",
