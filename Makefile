@@ -11,7 +11,7 @@ SEEDS    ?= 3
 MONTHS   ?= 120
 OUT      ?= results/$(SCENARIO)_vs_$(BASE)
 
-.PHONY: run test app lint bench clean
+.PHONY: run test app lint bench calibrate validate figures clean
 
 run: $(VENV)/.stamp-run
 	$(BIN)/chancheng compare $(BASE) $(SCENARIO) --seeds $(SEEDS) --months $(MONTHS) --out $(OUT)
@@ -27,6 +27,24 @@ app: $(VENV)/.stamp-run $(VENV)/.stamp-assets
 # A failure leaves no stamp: the page then needs internet and its browser tests skip.
 $(VENV)/.stamp-assets: $(VENV)/.stamp-run
 	$(BIN)/python -m sim.ui.assets && touch $@ || echo "warning: the web page's offline files are missing"
+
+# Fit the behavioural parameters to the baseline's goals, then check the scenarios against the
+# source's figures (docs/MODEL.md §8). Adopting fitted values means copying them into sim/config.py.
+calibrate: $(VENV)/.stamp-run
+	$(BIN)/chancheng calibrate
+
+validate: $(VENV)/.stamp-run
+	$(BIN)/chancheng validate
+
+# The figures docs/MODEL.md shows, regenerated from the current model.
+DOC_FIGURES := series_jobs_housing_ratio.png jobs_housing_ratio_longtan.png series_approval_days_12m.png \
+               series_mean_commute_min.png map_jobs_housing_ratio_baseline_2018.png \
+               map_jobs_housing_ratio_reform_2019.png
+figures: $(VENV)/.stamp-run
+	$(BIN)/chancheng compare baseline_2018 reform_2019 --seeds 5 --out results/docs --quiet
+	$(BIN)/chancheng plot results/docs
+	mkdir -p docs/figures
+	cd results/docs/figures && cp $(DOC_FIGURES) ../../../docs/figures/
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .

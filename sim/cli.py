@@ -335,7 +335,7 @@ def cmd_validate(args) -> int:
                     writer.write(result)
                     pair.append(result.frames)
                 pairs.append(tuple(pair))
-        table = validation.evaluate(pairs, reform)
+        table = validation.evaluate(pairs, validation.targets(reform))
         write_csv(table, staging / "validation.csv")
         for config in (base, reform):
             cfg.save(config, staging / f"scenario_{config.name}.toml")
@@ -352,6 +352,42 @@ def cmd_validate(args) -> int:
     for row in failed.itertuples():
         print(f"  FAIL {row.target}: would need {row.if_failed}")
     print(f"{len(table) - len(failed)} of {len(table)} targets met")
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    """Fit the uncertain behavioural parameters to the baseline's goals (sim.calibration)."""
+    from sim import calibration
+
+    base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
+    seeds = list(range(args.seeds))
+    out = Path(args.out or "results/calibration")
+    started = datetime.now(UTC)
+    with staged_output(out) as staging:
+        with progress_bar(args.evaluations, "calibrate") as bar:
+            def show(trial: dict) -> None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{trial['loss']:.2f}")
+
+            result = calibration.calibrate(base, seeds, args.evaluations, on_trial=show)
+        write_csv(result.parameters, staging / "parameters.csv")
+        write_csv(result.fit, staging / "fit.csv")
+        write_csv(result.trials, staging / "trials.csv")
+        scenario = cfg.resolve("baseline_2018").run
+        cfg.save(cfg.with_run(result.fitted, months=scenario.months, scale=scenario.scale), staging / "calibrated.toml")
+        write_json(staging / "metadata.json", metadata(started, scenarios=[base.name], seeds=seeds,
+                                                       months=base.run.months, scale=base.run.scale,
+                                                       evaluations=len(result.trials)))
+    print(f"calibration: {len(result.trials)} trials × {len(seeds)} seeds of baseline_2018, {base.run.months} "
+          f"months at scale {base.run.scale} → {out}/")
+    print(f"{'parameter':<40} {'start':>10} {'fitted':>10}   bounds")
+    for row in result.parameters.itertuples():
+        print(f"{row.parameter:<40} {row.start:>10.4g} {row.fitted:>10.4g}   [{row.low:.4g}, {row.high:.4g}]")
+    print(f"{'goal':<40} {'target':>10} {'start':>10} {'fitted':>10}")
+    for row in result.fit.itertuples():
+        print(f"{row.goal:<40} {fmt(row.target):>10} {fmt(row.start):>10} {fmt(row.fitted):>10}")
+    print(f"loss {result.fit['loss_start'].sum():.2f} → {result.fit['loss_fitted'].sum():.2f}; "
+          f"{out}/calibrated.toml runs the baseline with the fitted values")
     return 0
 
 
@@ -389,8 +425,8 @@ def cmd_scenarios(args) -> int:
             out.append(f"  {name}  {cls.label} — {cls.label_en}")
             out.append(f"      {cls.mechanism}")
             out += [_param_line(field, kind, spec, default) for field, kind, spec, default in specs(cls)]
-    out += ["", "UNCERTAINTIES — behavioural parameters nobody controls (calibrated). In a file: [uncertainties]; "
-                "on the command line: --set uncertainties.FIELD=VALUE"]
+    out += ["", "UNCERTAINTIES — behavioural parameters nobody controls (five fitted by `chancheng calibrate`). "
+            "In a file: [uncertainties]; on the command line: --set uncertainties.FIELD=VALUE"]
     out += [_param_line(f, k, s, d) for f, k, s, d in specs(cfg.Uncertainties)]
     out += ["", "RUN — [run] or --set run.FIELD=VALUE (or --months, --scale)"]
     out += [_param_line(f, k, s, d) for f, k, s, d in specs(cfg.RunSettings)]
@@ -484,6 +520,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=whole(1, 1000), help="persons per row (default: the scenarios', 10)")
     p.add_argument("--out", help="output folder (default results/validation)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("calibrate", help="fit the uncertain behavioural parameters to the baseline's goals")
+    p.add_argument("--seeds", type=whole(1, 100), default=3, help="seeds 0..N-1 in every trial (default 3)")
+    p.add_argument("--evaluations", type=whole(1, 10000), default=80, help="trials at most (default 80)")
+    p.add_argument("--months", type=whole(25, 600), default=60, help="horizon of each run (default 60)")
+    p.add_argument("--scale", type=whole(1, 1000), help="persons per row (default: the scenario's, 10)")
+    p.add_argument("--out", help="output folder (default results/calibration)")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("app", help="serve the web page for officials (Chinese, with an English switch)")
     p.add_argument("--host", default="127.0.0.1",

@@ -1,7 +1,7 @@
 """Scenario configuration: run settings, levers and uncertainties — typed, validated, TOML in and out.
 
 A scenario file names only what differs from the defaults (the pre-reform state with the
-calibrated behaviour); ``save`` writes the full resolved configuration, which loads back to the
+behavioural parameters of ``Uncertainties``); ``save`` writes the full resolved configuration, which loads back to the
 same scenario. Every problem is reported as ``InputError`` with the file, the field and what is
 allowed.
 """
@@ -39,19 +39,21 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class Uncertainties:
-    """Behavioural parameters nobody controls: preferences, rates, responses (calibrated, see docs)."""
+    """Behavioural parameters nobody controls: preferences, rates, responses. The five in
+    ``sim.calibration.PARAMETERS`` are fitted by ``chancheng calibrate``; the others are
+    assumptions (docs/MODEL.md gives each one's reason)."""
 
     job_wage_weight: float = param(4.0, unit="utility / log yuan", lo=0.0, hi=20.0,
                                    doc="weight of log wage in job choice")
-    job_commute_weight: float = param(2.5, unit="utility / hour", lo=0.0, hi=20.0,
+    job_commute_weight: float = param(0.5, unit="utility / hour", lo=0.0, hi=20.0,
                                       doc="weight of commute hours in job choice")
     job_offers: int = param(4, unit="vacancies", lo=1, hi=50,
                             doc="vacancies a seeker hears of in a month when it makes contact")
-    search_decay: float = param(1.5, unit="per hour", lo=0.0, hi=20.0,
+    search_decay: float = param(3.61, unit="per hour", lo=0.0, hi=20.0,
                                 doc="how fast the chance of hearing of a vacancy falls with commute hours")
-    matching_efficiency: float = param(0.28, unit="per month", lo=0.0, hi=5.0,
+    matching_efficiency: float = param(0.275, unit="per month", lo=0.0, hi=5.0,
                                        doc="contact chance = efficiency × √(openings / seekers), at most 1")
-    external_openings: float = param(0.07, unit="per labour-force member", lo=0.0, hi=1.0,
+    external_openings: float = param(0.0945, unit="per labour-force member", lo=0.0, hi=1.0,
                                      doc="openings elsewhere in Chengdu the district's seekers can reach")
     on_the_job_search: float = param(0.03, unit="per month", lo=0.0, hi=1.0,
                                      doc="share of workers looking for a better job")
@@ -83,13 +85,13 @@ class Uncertainties:
                                   doc="weight of service quality in home choice")
     moving_cost: float = param(2.0, unit="utility", lo=0.0, hi=20.0, doc="utility of staying where one lives")
     rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
-                                 doc="monthly rent change per point of occupancy above the target")
+                                 doc="relative rent change a month per unit of occupancy above target (±0.5% at most)")
     target_occupancy: float = param(0.94, unit="share", lo=0.5, hi=1.0, doc="occupancy at which rents are steady")
     housing_growth_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
                                            doc="growth of market housing by private building")
     space_growth_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
                                          doc="growth of commercial floor space by private building")
-    migration_in_rate: float = param(0.0042, unit="per month", lo=0.0, hi=0.1,
+    migration_in_rate: float = param(0.0048, unit="per month", lo=0.0, hi=0.1,
                                      doc="arrivals per resident a month when jobs and homes are open")
     migration_out_rate: float = param(0.0020, unit="per month", lo=0.0, hi=0.1,
                                       doc="base share of residents leaving the district a month")

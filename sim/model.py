@@ -414,18 +414,22 @@ class IndustryCityModel(mesa.Model):
             cov[z, zone.streets] = zone.coverage()
         return cov
 
+    def talent_places_for(self, firm_zone: np.ndarray) -> np.ndarray:
+        """Streets whose talent apartments workers of firms in these zones may rent (rows × streets):
+        under the zone rules, the apartments in their own zone's streets; no zone (−1), none."""
+        return (firm_zone[:, None] >= 0) & (firm_zone[:, None] == self.district.zone_of_street()[None, :])
+
     def talent_eligible(self, rows: np.ndarray) -> np.ndarray:
-        """Who may rent a talent apartment, by the talent-apartment lever's eligibility rule."""
+        """Where each resident may rent a talent apartment (rows × streets), by the lever's rule:
+        zone talent and zone workers in their zone's streets, any talent anywhere."""
         res = self.residents
+        rule = self.config.levers.talent_apartments.eligibility
+        if rule == "talent":
+            return np.repeat(res.talent[rows][:, None], self.district.n_streets, axis=1)
         employer = res.employer[rows]
         at_firm = employer >= 0
-        in_zone = at_firm & (self.firm_zone[np.where(at_firm, employer, 0)] >= 0)
-        rule = self.config.levers.talent_apartments.eligibility
-        if rule == "zone_talent":
-            return in_zone & res.talent[rows]
-        if rule == "talent":
-            return res.talent[rows].copy()
-        return in_zone
+        where = self.talent_places_for(np.where(at_firm, self.firm_zone[np.where(at_firm, employer, 0)], -1))
+        return where & res.talent[rows][:, None] if rule == "zone_talent" else where
 
     def match_homes(self) -> None:
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
@@ -440,7 +444,7 @@ class IndustryCityModel(mesa.Model):
             # Talent apartments are let on application: eligible talent not yet in one apply.
             candidates = np.flatnonzero(res.talent & (res.tenure != TALENT))
             applying = bernoulli_rows(rng, candidates, u.talent_application_rate)
-            considering.append(applying[self.talent_eligible(applying)])
+            considering.append(applying[self.talent_eligible(applying).any(axis=1)])
         rows = distinct(np.concatenate(considering))
         income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
         movers = housing_market.Movers(
@@ -517,7 +521,9 @@ class IndustryCityModel(mesa.Model):
         factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n).astype(np.float32)
         movers = housing_market.Movers(
             home=np.full(n, d.ext), tenure=np.full(n, MARKET), income=wage, work_area=f.street[firm].astype(np.int64),
-            factor=factor, talent_eligible=np.ones(n, dtype=bool), displaced=np.zeros(n, dtype=bool),
+            factor=factor, displaced=np.zeros(n, dtype=bool),
+            talent_eligible=(np.ones((n, d.n_streets), dtype=bool) if rule == "talent"
+                             else self.talent_places_for(self.firm_zone[firm])),
         )
         only_talent = np.zeros_like(vacant)
         only_talent[TALENT] = vacant[TALENT]
@@ -616,7 +622,7 @@ class IndustryCityModel(mesa.Model):
         factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n).astype(np.float32)
         movers = housing_market.Movers(
             home=np.zeros(n, dtype=np.int64), tenure=np.full(n, MARKET), income=np.full(n, d.external.wage_mean),
-            work_area=np.full(n, -1), factor=factor, talent_eligible=np.zeros(n, dtype=bool),
+            work_area=np.full(n, -1), factor=factor, talent_eligible=np.zeros((n, d.n_streets), dtype=bool),
             displaced=np.ones(n, dtype=bool),  # they have no home here yet: staying is not an option
         )
         vacant = self.vacant_rows()

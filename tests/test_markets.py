@@ -78,7 +78,7 @@ def test_firms_take_no_more_than_their_open_posts():
 
 def movers(n: int, displaced: bool = False) -> hm.Movers:
     return hm.Movers(home=np.full(n, 1), tenure=np.zeros(n, dtype=np.int8), income=np.full(n, 6000.0),
-                     work_area=np.full(n, -1), factor=np.ones(n), talent_eligible=np.zeros(n, bool),
+                     work_area=np.full(n, -1), factor=np.ones(n), talent_eligible=np.zeros((n, 2), bool),
                      displaced=np.full(n, displaced))
 
 
@@ -113,6 +113,20 @@ def test_displaced_households_take_resettlement_and_never_stay():
     choice = hm.relocate(rng, movers(80, displaced=True), options, MINUTES, params)
     assert np.all(choice // 2 == 1)  # all 80 fit in 100 resettlement places
 
+
+def test_talent_apartments_are_let_only_where_a_mover_is_eligible():
+    rng = np.random.default_rng(9)
+    params = hm.HomeChoice(rent_weight=4.0, commute_weight=1.6, moving_cost=0.0)
+    options = hm.HomeOptions(cost=np.array([[1800.0, 1800.0], [100.0, 100.0], [200.0, 200.0]]),
+                             vacant=np.array([[1000, 1000], [0, 0], [1000, 1000]]), amenity=np.zeros(2))
+    group = movers(2000)
+    eligible = np.zeros((2000, 2), bool)
+    eligible[:1000, 1] = True  # the first half work for a firm of the zone around street 1
+    group = hm.Movers(**{**group.__dict__, "talent_eligible": eligible})
+    choice = hm.relocate(rng, group, options, MINUTES, params)
+    talent = choice // 2 == 2
+    assert talent[:1000].any() and not talent[1000:].any()
+    assert np.all(choice[talent] % 2 == 1)  # never the apartments of another zone
 
 def test_rents_rise_when_full_and_fall_when_empty():
     rent = hm.adjust_rents(np.array([40.0, 40.0]), np.array([0.99, 0.80]), response=0.1, target=0.94)

@@ -41,7 +41,6 @@ class Street(mesa.Agent):
         self.backlog = 0.0  # open grid events at month end
         self.overflow = 0.0  # events carried over because capacity fell short
         self.events = 0.0
-        self.resolved = 0.0
         # Set from the residents each month by the model (persons, full scale):
         self.residents = 0.0
         self.children = 0.0
@@ -81,7 +80,6 @@ class Street(mesa.Agent):
         capacity = self.staff * (1.0 - duty) * public.events_per_staff_month * model.governance_productivity
         rho = self.events / max(capacity, 1e-9)
         self.overflow = max(self.overflow + self.events - capacity, 0.0)
-        self.resolved = min(self.events + self.overflow, capacity)
         waiting = 30.0 * self.overflow / max(capacity, 1e-9)
         self.resolution_days = public.event_handling_days / (1.0 - min(rho, 0.95)) + waiting
         self.backlog = self.events * self.resolution_days / 30.0

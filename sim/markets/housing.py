@@ -36,7 +36,7 @@ class Movers:
     income: np.ndarray  # yuan a month
     work_area: np.ndarray  # street or external index of the workplace; -1 without a job
     factor: np.ndarray  # personal commute factor
-    talent_eligible: np.ndarray  # may rent a talent apartment
+    talent_eligible: np.ndarray  # movers × streets: may rent a talent apartment there
     displaced: np.ndarray  # must leave, may take a resettlement unit
 
 
@@ -68,7 +68,7 @@ def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions,
     u = np.tile(base, (1, n_tenure)) - p.rent_weight * burden + gumbel(rng, (n, n_tenure * n_streets))
 
     allowed = np.ones((n, n_tenure, n_streets), dtype=bool)
-    allowed[:, TALENT, :] = movers.talent_eligible[:, None]
+    allowed[:, TALENT, :] = movers.talent_eligible
     allowed[:, RESETTLEMENT, :] = movers.displaced[:, None]
     allowed &= (options.vacant > 0)[None, :, :]
     u = np.where(allowed.reshape(n, -1), u, -np.inf)

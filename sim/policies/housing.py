@@ -34,7 +34,8 @@ class TalentApartments(Lever):
                                  doc="rent discount against the street's market rent")
     eligibility: str = param("zone_talent", choices=("zone_talent", "talent", "zone_workers"), reform="zone_talent",
                              source="source: talent of the zones' firms",
-                             doc="who may rent: talent working in zone firms, any talent, or any zone worker")
+                             doc="who may rent: talent of a zone's firms (in that zone's streets), any talent "
+                                 "(anywhere), or any worker of a zone's firms (in that zone's streets)")
 
     def problems(self):
         return need_streets(self, ("floor_m2",))
