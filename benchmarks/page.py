@@ -11,6 +11,7 @@ sessions play at full speed, the interval between months on each page.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -51,6 +52,12 @@ def start_server() -> tuple[str, subprocess.Popen]:
     raise RuntimeError("server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def open_page(browser, url):
     page = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
     page.goto(url, timeout=90_000)
@@ -86,15 +93,22 @@ def main() -> None:
                 pg.locator(".main .v-slider").first.click(position={"x": 195, "y": 10})
             for pg in pages:
                 pg.get_by_role("button", name="播放").click()
+            cpu, wall = cpu_seconds(server.pid), time.perf_counter()
+            starts = [pg.evaluate("() => performance.now()") for pg in pages]
             time.sleep(args.seconds)
+            ends = [pg.evaluate("() => performance.now()") for pg in pages]
+            cpu, wall = cpu_seconds(server.pid) - cpu, time.perf_counter() - wall
             intervals, months = [], 0
-            for pg in pages:
-                times = [t for t, _ in pg.evaluate("() => window.monthTimes")]
-                gaps = [(b - a) / 1000.0 for a, b in zip(times[2:], times[3:], strict=False)]  # skip start-up
-                intervals += gaps
+            for pg, start, end in zip(pages, starts, ends, strict=True):
+                times = [t for t, _ in pg.evaluate("() => window.monthTimes") if start <= t <= end]
+                intervals += [(b - a) / 1000.0 for a, b in zip(times, times[1:], strict=False)]
                 months += len(times)
             print(f"{args.sessions} sessions playing: a new month every {statistics.median(intervals):.3f} s "
-                  f"(median), p90 {p90(intervals):.3f} s; {months / args.seconds:.1f} months/s shown in all")
+                  f"(median), p90 {p90(intervals):.3f} s; {months / wall:.1f} months/s shown in all")
+            per_month = cpu / max(months, 1)
+            print(f"server: {cpu / wall:.0%} of one core busy, {per_month * 1000:.0f} ms CPU per month shown; with "
+                  f"the browsers on other computers, {args.sessions} sessions would see a month every "
+                  f"{args.sessions * per_month:.2f} s")
             browser.close()
     finally:
         server.terminate()

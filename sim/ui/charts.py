@@ -129,11 +129,19 @@ def map_chart(name: str, streets: pd.DataFrame, district: District, lang: str, m
     }
 
 
-def combine(panels: list[dict], columns: int = 2, panel_height: int = 250) -> dict:
+COLUMNS, PANEL_HEIGHT = 2, 250  # the combined figure's layout: panels per row, pixels per panel
+
+
+def combined_height(n_panels: int) -> int:
+    """Pixels the figure ``combine`` makes of ``n_panels`` needs."""
+    return -(-n_panels // COLUMNS) * PANEL_HEIGHT
+
+
+def combine(panels: list[dict]) -> dict:
     """Several single-grid options as one figure: each panel keeps its title, legend, axes and
-    series in its own grid (one widget to update per month instead of one per panel)."""
-    rows = -(-len(panels) // columns)
-    height = rows * panel_height
+    series in its own grid (one widget to update per month instead of one per panel); it is
+    ``combined_height(len(panels))`` pixels high."""
+    columns, panel_height = COLUMNS, PANEL_HEIGHT
     out = {"title": [], "legend": [], "grid": [], "xAxis": [], "yAxis": [], "series": [],
            "tooltip": {"trigger": "axis"}, "animation": False}
     for i, panel in enumerate(panels):
@@ -148,5 +156,4 @@ def combine(panels: list[dict], columns: int = 2, panel_height: int = 250) -> di
         out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
         out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
-    out["height"] = height
     return out

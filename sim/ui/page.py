@@ -15,6 +15,7 @@ import time
 import ipywidgets
 import numpy as np
 import solara
+from solara.components.echarts import EchartsWidget
 
 from sim import config as cfg
 from sim.errors import InputError
@@ -27,6 +28,7 @@ from sim.ui.session import UPLOAD_LIMIT, Session
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
                "students_per_teacher_primary")
 MAP_NAME = "chenghua"
+CHART_PANELS = 7  # zones' balance and self-containment, commute, excess commuting, approvals, unemployment, schools
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 LANGUAGE_CODES = {name: code for code, name in LANGUAGE_NAMES.items()}
 PAGE_CSS = """
@@ -142,23 +144,40 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
                           value=metric(map_metric, lang),
                           on_value=lambda label: set_map_metric(
                               next(m for m in MAP_METRICS if metric(m, lang) == label)))
-            solara.FigureEcharts(option=charts.map_chart(map_metric, frames["streets"], district, lang,
-                                                         MAP_NAME),
-                                 maps={MAP_NAME: geo}, attributes={"style": "height: 420px;"})
+            LiveEcharts(lambda: charts.map_chart(map_metric, frames["streets"], district, lang, MAP_NAME),
+                        "height: 420px;", maps={MAP_NAME: geo})
             ZoneLegend(district, lang)
         with solara.Card(t("charts", lang)):
             ref_model = reference["model"] if reference else None
-            panels = [charts.zones_chart(name, frames["model"], frames["zones"], reference, district, lang,
-                                         months) for name in ("jobs_housing_ratio", "self_containment")]
-            panels += [charts.metric_chart(name, frames["model"], ref_model, lang, months)
-                       for name in ("mean_commute_min", "excess_commuting", "approval_days_12m",
-                                    "unemployment_rate")]
-            panels.append(charts.teachers_chart(frames["model"], ref_model, district, lang, months))
-            option = charts.combine(panels)
-            solara.FigureEcharts(option=option, attributes={"style": f"height: {option.pop('height')}px;"})
+
+            def panels():
+                out = [charts.zones_chart(name, frames["model"], frames["zones"], reference, district, lang,
+                                          months) for name in ("jobs_housing_ratio", "self_containment")]
+                out += [charts.metric_chart(name, frames["model"], ref_model, lang, months)
+                        for name in ("mean_commute_min", "excess_commuting", "approval_days_12m",
+                                     "unemployment_rate")]
+                out.append(charts.teachers_chart(frames["model"], ref_model, district, lang, months))
+                return charts.combine(out)
+
+            LiveEcharts(panels, f"height: {charts.combined_height(CHART_PANELS)}px;")
     with solara.ColumnsResponsive(default=12, large=[6, 6]):
         ComparePanel(session, lang, redraw, tick)
         ExportPanel(session, lang, tick)
+
+
+@solara.component
+def LiveEcharts(option, style: str, maps: dict | None = None):
+    """An ECharts figure whose option (built by ``option()``) is set on its widget after each
+    render instead of passed as an element argument: reacton walks every list and dict in an
+    element's arguments on each render — the charts' data points, ~8,000 visits a month — while
+    the widget itself only needs the new value."""
+    element = EchartsWidget.element(option={}, maps=maps or {}, attributes={"style": style})
+
+    def update():
+        solara.get_widget(element).option = option()
+
+    solara.use_effect(update)  # after every render: the option's data changes with each month
+    return element
 
 
 HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting", "approval_days_12m",
