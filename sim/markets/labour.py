@@ -75,10 +75,15 @@ def draw_offers(rng: np.random.Generator, home: np.ndarray, vacancies: Vacancies
     open_by_area = np.append(per_area, vacancies.external_openings)
     weight = np.exp(-decay * minutes[:, : ext + 1] / 60.0) * open_by_area[None, :]  # home × area
     cum_area = np.cumsum(weight, axis=1)
-    # Stage 1: the area of each offer — how many of its home's cumulative weights the draw passes.
-    mine = cum_area[home]  # seekers × areas
-    target = rng.random((len(home), k)) * mine[:, -1:]
-    area = np.minimum((target[:, :, None] >= mine[:, None, :]).sum(axis=2), ext)
+    # Stage 1: the area of each offer — how many of its home's cumulative weights the draw passes
+    # (a binary search per home street among that street's seekers).
+    target = rng.random((len(home), k)) * cum_area[home, -1:]
+    area = np.empty(target.shape, dtype=np.int64)
+    for h in range(len(cum_area)):
+        mine = home == h
+        if mine.any():
+            area[mine] = np.searchsorted(cum_area[h], target[mine], side="right")
+    area = np.minimum(area, ext)
     # Stage 2: a uniformly random open post of the area, i.e. a firm in proportion to its open posts.
     posts = np.repeat(order, vacancies.open_posts[order].astype(np.int64))  # one entry per open post
     first = np.concatenate([[0], np.cumsum(per_area)])
