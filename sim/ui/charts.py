@@ -151,8 +151,8 @@ def combine(panels: list[dict]) -> dict:
         out["title"].append({**panel["title"], "left": f"{left + 1}%", "top": top})
         out["legend"].append({"data": names, "type": "scroll", "left": f"{left + 1}%", "top": top + 20,
                               "width": f"{100 / columns - 4}%", "textStyle": {"fontSize": 10}})
-        out["grid"].append({"left": f"{left + 5}%", "width": f"{100 / columns - 8}%", "top": top + 55,
-                            "height": panel_height - 90})
+        out["grid"].append({"left": f"{left + 1}%", "width": f"{100 / columns - 4}%", "top": top + 55,
+                            "height": panel_height - 90, "containLabel": True})  # room for long tick labels
         out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
         out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
