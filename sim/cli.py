@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,11 +112,12 @@ def cmd_run(args) -> int:
 def summary_table(config: cfg.Config, finals: pd.DataFrame, n_seeds: int, out: Path) -> str:
     """Headline figures averaged over the last 12 months of each run: mean and range over seeds."""
     months = config.run.months
+    n = max(map(shown_width, [label(col) for col in HEADLINE]))
     lines = [f"{config.name}: {n_seeds} seed(s) × {months} months at scale {config.run.scale} → {out}/",
-             f"{'last 12 months, average':<40} {'mean':>12} {'min':>12} {'max':>12}"]
+             f"{left('last 12 months, average', n)} {'mean':>12} {'min':>12} {'max':>12}"]
     for col in HEADLINE:
         values = finals[col].astype(float)
-        lines.append(f"{label(col):<40} {fmt(values.mean()):>12} {fmt(values.min()):>12} {fmt(values.max()):>12}")
+        lines.append(f"{left(label(col), n)} {fmt(values.mean()):>12} {fmt(values.min()):>12} {fmt(values.max()):>12}")
     return "\n".join(lines)
 
 
@@ -175,13 +177,15 @@ def draw_comparison(table: pd.DataFrame, folder: Path, names: tuple[str, str], z
 
 
 def compare_table(base: cfg.Config, other: cfg.Config, table: pd.DataFrame, n_seeds: int, out: Path) -> str:
+    names = [label(row.metric) + ("" if row.area == "district" else f" · {row.area}") for row in table.itertuples()]
+    n = max(map(shown_width, names))
     lines = [f"{other.name} vs {base.name}: {n_seeds} seed(s) each, the same seeds (common random numbers), "
              f"{base.run.months} months at scale {base.run.scale} → {out}/",
-             f"{'last 12 months, average':<44} {base.name:>14} {other.name:>14}   difference [95% CI]"]
-    for row in table.itertuples():
-        name = label(row.metric) + ("" if row.area == "district" else f" · {row.area}")
+             f"{left('last 12 months, average', n)} {base.name:>14} {other.name:>14}   difference [95% CI]"]
+    for name, row in zip(names, table.itertuples(), strict=True):
         ci = "" if pd.isna(row.ci_low) else f" [{signed(row.ci_low)}, {signed(row.ci_high)}]"
-        lines.append(f"{name:<44} {fmt(row.base_mean):>14} {fmt(row.other_mean):>14}   {signed(row.difference)}{ci}")
+        lines.append(f"{left(name, n)} {fmt(row.base_mean):>14} {fmt(row.other_mean):>14}   "
+                     f"{signed(row.difference)}{ci}")
     return "\n".join(lines)
 
 
@@ -450,6 +454,16 @@ def _toml_value(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def shown_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def left(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (``str.ljust`` counts a Chinese character as one)."""
+    return text + " " * max(width - shown_width(text), 0)
 
 
 def fmt(x: float) -> str:
