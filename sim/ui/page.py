@@ -117,7 +117,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
         levers_changed()
         redraw()
 
-    frames = session.frames()
+    frames = session.live_frames()
     reference = session.reference[1] if session.reference else None
     district = session.model.district
     months = session.config.run.months

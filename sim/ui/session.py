@@ -55,7 +55,15 @@ class Session:
         return True
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table of the run so far, as ``chancheng run`` writes them (for export and pinning)."""
         return tables(self.model, run_key(self.config, 0, self.seed))
+
+    def live_frames(self) -> dict[str, pd.DataFrame]:
+        """What the page draws each month: the model and zone series, and the streets in the
+        latest month only (all the tables would cost ~10 ms a month by month 120, mostly streets)."""
+        rec = self.model.recorder
+        return {"model": pd.DataFrame(rec.model_rows), "zones": pd.DataFrame(rec.zone_rows),
+                "streets": pd.DataFrame(rec.street_rows[-self.model.district.n_streets:])}
 
     # -------------------------------------------------------------- levers
     def draft_config(self) -> cfg.Config:
