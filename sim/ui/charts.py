@@ -34,7 +34,8 @@ def _frame(title: str, series: list[dict], lang: str, months: int, extra: dict |
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 22, "textStyle": {"fontSize": 11}},
         "grid": {"left": 48, "right": 16, "top": 62, "bottom": 30},
-        "xAxis": {"type": "value", "min": 1, "max": months, "name": t("month_axis", lang)},
+        "xAxis": {"type": "value", "min": 1, "max": months, "name": t("month_axis", lang),
+                  "nameLocation": "middle", "nameGap": 22},  # under the axis, clear of the next panel
         "yAxis": {"type": "value", "scale": True},
         "series": series,
         "animation": False,
