@@ -1,6 +1,6 @@
 """The project's month against a plain per-agent Mesa implementation of the same month rules.
 
-    python benchmarks/mesa_agents.py [--scales 100 10] [--months 3]
+    python benchmarks/mesa_agents.py [--scales 100 10] [--months 12]
 
 For the benchmark only: every resident and firm is a ``mesa.Agent`` with its own ``step``,
 reading the same rule parameters (the scenario's uncertainties and the district data) and
@@ -266,7 +266,7 @@ def timed_months(model, months: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[100, 10])
-    parser.add_argument("--months", type=int, default=3)
+    parser.add_argument("--months", type=int, default=12)
     args = parser.parse_args()
     print(f"{'scale':>6} {'residents':>10} {'project ms/month':>17} {'plain Mesa ms/month':>20} {'ratio':>7}")
     for scale in args.scales:
