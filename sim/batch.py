@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import time
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim import config as cfg
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 from sim.io import RunWriter, write_json
 from sim.params import specs, suggest
 from sim.policies import LEVERS
@@ -150,14 +149,7 @@ def load_spec(path: str | Path) -> SweepSpec:
     """Read and check a sweep spec; every problem is an ``InputError`` naming the file and field."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", source=source) from None
+    raw = read_toml(path)
     for key in raw:
         if key not in SPEC_KEYS:
             raise InputError(suggest(key, list(SPEC_KEYS)), source=source, field=key)

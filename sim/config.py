@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 from sim.geography import DATA_FILE, load_district
 from sim.params import build, param, specs, suggest, to_table
 from sim.policies import LEVERS, Lever
@@ -225,23 +225,7 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
 
 def load(path: str | Path) -> Config:
     """Load a scenario file; ``InputError`` names the file and the bad field."""
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a scenario file", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=source) from None
-    try:
-        raw = tomllib.loads(text.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text", source=source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", source=source) from None
-    return from_dict(raw, source=source)
+    return from_dict(read_toml(path), source=str(path))
 
 
 def builtin_scenarios() -> dict[str, Path]:

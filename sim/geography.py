@@ -8,14 +8,13 @@ is reported with the file and the field, never as a traceback deep in the model.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 
 DATA_FILE = Path(__file__).parent / "data" / "chenghua.toml"
 SPACE_TYPES = ("office", "factory", "shop")
@@ -377,8 +376,7 @@ def _matrix_section(table: object, names: list[str], outside: str, source: str):
 def matrix_toml(path: str | Path = DATA_FILE) -> str:
     """The commute matrix a data file's coordinates and [commute] parameters imply, as TOML to paste in."""
     source = str(path)
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
+    raw = read_toml(path)
     commute = _section(CommuteInfo, raw.get("commute"), "commute", source)
     external = _section(ExternalInfo, raw.get("external"), "external", source)
     streets = raw.get("streets", [])
@@ -401,13 +399,7 @@ def load_district(path: str | Path = DATA_FILE) -> District:
 @cache
 def _load_cached(path: str) -> District:
     source = path
-    try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=source) from None
+    raw = read_toml(path)
 
     def section(cls, key):
         return _section(cls, raw.get(key), key, source)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-import tomllib
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sim import config as cfg
-from sim.errors import InputError
+from sim.errors import InputError, parse_toml
 from sim.io import RunWriter, metadata, write_json
 from sim.model import IndustryCityModel
 from sim.runner import Result, run_info, run_key, tables
@@ -90,12 +89,7 @@ class Session:
         """A scenario file from the browser: parsed as data only (never executed), size-limited."""
         if len(data) > UPLOAD_LIMIT:
             raise InputError(f"too large ({len(data)} bytes; at most {UPLOAD_LIMIT})", source=filename)
-        try:
-            raw = tomllib.loads(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise InputError("is not UTF-8 text", source=filename) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"not valid TOML ({exc})", source=filename) from None
+        raw = parse_toml(data, filename)
         if isinstance(raw.get("run"), dict) and raw["run"].get("data"):
             raise InputError("may not point at a data file on the server", source=filename, field="run.data")
         config = cfg.from_dict(raw, source=filename)
