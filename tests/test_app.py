@@ -178,18 +178,20 @@ def test_downloads_parse_and_the_toml_runs_with_the_cli(page, tmp_path):
 def test_a_bad_uploaded_toml_shows_its_error(page, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[levers.approval]\nitems = 'many'\n", encoding="utf-8")
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="选择情景文件").click()
-    chooser.value.set_files(str(bad))
+    upload(page, bad)
     page.get_by_text("情景文件有误").wait_for(timeout=30_000)
     assert page.get_by_text("levers.approval.items").first.is_visible()
     good = tmp_path / "good.toml"
     good.write_text('name = "uploaded"\n[levers.approval]\nitems = 52\n', encoding="utf-8")
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="选择情景文件").click()
-    chooser.value.set_files(str(good))
+    upload(page, good)
     page.get_by_text("已载入情景“uploaded”").wait_for(timeout=30_000)
     shot(page, "upload")
+
+
+def upload(page, path: Path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="选择情景文件").click()
+    chooser.value.set_files(str(path))
 
 
 def test_two_sessions_stay_isolated(browser, server):
