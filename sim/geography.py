@@ -257,13 +257,6 @@ class District:
             cells.append(cell)
         return cells
 
-    def coverage_matrix(self, whole: bool) -> np.ndarray:
-        """Share of each street inside each zone (zone × street): partial before alignment."""
-        cov = np.zeros((len(self.zones), self.n_streets))
-        for z, zone in enumerate(self.zones):
-            cov[z, list(zone.streets)] = 1.0 if whole else zone.coverage
-        return cov
-
 
 def _clip(polygon: np.ndarray, normal: np.ndarray, bound: float) -> np.ndarray:
     """Sutherland–Hodgman: the part of a convex polygon where normal · x ≤ bound."""

@@ -22,12 +22,6 @@ def ratio(num, den):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def od_table(home: np.ndarray, work_area: np.ndarray, n_areas: int, weight: float = 1.0) -> np.ndarray:
-    """OD table (persons) from each commuter's home and work area."""
-    counts = np.bincount(home.astype(np.int64) * n_areas + work_area, minlength=n_areas * n_areas)
-    return counts.reshape(n_areas, n_areas) * float(weight)
-
-
 def aggregate(od: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     """Sum an OD table over groups of areas (e.g. streets into zones); -1 drops an area."""
     onehot = np.zeros((len(groups), n_groups))
