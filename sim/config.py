@@ -296,7 +296,17 @@ def override(config: Config, assignments: list[str], source: str = "--set") -> C
 
 
 def with_run(config: Config, **settings) -> Config:
-    """The same scenario with some run settings replaced (checked like a file's)."""
+    """The same scenario with some run settings replaced (checked like a file's). A shorter horizon
+    that ends before one of the scenario's levers starts is refused with the horizon named: the
+    lever's own start month is not what the user got wrong."""
+    months = settings.get("months")
+    if isinstance(months, int) and months >= 1:  # (other values: from_dict says what is allowed)
+        late = [(lever.start_month, lever.name) for lever in config.levers
+                if lever != type(lever)() and lever.start_month > months]
+        if late:
+            start, name = max(late)
+            raise InputError(f"{months} months end before levers.{name} starts (month {start}); allowed: at least "
+                             f"{start} months for {config.name!r}, or set an earlier start month", field="run.months")
     raw = config.to_dict()
     raw["run"].update({k: v for k, v in settings.items() if v is not None})
     return from_dict(raw, source="command line")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,13 @@ def test_known_mistakes_name_the_file_the_field_and_what_is_allowed(tmp_path):
         message = error_of(text, tmp_path)
         assert "scenario.toml" in message, message
         assert field in message and hint in message, message
+
+
+def test_a_horizon_that_ends_before_a_lever_starts_names_the_horizon():
+    message = r"run.months: 6 months end before levers.talent_apartments starts \(month 7\)"
+    with pytest.raises(InputError, match=message):
+        cfg.with_run(cfg.resolve("reform_2019"), months=6)
+    assert cfg.with_run(cfg.resolve("reform_2019"), months=7).run.months == 7
 
 
 def lever_fields():
