@@ -32,7 +32,7 @@ from scipy.stats import qmc
 
 from sim import config as cfg
 from sim.errors import InputError, read_toml
-from sim.io import RunWriter, write_json
+from sim.io import RunWriter, create_folder, write_json
 from sim.params import specs, suggest
 from sim.policies import LEVERS
 from sim.runner import TABLES, Result, run
@@ -436,7 +436,7 @@ def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
             raise InputError("already holds this sweep; add --resume to finish it, or choose another folder",
                              source=str(out), field="--out")
         return repair(out)
-    out.mkdir(parents=True, exist_ok=True)
+    create_folder(out, out)
     write_json(marker, {"name": spec.name, "digest": spec.digest, "runs": spec.n_runs, "spec": spec.source,
                         "seed": spec.seed, "replications": spec.replications,
                         "common_random_numbers": spec.common_random_numbers})

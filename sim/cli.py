@@ -576,6 +576,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"chancheng {args.command}: interrupted; nothing written", file=sys.stderr)
         return 130
+    except OSError as exc:  # a folder that cannot be created, a full or read-only disk …
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"chancheng {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 def _terminate(signum, frame):

@@ -97,6 +97,14 @@ def check_output_folder(out: Path) -> None:
                              "choose an empty or new folder", field="--out", source=str(out))
 
 
+def create_folder(path: Path, out: Path) -> None:
+    """Create ``path`` (and its parents) for the output folder ``out``, or say why not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder ({exc.strerror})", source=str(out), field="--out") from None
+
+
 @contextmanager
 def staged_output(out: Path) -> Iterator[Path]:
     """Write into a hidden sibling folder and swap it into place only when everything succeeded.
@@ -106,10 +114,9 @@ def staged_output(out: Path) -> Iterator[Path]:
     """
     out = Path(out)
     check_output_folder(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    create_folder(staging, out)
     try:
         yield staging
     except BaseException:

@@ -68,6 +68,7 @@ BAD_INPUT = [
     (["run", "--set", "approval.itemz=50"], "did you mean 'items'"),
     (["run", "--set", "approval.items=-5"], "levers.approval.items"),
     (["run", "--set", "nonsense"], "lever.field=value"),
+    (["run", "--scenario", "reform_2019", "--months", "6"], "run.months: 6 months end before"),
 ]
 
 
@@ -94,6 +95,15 @@ def test_malformed_scenario_file_names_the_file(tmp_path):
     proc = chancheng("run", "--scenario", str(broken), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "not valid TOML" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("", encoding="utf-8")
+    proc = chancheng("run", "--months", "1", "--scale", "100", "--out", str(blocker / "out"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"chancheng run: error: {blocker / 'out'}: --out: cannot create the "
+                                                "folder (Not a directory)"]
 
 
 def test_a_folder_of_other_files_is_never_overwritten(tmp_path):
