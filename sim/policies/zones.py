@@ -39,7 +39,7 @@ class ZoneAlignment(Lever):
 class Committee(Lever):
     name = "committee"
     label = "管委会职能与联合招商"
-    label_en = "Committee time split and joint attraction"
+    label_en = "Committee time and joint attraction"
     group = "经济"
     mechanism = ("Attraction time brings investment leads, construction time shortens fit-out after approval, "
                  "coordination time cuts coordination days; joint attraction adds leads and lets a lead "
