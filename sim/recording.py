@@ -105,7 +105,7 @@ class Recorder:
             "share_commute_gt_60min": metrics.ratio(over_60min, n_workers).item(),
         }
         # Satisfaction summed by housing cell (tenure × street; cell 0 holds the empty rows).
-        by_cell = np.bincount(res.cell, weights=res.satisfaction, minlength=1 + len(TENURES) * n)[1:]
+        by_cell = model.satisfaction_by_cell[1:]
         by_home = by_cell.reshape(len(TENURES), n).sum(axis=0)
         living = census.sum(axis=(1, 2))
         sat_street = metrics.ratio(by_home, living)

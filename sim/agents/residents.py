@@ -15,9 +15,11 @@ few methods that change homes, jobs and ages (``add``, ``remove``, ``move``, ``t
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.agents.population import Population, sample_rows
+from sim.compiled import kernel
 from sim.geography import CHILD, ELDERLY, TENURES, WORKING
 
 NO_JOB = -1
@@ -139,11 +141,14 @@ class Residents(Population):
     def sample(self, rng: np.random.Generator, p: float, among: str = "alive") -> np.ndarray:
         """Rows to which an event of probability ``p`` happens this month, each independently:
         a binomial count and a uniform subset (``sample_rows``) of the live rows, the employed,
-        or one age band (``among`` = "alive", "employed", "child", "working" or "elderly")."""
+        workers commuting over an hour, or one age band (``among`` = "alive", "employed",
+        "long_commute", "child", "working" or "elderly")."""
         if among == "alive":
             n, eligible = self.living, lambda rows: self.alive[rows]
         elif among == "employed":
             n, eligible = self.employed_count(), lambda rows: self.employer[rows] != NO_JOB
+        elif among == "long_commute":
+            n, eligible = int(self.long_commutes[2]), lambda rows: self.commute[rows] > 60.0
         else:
             band = {"child": CHILD, "working": WORKING, "elderly": ELDERLY}[among]
             n, eligible = int(self.census[:, :, band].sum()), lambda rows: self.age[rows] == band
@@ -214,10 +219,17 @@ class Residents(Population):
         self._count(adults, +1)
         self._count(retire, +1)
 
-    def update_satisfaction(self, score_now: np.ndarray, memory: float) -> None:
-        """获得感: an exponentially weighted memory of this month's score (0–100)."""
-        self.satisfaction *= memory
-        self.satisfaction += (1.0 - memory) * score_now
+    def update_satisfaction(self, cost_by_cell: np.ndarray, place_by_cell: np.ndarray, unemployed_income: float,
+                            memory: float) -> np.ndarray:
+        """获得感: an exponentially weighted memory (``memory`` = weight of last month's) of this
+        month's score (``satisfaction_score``), over every row; empty rows get a score nobody reads.
+        ``cost_by_cell`` and ``place_by_cell`` are the housing cost and place score of each housing
+        cell (``cell``; cell 0 for empty rows). Returns the new satisfaction summed by cell."""
+        sums = np.zeros(len(cost_by_cell))
+        update_satisfaction(self.work_area, self.active, self.commute, self.wage, self.cell,
+                            cost_by_cell.astype(np.float32), place_by_cell.astype(np.float32),
+                            np.float32(unemployed_income), memory, self.satisfaction, sums)
+        return sums
 
     def recount(self, n_firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The kept aggregates computed afresh over every live row: census, workers per firm,
@@ -233,3 +245,40 @@ class Residents(Population):
         commute = np.where(has, self.minutes[self.home[alive], np.where(has, work, 0)] * self.factor[alive], 0.0)
         od = np.where(has, 1 + self.home[alive].astype(np.int64) * self.n_areas + np.where(has, work, 0), 0)
         return census, workers, commute.astype(np.float32), od
+
+
+@kernel("float32(boolean, boolean, float32, float32, float32, float32, float32)")
+def satisfaction_score(employed, active, commute, wage, cost, place, unemployed_income):
+    """One resident's score this month (0–100): 20 × (work + commute + housing cost + services and
+    green space), each part in [0, 1]. A worker scores 1 for work and 1 − commute/90 min; without
+    a job the commute part is 0.7 and work 0.2 (looking) or 0.7 (outside the labour force): as a
+    worker has commute 0 there, work and commute less 1.3 come to 0.4 + 1.1·employed − 0.5·active
+    (every worker is active) less the capped commute share. Housing costs ``cost`` (yuan a month)
+    against the wage, or ``unemployed_income`` without a job; ``place`` is the street's service
+    quality + green space per person g as g/(g + 10). Float32, in this order: the bytes out are
+    part of the model."""
+    f32 = numba.float32
+    score = f32(0.4) + f32(1.1) * f32(employed)
+    score -= f32(0.5) * f32(active)
+    score -= min(commute, f32(90.0)) * f32(1.0 / 90.0)
+    income = wage + unemployed_income * f32(not employed)
+    score -= min(cost / max(income, f32(1.0)), f32(1.0))
+    score += place
+    score += f32(2.0)  # the 1 of commute and the 1 of housing
+    return score * f32(20.0)
+
+
+@kernel("void(int8[:], boolean[:], float32[:], float32[:], intp[:], float32[:], float32[:], float32, float64, "
+        "float64[:], float64[:])")
+def update_satisfaction(work_area, active, commute, wage, cell, cost_by_cell, place_by_cell, unemployed_income,
+                        memory, satisfaction, sums):
+    """Every row's satisfaction ← memory × satisfaction + (1 − memory) × score, summed by cell."""
+    weight = numba.float32(1.0 - memory)
+    for i in range(len(cell)):
+        c = cell[i]
+        score = satisfaction_score(work_area[i] >= 0, active[i], commute[i], wage[i], cost_by_cell[c],
+                                   place_by_cell[c], unemployed_income)
+        s = satisfaction[i] * memory + numba.float64(weight * score)
+        satisfaction[i] = s
+        sums[c] += s
+

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.compiled import kernel
 from sim.geography import RESETTLEMENT, TALENT
 from sim.markets import admit, gumbel
 
@@ -55,37 +56,60 @@ def option_index(tenure: np.ndarray, street: np.ndarray, n_streets: int) -> np.n
 
 def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions, minutes: np.ndarray,
                  p: HomeChoice) -> np.ndarray:
-    """Each mover's chosen option (tenure × n_streets + street), or ``STAY``; before capacity."""
-    n_tenure, n_streets = options.cost.shape
+    """Each mover's chosen option (tenure × n_streets + street), or ``STAY``; before capacity.
+
+    A mover's utility of an option is the street's amenity less the commute to its work (none
+    without a job) less the housing cost as a share of its income, plus its own Gumbel shock;
+    talent apartments only where it is eligible, resettlement units only for the displaced, and
+    only options with a free place. Staying scores its own home the same way (outside the district:
+    the outside's amenity and cost) plus the moving cost saved and a shock; the displaced cannot stay.
+    """
     n = len(movers.home)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    employed = movers.work_area >= 0
-    hours = minutes[:n_streets][:, np.maximum(movers.work_area, 0)].T * movers.factor[:, None] / 60.0  # n × streets
-    commute = np.where(employed[:, None], p.commute_weight * hours, 0.0)
-    base = options.amenity[None, :] - commute  # n × streets
-    burden = options.cost.reshape(-1)[None, :] / np.maximum(movers.income, 1.0)[:, None]  # n × options
-    u = np.tile(base, (1, n_tenure)) - p.rent_weight * burden + gumbel(rng, (n, n_tenure * n_streets))
+    shocks = gumbel(rng, (n, options.cost.size))
+    stay_shock = gumbel(rng, n)
+    return best_homes(movers.home.astype(np.int64), movers.tenure.astype(np.int64), movers.income.astype(np.float64),
+                      movers.work_area.astype(np.int64), movers.factor.astype(np.float64), movers.talent_eligible,
+                      movers.displaced, options.cost.astype(np.float64), options.vacant > 0, options.amenity,
+                      minutes, options.outside_amenity, options.outside_cost, p.rent_weight, p.commute_weight,
+                      p.moving_cost, shocks, stay_shock)
 
-    allowed = np.ones((n, n_tenure, n_streets), dtype=bool)
-    allowed[:, TALENT, :] = movers.talent_eligible
-    allowed[:, RESETTLEMENT, :] = movers.displaced[:, None]
-    allowed &= (options.vacant > 0)[None, :, :]
-    u = np.where(allowed.reshape(n, -1), u, -np.inf)
 
-    inside = movers.home < n_streets
-    home = np.where(inside, movers.home, 0)
-    current = option_index(movers.tenure, home, n_streets)
-    rows = np.arange(n)
-    # Staying needs no free place: score it apart from the capacity mask.
-    out_hours = minutes[n_streets, np.where(employed, movers.work_area, 0)] * movers.factor / 60.0
-    stay_outside = (options.outside_amenity - np.where(employed, p.commute_weight * out_hours, 0.0)
-                    - p.rent_weight * options.outside_cost / np.maximum(movers.income, 1.0))
-    stay_inside = base[rows, home] - p.rent_weight * burden[rows, current]
-    stay = np.where(movers.displaced, -np.inf,
-                    np.where(inside, stay_inside, stay_outside) + p.moving_cost + gumbel(rng, n))
-    best = u.argmax(axis=1)
-    return np.where(u[rows, best] > stay, best, STAY)
+@kernel("int64[:](int64[:], int64[:], float64[:], int64[:], float64[:], boolean[:, :], boolean[:], float64[:, :], "
+        "boolean[:, :], float64[:], float64[:, :], float64, float64, float64, float64, float64, float64[:, :], "
+        "float64[:])")
+def best_homes(home, tenure, income, work_area, factor, talent_eligible, displaced, cost, free, amenity, minutes,
+               outside_amenity, outside_cost, rent_weight, commute_weight, moving_cost, shocks, stay_shock):
+    """``choose_homes`` for each mover: the first option of highest utility if it beats staying.
+    Float64, each sum in the order the rule is written (the bytes out are part of the model)."""
+    n_tenure, n_streets = cost.shape
+    choice = np.empty(len(home), np.int64)
+    base = np.empty(n_streets)
+    for i in range(len(home)):
+        employed = work_area[i] >= 0
+        for s in range(n_streets):
+            commute = commute_weight * (minutes[s, work_area[i]] * factor[i] / 60.0) if employed else 0.0
+            base[s] = amenity[s] - commute
+        pay = max(income[i], 1.0)
+        best, best_u = 0, -np.inf
+        for t in range(n_tenure):
+            for s in range(n_streets):
+                allowed = free[t, s] and (t != TALENT or talent_eligible[i, s]) and (t != RESETTLEMENT or displaced[i])
+                u = base[s] - rent_weight * (cost[t, s] / pay) + shocks[i, t * n_streets + s] if allowed else -np.inf
+                if u > best_u:
+                    best, best_u = t * n_streets + s, u
+        if displaced[i]:
+            stay = -np.inf
+        else:
+            if home[i] < n_streets:
+                here = base[home[i]] - rent_weight * (cost[tenure[i], home[i]] / pay)
+            else:
+                away = commute_weight * (minutes[n_streets, work_area[i]] * factor[i] / 60.0) if employed else 0.0
+                here = outside_amenity - away - rent_weight * outside_cost / pay
+            stay = here + moving_cost + stay_shock[i]
+        choice[i] = best if best_u > stay else STAY
+    return choice
 
 
 def relocate(rng: np.random.Generator, movers: Movers, options: HomeOptions, minutes: np.ndarray,

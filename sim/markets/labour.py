@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.residents import EXTERNAL_JOB
+from sim.compiled import kernel
 from sim.markets import admit, gumbel
 
 STAY = -3  # a seeker's choice: keep what it has
@@ -75,15 +76,9 @@ def draw_offers(rng: np.random.Generator, home: np.ndarray, vacancies: Vacancies
     open_by_area = np.append(per_area, vacancies.external_openings)
     weight = np.exp(-decay * minutes[:, : ext + 1] / 60.0) * open_by_area[None, :]  # home × area
     cum_area = np.cumsum(weight, axis=1)
-    # Stage 1: the area of each offer — how many of its home's cumulative weights the draw passes
-    # (a binary search per home street among that street's seekers).
+    # Stage 1: the area of each offer — how many of its home's cumulative weights the draw passes.
     target = rng.random((len(home), k)) * cum_area[home, -1:]
-    area = np.empty(target.shape, dtype=np.int64)
-    for h in range(len(cum_area)):
-        mine = home == h
-        if mine.any():
-            area[mine] = np.searchsorted(cum_area[h], target[mine], side="right")
-    area = np.minimum(area, ext)
+    area = np.minimum(passed(cum_area, home.astype(np.int64), target), ext)
     # Stage 2: a uniformly random open post of the area, i.e. a firm in proportion to its open posts.
     posts = np.repeat(order, vacancies.open_posts[order].astype(np.int64))  # one entry per open post
     first = np.concatenate([[0], np.cumsum(per_area)])
@@ -91,6 +86,21 @@ def draw_offers(rng: np.random.Generator, home: np.ndarray, vacancies: Vacancies
     a = np.where(local, area, 0)
     index = first[a] + (rng.random((len(home), k)) * per_area[a]).astype(np.int64)
     return np.where(local, posts[np.minimum(index, max(len(posts) - 1, 0))] if len(posts) else 0, -1)
+
+
+@kernel("int64[:, :](float64[:, :], int64[:], float64[:, :])")
+def passed(cum, row, target):
+    """How many of ``cum[row[i]]`` (ascending) are ≤ ``target[i, j]``, for every i and j: the
+    inverse-CDF draw ``np.searchsorted(cum[row[i]], target[i, j], side="right")``."""
+    out = np.empty(target.shape, np.int64)
+    width = cum.shape[1]
+    for i in range(target.shape[0]):
+        for j in range(target.shape[1]):
+            a = 0
+            while a < width and cum[row[i], a] <= target[i, j]:
+                a += 1
+            out[i, j] = a
+    return out
 
 
 def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minutes: np.ndarray,
