@@ -399,10 +399,12 @@ class IndustryCityModel(mesa.Model):
         v = (self.amenity()[None, :] - u.home_commute_weight * np.where(work[:, None] >= 0, hours, 0.0)
              - u.rent_weight * self.housing_costs()[MARKET][None, :] / np.maximum(income, 1.0)[:, None])
         target = np.bincount(res.home[rows], minlength=d.n_streets) / len(rows)
+        v = np.ascontiguousarray(v.T)  # streets × people: the sums over streets run down whole rows
+        top = v.max(axis=0)  # each person's best street before the constants (the logit is shift-free)
         delta = np.zeros(d.n_streets)
         for _ in range(rounds):
-            w = np.exp(v + delta - (v + delta).max(axis=1, keepdims=True))
-            predicted = (w / w.sum(axis=1, keepdims=True)).mean(axis=0)
+            w = np.exp(v + (delta - delta.max())[:, None] - top)  # every exponent ≤ 0: no overflow
+            predicted = (w / w.sum(axis=0)).mean(axis=1)
             delta += np.log(np.maximum(target, 1e-9) / np.maximum(predicted, 1e-9))
         return delta - delta.mean()
 

@@ -116,6 +116,8 @@ class Population:
         return MappingProxyType({name: getattr(self, name)[row].item() for name in self.COLUMNS})
 
     def _grow(self, extra: int) -> None:
-        self.alive = np.concatenate([self.alive, np.zeros(extra, dtype=bool)])
-        for name, (dtype, fill) in self.COLUMNS.items():
-            setattr(self, name, np.concatenate([getattr(self, name), np.full(extra, fill, dtype=dtype)]))
+        old = self.capacity
+        for name, (dtype, fill) in {"alive": (np.bool_, False), **self.COLUMNS}.items():
+            column = np.full(old + extra, fill, dtype=dtype)
+            column[:old] = getattr(self, name)
+            setattr(self, name, column)

@@ -83,15 +83,11 @@ class Residents(Population):
 
     def _firm_totals(self, rows: np.ndarray, sign: int) -> None:
         """Add (+1) or take away (−1) rows' jobs in the per-firm worker counts and commute sums."""
-        at_firm = rows[self.employer[rows] >= 0]
-        if len(at_firm) == 0:
+        if len(rows) == 0:
             return
-        firms = self.employer[at_firm]
-        self.firm_counts(int(firms.max()) + 1)
-        size = len(self.workers)
-        self.workers += sign * np.bincount(firms, minlength=size)
-        self.talent_workers += sign * np.bincount(firms, weights=self.talent[at_firm], minlength=size).astype(np.int64)
-        self.commute_sum += sign * np.bincount(firms, weights=self.commute[at_firm], minlength=size)
+        self.firm_counts(int(self.employer[rows].max()) + 1)
+        count_at_firms(rows, self.employer, self.talent, self.commute, sign, self.workers, self.talent_workers,
+                       self.commute_sum)
 
     def _release(self, rows: np.ndarray) -> None:
         self._firm_totals(rows, -1)
@@ -106,12 +102,8 @@ class Residents(Population):
         return self.workers[:n_firms], self.talent_workers[:n_firms]
 
     def _od_totals(self, rows: np.ndarray, sign: int) -> None:
-        cells = len(self.od_count)
-        self.od_count += sign * np.bincount(self.od[rows], minlength=cells)
-        self.od_factor += sign * np.bincount(self.od[rows], weights=self.factor[rows], minlength=cells)
-        self.long_commutes += sign * np.array([np.count_nonzero(self.commute_km[rows] > 5.0),
-                                               np.count_nonzero(self.commute[rows] > 45.0),
-                                               np.count_nonzero(self.commute[rows] > 60.0)])
+        count_commutes(rows, self.od, self.factor, self.commute, self.commute_km, sign, self.od_count, self.od_factor,
+                       self.long_commutes)
 
     def _route(self, rows: np.ndarray) -> None:
         """Commute minutes, km and OD cell of rows from their home and work area."""
@@ -282,3 +274,25 @@ def update_satisfaction(work_area, active, commute, wage, cell, cost_by_cell, pl
         satisfaction[i] = s
         sums[c] += s
 
+
+
+@kernel("void(intp[:], intp[:], boolean[:], float32[:], int64, int64[:], int64[:], float64[:])")
+def count_at_firms(rows, employer, talent, commute, sign, workers, talent_workers, commute_sum):
+    """Add (``sign`` +1) or take away (−1) ``rows``' jobs at firms in the kept per-firm totals."""
+    for r in rows:
+        firm = employer[r]
+        if firm >= 0:
+            workers[firm] += sign
+            talent_workers[firm] += sign * talent[r]
+            commute_sum[firm] += sign * numba.float64(commute[r])
+
+
+@kernel("void(intp[:], intp[:], float32[:], float32[:], float32[:], int64, int64[:], float64[:], int64[:])")
+def count_commutes(rows, od, factor, commute, commute_km, sign, od_count, od_factor, long_commutes):
+    """Add (+1) or take away (−1) ``rows`` in the kept OD-cell totals and long-commute counts."""
+    for r in rows:
+        od_count[od[r]] += sign
+        od_factor[od[r]] += sign * numba.float64(factor[r])
+        long_commutes[0] += sign * (commute_km[r] > 5.0)
+        long_commutes[1] += sign * (commute[r] > 45.0)
+        long_commutes[2] += sign * (commute[r] > 60.0)
