@@ -16,3 +16,9 @@ import numba
 def kernel(signature: str):
     """Compile a function for ``signature`` now; no Python objects, no bounds checks, no GIL."""
     return numba.njit(signature, cache=True, nogil=True, error_model="numpy")
+
+
+def inline(function):
+    """A helper of kernels, compiled into each kernel that calls it (a call that passes arrays
+    costs more than the helper's work)."""
+    return numba.njit(inline="always")(function)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.compiled import kernel
+
 
 def gumbel(rng: np.random.Generator, shape) -> np.ndarray:
     """Standard Gumbel taste shocks: the arg-max of utility + shock is a logit choice."""
@@ -20,13 +22,21 @@ def admit(rng: np.random.Generator, choice: np.ndarray, capacity: np.ndarray) ->
 
     ``choice`` holds an option index per chooser, or a negative number for none.
     """
-    accepted = np.zeros(len(choice), dtype=bool)
     picked = np.flatnonzero(choice >= 0)
     if len(picked) == 0:
-        return accepted
+        return np.zeros(len(choice), dtype=bool)
     shuffled = picked[rng.permutation(len(picked))]
-    order = shuffled[np.argsort(choice[shuffled], kind="stable")]
-    option = choice[order]
-    rank = np.arange(len(order)) - np.searchsorted(option, option, side="left")
-    accepted[order[rank < capacity[option]]] = True
+    return first_come(shuffled, np.asarray(choice, dtype=np.int64), np.asarray(capacity, dtype=np.int64))
+
+
+@kernel("boolean[:](int64[:], int64[:], int64[:])")
+def first_come(order, choice, capacity):
+    """Choosers served in ``order``: each gets its option while the option has room."""
+    accepted = np.zeros(len(choice), np.bool_)
+    taken = np.zeros(len(capacity), np.int64)
+    for i in order:
+        option = choice[i]
+        if taken[option] < capacity[option]:
+            taken[option] += 1
+            accepted[i] = True
     return accepted

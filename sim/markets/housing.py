@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.compiled import kernel
+from sim.compiled import inline, kernel
 from sim.geography import RESETTLEMENT, TALENT
 from sim.markets import admit, gumbel
 
@@ -67,23 +67,45 @@ def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions,
     n = len(movers.home)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    shocks = gumbel(rng, (n, options.cost.size))
+    free = options.vacant > 0
+    shocks = gumbel(rng, open_options(free, movers.talent_eligible, movers.displaced))  # one per option open to a mover
     stay_shock = gumbel(rng, n)
     return best_homes(movers.home.astype(np.int64), movers.tenure.astype(np.int64), movers.income.astype(np.float64),
                       movers.work_area.astype(np.int64), movers.factor.astype(np.float64), movers.talent_eligible,
-                      movers.displaced, options.cost.astype(np.float64), options.vacant > 0, options.amenity,
+                      movers.displaced, options.cost.astype(np.float64), free, options.amenity,
                       minutes, options.outside_amenity, options.outside_cost, p.rent_weight, p.commute_weight,
                       p.moving_cost, shocks, stay_shock)
 
 
+@inline
+def may_take(i, t, s, free, talent_eligible, displaced):
+    """Whether mover ``i`` may take tenure ``t`` in street ``s``: a free place, and talent
+    apartments only where it is eligible, resettlement units only if it is displaced."""
+    # (`&` and `|`: numba compiles a chain of `and`/`or` that returns a value into a slow path)
+    return free[t, s] & ((t != TALENT) | talent_eligible[i, s]) & ((t != RESETTLEMENT) | displaced[i])
+
+
+@kernel("int64(boolean[:, :], boolean[:, :], boolean[:])")
+def open_options(free, talent_eligible, displaced):
+    """How many (mover, option) pairs ``may_take`` allows: the number of taste shocks to draw."""
+    total = 0
+    for i in range(len(displaced)):
+        for t in range(free.shape[0]):
+            for s in range(free.shape[1]):
+                total += may_take(i, t, s, free, talent_eligible, displaced)
+    return total
+
+
 @kernel("int64[:](int64[:], int64[:], float64[:], int64[:], float64[:], boolean[:, :], boolean[:], float64[:, :], "
-        "boolean[:, :], float64[:], float64[:, :], float64, float64, float64, float64, float64, float64[:, :], "
+        "boolean[:, :], float64[:], float64[:, :], float64, float64, float64, float64, float64, float64[:], "
         "float64[:])")
 def best_homes(home, tenure, income, work_area, factor, talent_eligible, displaced, cost, free, amenity, minutes,
                outside_amenity, outside_cost, rent_weight, commute_weight, moving_cost, shocks, stay_shock):
     """``choose_homes`` for each mover: the first option of highest utility if it beats staying.
-    Float64, each sum in the order the rule is written (the bytes out are part of the model)."""
+    ``shocks`` holds one per allowed option, mover by mover, option by option. Float64, each sum
+    in the order the rule is written (the bytes out are part of the model)."""
     n_tenure, n_streets = cost.shape
+    k = 0  # the next shock
     choice = np.empty(len(home), np.int64)
     base = np.empty(n_streets)
     for i in range(len(home)):
@@ -95,10 +117,11 @@ def best_homes(home, tenure, income, work_area, factor, talent_eligible, displac
         best, best_u = 0, -np.inf
         for t in range(n_tenure):
             for s in range(n_streets):
-                allowed = free[t, s] and (t != TALENT or talent_eligible[i, s]) and (t != RESETTLEMENT or displaced[i])
-                u = base[s] - rent_weight * (cost[t, s] / pay) + shocks[i, t * n_streets + s] if allowed else -np.inf
-                if u > best_u:
-                    best, best_u = t * n_streets + s, u
+                if may_take(i, t, s, free, talent_eligible, displaced):
+                    u = base[s] - rent_weight * (cost[t, s] / pay) + shocks[k]
+                    k += 1
+                    if u > best_u:
+                        best, best_u = t * n_streets + s, u
         if displaced[i]:
             stay = -np.inf
         else:
