@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.population import Population
+from sim.compiled import kernel
 
 
 class Firms(Population):
@@ -28,10 +29,9 @@ class Firms(Population):
     }
 
     def zone(self, coverage: np.ndarray) -> np.ndarray:
-        """Zone index of each row (-1 outside every zone) under a zone × street coverage matrix."""
-        street = np.maximum(self.street, 0)
-        inside = self.zone_u[None, :] < coverage[:, street]  # zone × firm
-        return np.where(inside.any(axis=0) & self.alive, inside.argmax(axis=0), -1).astype(np.int8)
+        """Zone index of each row (-1 outside every zone) under a zone × street coverage matrix:
+        the first zone whose share of the row's street lies above its ``zone_u``."""
+        return first_zone(self.street.astype(np.int64), self.zone_u, self.alive, coverage)
 
     def filled(self, workers: np.ndarray) -> np.ndarray:
         """Posts held per row: resident workers (``Residents.firm_counts``) plus in-commuters."""
@@ -58,3 +58,15 @@ class Firms(Population):
         """Each private firm's chance of closing this month (firms under 3 years close more often)."""
         hazard = monthly_exit[np.maximum(self.sector, 0)] * np.where(self.age_months < 36, young_factor, 1.0)
         return np.where(self.alive & ~self.public, hazard, 0.0)
+
+
+@kernel("int8[:](int64[:], float32[:], boolean[:], float64[:, :])")
+def first_zone(street, zone_u, alive, coverage):
+    zone = np.full(len(street), -1, np.int8)
+    for row in range(len(street)):
+        if alive[row]:
+            for z in range(coverage.shape[0]):
+                if zone_u[row] < coverage[z, max(street[row], 0)]:
+                    zone[row] = z
+                    break
+    return zone

@@ -12,6 +12,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from sim.compiled import kernel
+
 
 def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (``np.unique`` is several times slower on this numpy build)."""
@@ -31,25 +33,39 @@ def bernoulli_rows(rng: np.random.Generator, rows: np.ndarray, p: float) -> np.n
     return np.sort(rng.choice(rows, size=k, replace=False))
 
 
-def sample_rows(rng: np.random.Generator, n_rows: int, eligible, n_eligible: int, k: int) -> np.ndarray:
-    """``k`` distinct rows, uniformly at random among the ``n_eligible`` of ``range(n_rows)`` for
-    which ``eligible(rows)`` is True, without listing them.
+def sample_rows(rng: np.random.Generator, seen: np.ndarray, eligible, n_eligible: int, k: int) -> np.ndarray:
+    """``k`` distinct rows (ascending), uniformly at random among the ``n_eligible`` of
+    ``range(len(seen))`` for which ``eligible(rows)`` is True, without listing them.
 
-    Draws row indices uniformly, drops repeats and keeps the eligible ones (rejection sampling),
-    about as many as needed for ``k`` at the eligible share: time proportional to ``k``, not to the
-    rows. The kept set is exchangeable, so a uniform ``k``-subset of it is a uniform ``k``-subset
-    of the eligible rows.
+    Draws row indices uniformly and keeps the eligible ones not drawn before, in the order drawn,
+    until it has ``k`` (rejection sampling): time proportional to ``k``, not to the rows. The first
+    ``k`` distinct eligible rows of an i.i.d. uniform sequence are a uniform ``k``-subset.
+    ``seen`` is a scratch flag per row, all False before and after (kept by the caller: a fresh
+    one would cost a page fault per page touched).
     """
+    n_rows = len(seen)
     k = min(k, n_eligible)
-    chosen = np.zeros(0, dtype=np.intp)
+    chosen = np.empty(k, dtype=np.intp)
+    have = 0
     share = max(n_eligible / max(n_rows, 1), 1e-6)
-    while len(chosen) < k:
-        want = min(int((k - len(chosen)) / share * 1.2) + 32, n_rows)
-        draw = rng.integers(0, n_rows, size=want)
-        chosen = distinct(np.concatenate([chosen, draw[eligible(draw)]]))
-    if len(chosen) > k:
-        chosen = np.sort(rng.choice(chosen, size=k, replace=False))
-    return chosen
+    while have < k:
+        draw = rng.integers(0, n_rows, size=min(int((k - have) / share * 1.1) + 32, n_rows))
+        have = keep_first(draw[eligible(draw)], seen, chosen, have)
+    seen[chosen] = False
+    return np.sort(chosen)
+
+
+@kernel("int64(int64[:], boolean[:], intp[:], int64)")
+def keep_first(candidates, seen, chosen, have):
+    """Append to ``chosen[have:]`` the candidates not ``seen`` before, in order, until it is full."""
+    for row in candidates:
+        if have == len(chosen):
+            break
+        if not seen[row]:
+            seen[row] = True
+            chosen[have] = row
+            have += 1
+    return have
 
 
 def thinned(rng: np.random.Generator, candidates: np.ndarray, p_max: float, p_of) -> np.ndarray:

@@ -62,6 +62,7 @@ class Residents(Population):
         self.od_count = np.zeros(cells, dtype=np.int64)  # workers per OD cell (cell 0: no job)
         self.od_factor = np.zeros(cells)  # the sum of their commute factors
         self.long_commutes = np.zeros(3, dtype=np.int64)  # workers over 5 km, over 45 min, over 60 min
+        self.seen = np.zeros(0, dtype=bool)  # scratch for ``sample``: a flag per row, all False between calls
 
     # ---------------------------------------------------------------- bookkeeping
     def add(self, n: int, **values) -> np.ndarray:
@@ -144,7 +145,9 @@ class Residents(Population):
         else:
             band = {"child": CHILD, "working": WORKING, "elderly": ELDERLY}[among]
             n, eligible = int(self.census[:, :, band].sum()), lambda rows: self.age[rows] == band
-        return sample_rows(rng, self.capacity, eligible, n, rng.binomial(n, min(p, 1.0)))
+        if len(self.seen) != self.capacity:
+            self.seen = np.zeros(self.capacity, dtype=bool)
+        return sample_rows(rng, self.seen, eligible, n, rng.binomial(n, min(p, 1.0)))
 
     def take_jobs(self, rows: np.ndarray, employer, wage, area) -> None:
         """Rows start a job: a firm row (or ``EXTERNAL_JOB``), its wage and its area."""
