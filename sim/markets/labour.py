@@ -125,30 +125,54 @@ def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies
             - p.commute_weight * seekers.current_minutes[rows] / 60.0
             + np.where(seekers.employed[rows], p.switch_cost, 0.0) + gumbel(rng, m))
 
-    home, factor = seekers.home[rows], seekers.factor[rows]
+    home, factor, talent = seekers.home[rows], seekers.factor[rows], seekers.talent[rows]
     cand = draw_offers(rng, home, vacancies, minutes, ext, k, p.search_decay)  # m × k; -1 = from outside
     external = cand < 0
-    cand = np.maximum(cand, 0)
-    if local > 0:
-        talent_post = ~external & (rng.random((m, k)) < vacancies.talent_share[cand])
-        local_wage = vacancies.wage[cand] * np.where(talent_post, p.talent_premium, 1.0)
-        area = np.where(external, ext, vacancies.street[cand])
-    else:
-        talent_post = np.zeros((m, k), dtype=bool)
-        local_wage, area = 1.0, np.full((m, k), ext)
-    feasible = ~talent_post | seekers.talent[rows, None]
-    offer_wage = np.where(external, external_wages(rng, np.repeat(seekers.talent[rows, None], k, axis=1)),
-                          local_wage)
-    hours = minutes[home[:, None], area] * factor[:, None] / 60.0
-    u = p.wage_weight * np.log(offer_wage) - p.commute_weight * hours + gumbel(rng, (m, k))
-    u = np.where(feasible, u, -np.inf)
-    j = u.argmax(axis=1)
-    pick = np.arange(m)
-    take = u[pick, j] > best
-    chosen = np.where(external[pick, j], EXTERNAL_JOB, cand[pick, j])
-    choice[rows[take]] = chosen[take]
-    wage[rows[take]] = offer_wage[pick, j][take]
+    # A local post needs a degree with its firm's talent share (a draw per local offer); an offer
+    # from elsewhere has its own wage (a draw per such offer); every offer has its taste shock.
+    degree_draw = rng.random(int(np.count_nonzero(~external)))
+    outside_wage = external_wages(rng, np.broadcast_to(talent[:, None], (m, k))[external]).astype(np.float64)
+    shocks = gumbel(rng, (m, k))
+    pick, offer_wage = best_offers(cand, degree_draw, outside_wage, shocks, best, home.astype(np.int64),
+                                   factor.astype(np.float64), talent, vacancies.street.astype(np.int64),
+                                   vacancies.wage.astype(np.float64), vacancies.talent_share.astype(np.float64),
+                                   minutes, ext, p.wage_weight, p.commute_weight, p.talent_premium)
+    take = pick != STAY
+    choice[rows[take]] = pick[take]
+    wage[rows[take]] = offer_wage[take]
     return choice, wage
+
+
+@kernel("Tuple((int64[:], float64[:]))(int64[:, :], float64[:], float64[:], float64[:, :], float64[:], int64[:], "
+        "float64[:], boolean[:], int64[:], float64[:], float64[:], float64[:, :], int64, float64, float64, float64)")
+def best_offers(cand, degree_draw, outside_wage, shocks, best, home, factor, talent, street, post_wage,
+                talent_share, minutes, ext, wage_weight, commute_weight, talent_premium):
+    """Each seeker's best feasible offer by utility (log wage, commute hours, taste shock) if it
+    beats what the seeker has (``best``): a vacancy index, ``EXTERNAL_JOB`` or ``STAY``, and its
+    wage. Draws are consumed offer by offer, seeker by seeker: ``degree_draw`` by local offers,
+    ``outside_wage`` by offers from elsewhere."""
+    m, k = cand.shape
+    pick = np.full(m, STAY, np.int64)
+    wage = np.zeros(m)
+    local = outside = 0
+    for i in range(m):
+        best_u, best_j, best_wage = -np.inf, STAY, 0.0
+        for j in range(k):
+            c = cand[i, j]
+            if c < 0:
+                w, area, feasible, option = outside_wage[outside], ext, True, EXTERNAL_JOB
+                outside += 1
+            else:
+                needs_degree = degree_draw[local] < talent_share[c]
+                local += 1
+                w = post_wage[c] * (talent_premium if needs_degree else 1.0)
+                area, feasible, option = street[c], talent[i] | (not needs_degree), c
+            u = wage_weight * np.log(w) - commute_weight * (minutes[home[i], area] * factor[i] / 60.0) + shocks[i, j]
+            if feasible and u > best_u:
+                best_u, best_j, best_wage = u, option, w
+        if best_u > best[i]:
+            pick[i], wage[i] = best_j, best_wage
+    return pick, wage
 
 
 def match(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minutes: np.ndarray, ext: int,
