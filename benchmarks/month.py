@@ -2,20 +2,26 @@
 
     python benchmarks/month.py                 # scales 100, 10 (the default) and 1 (full), 12 months each
     python benchmarks/month.py --scales 100 10 1 --months 24
+    python benchmarks/month.py --cli           # and `chancheng run --scale 1 --months 120` as a user runs it
 
 Each scale runs in a fresh process so peak memory (max RSS) is its own. Prints one line per
 scale, the ratios between them, and the exponent b of time per month ∝ residents^b fitted over
-the scales (1 = linear).
+the scales (1 = linear). ``--cli`` times the whole command and splits it into the run itself
+(``wall_seconds`` in runs.csv: building the model and its months), interpreter start-up and
+imports (a process that only imports the CLI), and the rest (writing the outputs).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -44,11 +50,33 @@ def measure(scale: int, months: int, seed: int) -> dict:
     }
 
 
+def seconds(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def cli_run(scale: int, months: int) -> None:
+    """`chancheng run` at ``scale`` for ``months`` in a fresh process, split into its parts."""
+    imports = seconds([sys.executable, "-c", "import sim.cli, sim.model"])
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "run"
+        wall = seconds([sys.executable, "-m", "sim.cli", "run", "--scale", str(scale), "--months", str(months),
+                        "--out", str(out), "--quiet"])
+        with open(out / "runs.csv", encoding="utf-8-sig") as f:
+            run = float(next(csv.DictReader(f))["wall_seconds"])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    print(f"chancheng run --scale {scale} --months {months}: {wall:.2f} s in all = the run {run:.2f} s "
+          f"(build and months) + start-up and imports {imports:.2f} s + writing the outputs "
+          f"{wall - run - imports:.2f} s; peak memory {peak:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[100, 10, 1])
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cli", action="store_true", help="also time `chancheng run --scale 1 --months 120`")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one scale, print JSON
     args = parser.parse_args()
     if args.one is not None:
@@ -70,6 +98,8 @@ def main() -> None:
         rows = np.log([r["residents_rows"] for r in results])
         ms = np.log([r["ms_per_month"] for r in results])
         print(f"time per month ∝ residents^{np.polyfit(rows, ms, 1)[0]:.2f}")
+    if args.cli:
+        cli_run(scale=1, months=120)
 
 
 if __name__ == "__main__":

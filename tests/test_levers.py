@@ -77,7 +77,10 @@ def test_the_source_approval_regime_is_within_90_working_days_and_the_old_one_is
 
 def test_approval__shortens_waits_and_brings_more_firm_entries():
     days = paired(lambda m: late(m)["approval_days_mean"].mean(), "only_approval")
-    assert days.mean() < 0
+    # Approvals are a few a year at this scale: a seed whose baseline or lever run approves
+    # nothing late has no difference (NaN) and is left out; most seeds must have one.
+    assert np.isfinite(days).sum() >= len(SEEDS) - 1
+    assert np.nanmean(days) < 0
     withdrawals = paired(lambda m: m["withdrawals"].sum(), "only_approval", scale=FIRM_SCALE)
     entries = paired(lambda m: m["zone_entries"].sum(), "only_approval", scale=FIRM_SCALE)
     assert withdrawals.mean() < 0

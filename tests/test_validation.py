@@ -25,7 +25,11 @@ def test_validate_reports_every_target_with_interval_and_verdict(tmp_path, capsy
     assert set(table["target"]) == keys
     assert {"approval_reform", "teachers_primary", "talent_delivered", "resettlement_occupied", "street_staff",
             "balance_longtan", "self_containment_up", "excess_commuting_down", "commute_le_5km"} <= keys
-    assert table["n_seeds"].between(1, 2).all()  # a statistic with no events in a seed (no approvals) is left out
+    # A statistic with no events in a seed is left out of it: approvals are a few a year at scale
+    # 100, so a 14-month run may have none; every other target has both seeds.
+    seeds = table.set_index("target")["n_seeds"]
+    approvals = seeds.index.str.startswith("approval_")
+    assert seeds[approvals].between(0, 2).all() and (seeds[~approvals] == 2).all()
     both = table[table["n_seeds"] == 2]
     assert (both["ci_low"] <= both["simulated_mean"]).all() and (both["simulated_mean"] <= both["ci_high"]).all()
     # A failure says what would have to change; a pass says nothing.
