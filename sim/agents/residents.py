@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 from sim.agents.population import Population, sample_rows
-from sim.compiled import kernel
+from sim.compiled import inline, kernel
 from sim.geography import CHILD, ELDERLY, TENURES, WORKING
 
 NO_JOB = -1
@@ -107,16 +107,9 @@ class Residents(Population):
                        self.long_commutes)
 
     def _route(self, rows: np.ndarray) -> None:
-        """Commute minutes, km and OD cell of rows from their home and work area."""
-        self._od_totals(rows, -1)
-        work = self.work_area[rows]
-        home = self.home[rows]
-        has = work >= 0
-        safe = np.where(has, work, 0)
-        self.commute[rows] = np.where(has, self.minutes[home, safe] * self.factor[rows], 0.0)
-        self.commute_km[rows] = np.where(has, self.km[home, safe] * self.factor[rows], 0.0)
-        self.od[rows] = np.where(has, 1 + home.astype(np.intp) * self.n_areas + safe, 0)
-        self._od_totals(rows, +1)
+        """Commute minutes, km and OD cell of (distinct) rows from their home and work area."""
+        route(rows, self.home, self.work_area, self.factor, self.minutes, self.km, self.commute, self.commute_km,
+              self.od, self.od_count, self.od_factor, self.long_commutes)
 
     # ---------------------------------------------------------------- the rules
     def employed(self) -> np.ndarray:
@@ -290,12 +283,35 @@ def count_at_firms(rows, employer, talent, commute, sign, workers, talent_worker
             commute_sum[firm] += sign * numba.float64(commute[r])
 
 
+@inline
+def count_commute(r, sign, od, factor, commute, commute_km, od_count, od_factor, long_commutes):
+    od_count[od[r]] += sign
+    od_factor[od[r]] += sign * numba.float64(factor[r])
+    long_commutes[0] += sign * (commute_km[r] > 5.0)
+    long_commutes[1] += sign * (commute[r] > 45.0)
+    long_commutes[2] += sign * (commute[r] > 60.0)
+
+
 @kernel("void(intp[:], intp[:], float32[:], float32[:], float32[:], int64, int64[:], float64[:], int64[:])")
 def count_commutes(rows, od, factor, commute, commute_km, sign, od_count, od_factor, long_commutes):
     """Add (+1) or take away (−1) ``rows`` in the kept OD-cell totals and long-commute counts."""
     for r in rows:
-        od_count[od[r]] += sign
-        od_factor[od[r]] += sign * numba.float64(factor[r])
-        long_commutes[0] += sign * (commute_km[r] > 5.0)
-        long_commutes[1] += sign * (commute[r] > 45.0)
-        long_commutes[2] += sign * (commute[r] > 60.0)
+        count_commute(r, sign, od, factor, commute, commute_km, od_count, od_factor, long_commutes)
+
+
+@kernel("void(intp[:], int8[:], int8[:], float32[:], float32[:, :], float32[:, :], float32[:], float32[:], intp[:], "
+        "int64[:], float64[:], int64[:])")
+def route(rows, home, work_area, factor, minutes, km, commute, commute_km, od, od_count, od_factor, long_commutes):
+    """Each row's commute (minutes and km: the area-to-area figure × its own factor) and OD cell
+    (1 + home × areas + work area; 0 without a job), moved in the kept totals."""
+    areas = minutes.shape[1]
+    for r in rows:
+        count_commute(r, -1, od, factor, commute, commute_km, od_count, od_factor, long_commutes)
+        work = work_area[r]
+        if work >= 0:
+            commute[r] = minutes[home[r], work] * factor[r]
+            commute_km[r] = km[home[r], work] * factor[r]
+            od[r] = 1 + home[r] * areas + work
+        else:
+            commute[r], commute_km[r], od[r] = 0.0, 0.0, 0
+        count_commute(r, +1, od, factor, commute, commute_km, od_count, od_factor, long_commutes)
