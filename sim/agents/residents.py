@@ -132,7 +132,7 @@ class Residents(Population):
         if among == "alive":
             n, eligible = self.living, lambda rows: self.alive[rows]
         elif among == "employed":
-            n, eligible = self.employed_count(), lambda rows: self.employer[rows] != NO_JOB
+            n, eligible = self.employed_count(), lambda rows: self.work_area[rows] >= 0  # (int8: cheaper to read)
         elif among == "long_commute":
             n, eligible = int(self.long_commutes[2]), lambda rows: self.commute[rows] > 60.0
         else:
