@@ -235,7 +235,7 @@ class Residents(Population):
         return census, workers, commute.astype(np.float32), od
 
 
-@kernel("float32(boolean, boolean, float32, float32, float32, float32, float32)")
+@inline
 def satisfaction_score(employed, active, commute, wage, cost, place, unemployed_income):
     """One resident's score this month (0–100): 20 × (work + commute + housing cost + services and
     green space), each part in [0, 1]. A worker scores 1 for work and 1 − commute/90 min; without
@@ -256,8 +256,8 @@ def satisfaction_score(employed, active, commute, wage, cost, place, unemployed_
     return score * f32(20.0)
 
 
-@kernel("void(int8[:], boolean[:], float32[:], float32[:], intp[:], float32[:], float32[:], float32, float64, "
-        "float64[:], float64[:])")
+@kernel("void(int8[::1], boolean[::1], float32[::1], float32[::1], intp[::1], float32[::1], float32[::1], float32, "
+        "float64, float64[::1], float64[::1])")  # (contiguous columns: `::1` lets the loop be vectorised)
 def update_satisfaction(work_area, active, commute, wage, cell, cost_by_cell, place_by_cell, unemployed_income,
                         memory, satisfaction, sums):
     """Every row's satisfaction ← memory × satisfaction + (1 − memory) × score, summed by cell."""
