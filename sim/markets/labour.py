@@ -92,14 +92,11 @@ def draw_offers(rng: np.random.Generator, home: np.ndarray, vacancies: Vacancies
 def passed(cum, row, target):
     """How many of ``cum[row[i]]`` (ascending) are ≤ ``target[i, j]``, for every i and j: the
     inverse-CDF draw ``np.searchsorted(cum[row[i]], target[i, j], side="right")``."""
-    out = np.empty(target.shape, np.int64)
-    width = cum.shape[1]
+    out = np.zeros(target.shape, np.int64)
     for i in range(target.shape[0]):
         for j in range(target.shape[1]):
-            a = 0
-            while a < width and cum[row[i], a] <= target[i, j]:
-                a += 1
-            out[i, j] = a
+            for a in range(cum.shape[1]):  # count them all: `cum` ascends, and no branch to mispredict
+                out[i, j] += cum[row[i], a] <= target[i, j]
     return out
 
 
@@ -133,25 +130,29 @@ def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies
     degree_draw = rng.random(int(np.count_nonzero(~external)))
     outside_wage = external_wages(rng, np.broadcast_to(talent[:, None], (m, k))[external]).astype(np.float64)
     shocks = gumbel(rng, (m, k))
-    pick, offer_wage = best_offers(cand, degree_draw, outside_wage, shocks, best, home.astype(np.int64),
-                                   factor.astype(np.float64), talent, vacancies.street.astype(np.int64),
-                                   vacancies.wage.astype(np.float64), vacancies.talent_share.astype(np.float64),
-                                   minutes, ext, p.wage_weight, p.commute_weight, p.talent_premium)
+    post_wage = vacancies.wage.astype(np.float64)
+    pick, offer_wage = best_offers(cand, degree_draw, outside_wage, np.log(outside_wage), shocks, best,
+                                   home.astype(np.int64), factor.astype(np.float64), talent,
+                                   vacancies.street.astype(np.int64), post_wage, np.log(post_wage),
+                                   vacancies.talent_share.astype(np.float64), minutes, ext, p.wage_weight,
+                                   p.commute_weight, p.talent_premium)
     take = pick != STAY
     choice[rows[take]] = pick[take]
     wage[rows[take]] = offer_wage[take]
     return choice, wage
 
 
-@kernel("Tuple((int64[:], float64[:]))(int64[:, :], float64[:], float64[:], float64[:, :], float64[:], int64[:], "
-        "float64[:], boolean[:], int64[:], float64[:], float64[:], float64[:, :], int64, float64, float64, float64)")
-def best_offers(cand, degree_draw, outside_wage, shocks, best, home, factor, talent, street, post_wage,
-                talent_share, minutes, ext, wage_weight, commute_weight, talent_premium):
+@kernel("Tuple((int64[:], float64[:]))(int64[:, :], float64[:], float64[:], float64[:], float64[:, :], float64[:], "
+        "int64[:], float64[:], boolean[:], int64[:], float64[:], float64[:], float64[:], float64[:, :], int64, "
+        "float64, float64, float64)")
+def best_offers(cand, degree_draw, outside_wage, ln_outside_wage, shocks, best, home, factor, talent, street,
+                post_wage, ln_post_wage, talent_share, minutes, ext, wage_weight, commute_weight, talent_premium):
     """Each seeker's best feasible offer by utility (log wage, commute hours, taste shock) if it
     beats what the seeker has (``best``): a vacancy index, ``EXTERNAL_JOB`` or ``STAY``, and its
     wage. Draws are consumed offer by offer, seeker by seeker: ``degree_draw`` by local offers,
-    ``outside_wage`` by offers from elsewhere."""
+    ``outside_wage`` by offers from elsewhere. Log wages come in computed (numpy's vectorised log)."""
     m, k = cand.shape
+    ln_premium = np.log(talent_premium)
     pick = np.full(m, STAY, np.int64)
     wage = np.zeros(m)
     local = outside = 0
@@ -160,14 +161,16 @@ def best_offers(cand, degree_draw, outside_wage, shocks, best, home, factor, tal
         for j in range(k):
             c = cand[i, j]
             if c < 0:
-                w, area, feasible, option = outside_wage[outside], ext, True, EXTERNAL_JOB
+                w, ln_w = outside_wage[outside], ln_outside_wage[outside]
+                area, feasible, option = ext, True, EXTERNAL_JOB
                 outside += 1
             else:
                 needs_degree = degree_draw[local] < talent_share[c]
                 local += 1
                 w = post_wage[c] * (talent_premium if needs_degree else 1.0)
+                ln_w = ln_post_wage[c] + (ln_premium if needs_degree else 0.0)
                 area, feasible, option = street[c], talent[i] | (not needs_degree), c
-            u = wage_weight * np.log(w) - commute_weight * (minutes[home[i], area] * factor[i] / 60.0) + shocks[i, j]
+            u = wage_weight * ln_w - commute_weight * (minutes[home[i], area] * factor[i] / 60.0) + shocks[i, j]
             if feasible and u > best_u:
                 best_u, best_j, best_wage = u, option, w
         if best_u > best[i]:
