@@ -6,9 +6,9 @@
 
 Each scale runs in a fresh process so peak memory (max RSS) is its own. Prints one line per
 scale, the ratios between them, and the exponent b of time per month ∝ residents^b fitted over
-the scales (1 = linear). ``--cli`` times the whole command and splits it into the run itself
-(``wall_seconds`` in runs.csv: building the model and its months), interpreter start-up and
-imports (a process that only imports the CLI), and the rest (writing the outputs).
+the scales (1 = linear). ``--cli`` times the whole command and the run itself within it
+(``wall_seconds`` in runs.csv: building the model and its months), and apart a process that only
+imports the CLI (interpreter start-up and imports).
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def cli_run(scale: int, months: int) -> None:
         with open(out / "runs.csv", encoding="utf-8-sig") as f:
             run = float(next(csv.DictReader(f))["wall_seconds"])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-    print(f"chancheng run --scale {scale} --months {months}: {wall:.2f} s in all = the run {run:.2f} s "
-          f"(build and months) + start-up and imports {imports:.2f} s + writing the outputs "
-          f"{wall - run - imports:.2f} s; peak memory {peak:.0f} MB")
+    print(f"chancheng run --scale {scale} --months {months}: the run {run:.2f} s (building the model and its "
+          f"months); {wall:.2f} s in all with start-up, imports and writing the outputs (a process that only "
+          f"imports takes {imports:.2f} s); peak memory {peak:.0f} MB")
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from sim import analysis, plots
 from sim import config as cfg
 from sim.errors import InputError
 from sim.geography import DATA_FILE, load_district
@@ -122,6 +121,8 @@ def summary_table(config: cfg.Config, finals: pd.DataFrame, n_seeds: int, out: P
 
 
 def cmd_compare(args) -> int:
+    from sim import analysis
+
     base = load_config(argparse.Namespace(**{**vars(args), "scenario": args.base}))
     other = load_config(argparse.Namespace(**{**vars(args), "scenario": args.other}))
     if base.name == other.name:
@@ -167,6 +168,8 @@ def zones_of(config: cfg.Config):
 
 def draw_comparison(table: pd.DataFrame, folder: Path, names: tuple[str, str], zones: list[str]) -> None:
     """PNG figures of the main metrics: district ones, and the jobs–housing ratio of each zone."""
+    from sim import plots
+
     folder.mkdir()
     lang = plots.setup()
     for metric in COMPARE_FIGURES:
@@ -226,7 +229,7 @@ def sweep_progress(spec, out: Path, only, resume: bool):
 
 
 def cmd_sensitivity(args) -> int:
-    from sim import batch, sensitivity
+    from sim import batch, plots, sensitivity
 
     base = batch.load_spec(args.spec)
     samples = args.samples or (10 if args.method == "morris" else 64)
@@ -267,6 +270,8 @@ def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 
 
 def cmd_summarize(args) -> int:
+    from sim import analysis
+
     folder = Path(args.folder)
     runs, model, by = read_results(folder)
     table = analysis.summarize(model, runs, by)
@@ -278,6 +283,8 @@ def cmd_summarize(args) -> int:
 
 
 def cmd_plot(args) -> int:
+    from sim import analysis, plots
+
     folder = Path(args.folder)
     runs, model, by = read_results(folder)
     ok = runs.loc[runs["status"] == "ok", ["run_id", by]]
