@@ -67,19 +67,25 @@ class Residents(Population):
     # ---------------------------------------------------------------- bookkeeping
     def add(self, n: int, **values) -> np.ndarray:
         rows = super().add(n, **values)
-        self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]
+        self._housing_cell(rows)
         self._count(rows, +1)
         return rows
 
     def remove(self, rows: np.ndarray) -> None:
         """People leave (die or move away): their jobs and places are released."""
-        self._release(rows)
+        self._firm_totals(rows, -1)
         self._od_totals(rows, -1)
         self._count(rows, -1)
         super().remove(rows)
 
+    def _housing_cell(self, rows: np.ndarray) -> None:
+        self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]
+
+    def _census_cells(self, rows: np.ndarray) -> np.ndarray:
+        return (self.home[rows].astype(np.int64) * len(TENURES) + self.tenure[rows]) * AGE_BANDS + self.age[rows]
+
     def _count(self, rows: np.ndarray, sign: int) -> None:
-        cells = (self.home[rows].astype(np.int64) * len(TENURES) + self.tenure[rows]) * AGE_BANDS + self.age[rows]
+        cells = self._census_cells(rows)
         self.census += sign * np.bincount(cells, minlength=self.census.size).reshape(self.census.shape)
 
     def _firm_totals(self, rows: np.ndarray, sign: int) -> None:
@@ -89,9 +95,6 @@ class Residents(Population):
         self.firm_counts(int(self.employer[rows].max()) + 1)
         count_at_firms(rows, self.employer, self.talent, self.commute, sign, self.workers, self.talent_workers,
                        self.commute_sum)
-
-    def _release(self, rows: np.ndarray) -> None:
-        self._firm_totals(rows, -1)
 
     def firm_counts(self, n_firms: int) -> tuple[np.ndarray, np.ndarray]:
         """Resident workers and talent workers per firm row (arrays of length ``n_firms``)."""
@@ -112,10 +115,6 @@ class Residents(Population):
               self.od, self.od_count, self.od_factor, self.long_commutes)
 
     # ---------------------------------------------------------------- the rules
-    def employed(self) -> np.ndarray:
-        """Boolean mask of residents holding a job (in the district or outside)."""
-        return self.employer != NO_JOB
-
     @property
     def living(self) -> int:
         """Live rows (from the census: no pass over the rows)."""
@@ -144,7 +143,7 @@ class Residents(Population):
 
     def take_jobs(self, rows: np.ndarray, employer, wage, area) -> None:
         """Rows start a job: a firm row (or ``EXTERNAL_JOB``), its wage and its area."""
-        self._release(rows)
+        self._firm_totals(rows, -1)
         self.employer[rows] = employer
         self.wage[rows] = wage
         self.work_area[rows] = area
@@ -153,7 +152,7 @@ class Residents(Population):
 
     def quit_jobs(self, rows: np.ndarray, month: int) -> None:
         """Rows lose or leave their job in ``month`` and start searching."""
-        self._release(rows)
+        self._firm_totals(rows, -1)
         self.employer[rows] = NO_JOB
         self.wage[rows] = 0.0
         self.work_area[rows] = -1
@@ -166,7 +165,7 @@ class Residents(Population):
         self._firm_totals(rows, -1)
         self.home[rows] = home
         self.tenure[rows] = tenure
-        self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]
+        self._housing_cell(rows)
         self._count(rows, +1)
         self._route(rows)
         self._firm_totals(rows, +1)
@@ -176,11 +175,9 @@ class Residents(Population):
         lookup = np.append(flagged, [False, False])  # employer −1 and −2 index these from the end
         return np.flatnonzero(lookup[self.employer])  # (indexing: `take` on booleans is 5× slower)
 
-    def lose_jobs_at(self, firm_closed: np.ndarray, month: int) -> np.ndarray:
+    def lose_jobs_at(self, firm_closed: np.ndarray, month: int) -> None:
         """Release every worker of the firms flagged in ``firm_closed`` (one flag per firm row)."""
-        rows = self.at_firms(firm_closed)
-        self.quit_jobs(rows, month)
-        return rows
+        self.quit_jobs(self.at_firms(firm_closed), month)
 
     def draw_working(self, rng: np.random.Generator, k: int) -> np.ndarray:
         """``k`` working-age rows drawn uniformly with replacement (parents of this month's births)."""
@@ -223,9 +220,7 @@ class Residents(Population):
         """The kept aggregates computed afresh over every live row: census, workers per firm,
         commute minutes and OD cells (for tests: they must equal what is kept)."""
         alive = np.flatnonzero(self.alive)
-        census = np.zeros_like(self.census)
-        cells = (self.home[alive].astype(np.int64) * len(TENURES) + self.tenure[alive]) * AGE_BANDS + self.age[alive]
-        census += np.bincount(cells, minlength=census.size).reshape(census.shape)
+        census = np.bincount(self._census_cells(alive), minlength=self.census.size).reshape(self.census.shape)
         at_firm = alive[self.employer[alive] >= 0]
         workers = np.bincount(self.employer[at_firm], minlength=n_firms)
         work = self.work_area[alive]
