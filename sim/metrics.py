@@ -131,16 +131,14 @@ def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | N
     return CommutingBounds(cost, forbidden)(od)
 
 
-def commute_summary(minutes: np.ndarray, km: np.ndarray) -> dict[str, float]:
-    """Mean commute and the shares short, within 45 minutes and over an hour (one way)."""
-    if len(minutes) == 0:
-        nan = float("nan")
-        return dict.fromkeys(("mean_commute_min", "mean_commute_km", "share_commute_le_5km",
-                              "share_commute_le_45min", "share_commute_gt_60min"), nan)
+def commute_summary(workers: int, minutes: float, km: float, over: np.ndarray) -> dict[str, float]:
+    """Mean commute and the shares short, within 45 minutes and over an hour (one way), from the
+    workers' number, their total minutes and km, and how many commute over 5 km, 45 and 60 min."""
+    over_5km, over_45min, over_60min = over
     return {
-        "mean_commute_min": float(minutes.mean()),
-        "mean_commute_km": float(km.mean()),
-        "share_commute_le_5km": float(np.count_nonzero(km <= 5.0) / len(km)),
-        "share_commute_le_45min": float(np.count_nonzero(minutes <= 45.0) / len(minutes)),
-        "share_commute_gt_60min": float(np.count_nonzero(minutes > 60.0) / len(minutes)),
+        "mean_commute_min": ratio(minutes, workers).item(),
+        "mean_commute_km": ratio(km, workers).item(),
+        "share_commute_le_5km": ratio(workers - over_5km, workers).item(),
+        "share_commute_le_45min": ratio(workers - over_45min, workers).item(),
+        "share_commute_gt_60min": ratio(over_60min, workers).item(),
     }

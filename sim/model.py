@@ -432,6 +432,17 @@ class IndustryCityModel(mesa.Model):
         where = self.talent_places_for(np.where(at_firm, self.firm_zone[np.where(at_firm, employer, 0)], -1))
         return where & res.talent[rows][:, None] if rule == "zone_talent" else where
 
+    def talent_eligible_count(self) -> int:
+        """Residents (rows) the talent-apartment rule admits somewhere: any talent, or the (talent)
+        workers of firms in a zone — from the per-firm worker counts, without a pass over the rows."""
+        res, f = self.residents, self.firms
+        rule = self.config.levers.talent_apartments.eligibility
+        if rule == "talent":
+            return int(np.count_nonzero(res.talent & res.alive))
+        workers, talent_workers = res.firm_counts(f.capacity)
+        in_zone = (self.firm_zone >= 0) & f.alive
+        return int((talent_workers if rule == "zone_talent" else workers)[in_zone].sum())
+
     def match_homes(self) -> None:
         rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
         n_streets = d.n_streets

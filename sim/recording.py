@@ -44,15 +44,6 @@ class Recorder:
         if len(days):
             self._approvals.append((days.astype(float), zone.astype(int)))
 
-    @staticmethod
-    def talent_eligible_count(model, firm_zone: np.ndarray, workers: np.ndarray, talent_workers: np.ndarray) -> int:
-        """Residents the talent-apartment rule admits (rows), from the per-firm worker counts."""
-        rule = model.config.levers.talent_apartments.eligibility
-        if rule == "talent":
-            return int(np.count_nonzero(model.residents.talent & model.residents.alive))
-        in_zone = (firm_zone >= 0) & model.firms.alive
-        return int((talent_workers if rule == "zone_talent" else workers)[in_zone].sum())
-
     def record(self, model) -> None:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
         month = model.steps
@@ -83,7 +74,7 @@ class Recorder:
         n_employed = n_workers * scale
         private = firm_rows[~f.public[firm_rows]]
         posts = float(f.target[firm_rows].sum()) * scale
-        workers, talent_workers = res.firm_counts(f.capacity)
+        workers, _ = res.firm_counts(f.capacity)
         filled = f.filled(workers)
         students = np.array([s.students for s in model.streets]).sum(axis=0)
         teachers = np.array([s.teachers for s in model.streets]).sum(axis=0)
@@ -94,23 +85,15 @@ class Recorder:
         market_w = occupancy[:, MARKET]
         workers_by_street = counts[:n].sum(axis=1)
         minutes_by_street = (factors * minutes_matrix)[:n].sum(axis=1)
+        km_by_street = (factors * km_matrix)[:n].sum(axis=1)
         commute_min_street = metrics.ratio(minutes_by_street, workers_by_street)
-        commute_km_street = metrics.ratio((factors * km_matrix)[:n].sum(axis=1), workers_by_street)
-        over_5km, over_45min, over_60min = res.long_commutes  # kept current by the residents
-        commute_summary = {
-            "mean_commute_min": float(minutes_by_street.sum() / n_workers) if n_workers else float("nan"),
-            "mean_commute_km": float((factors * km_matrix).sum() / n_workers) if n_workers else float("nan"),
-            "share_commute_le_5km": metrics.ratio(n_workers - over_5km, n_workers).item(),
-            "share_commute_le_45min": metrics.ratio(n_workers - over_45min, n_workers).item(),
-            "share_commute_gt_60min": metrics.ratio(over_60min, n_workers).item(),
-        }
+        commute_km_street = metrics.ratio(km_by_street, workers_by_street)
         # Satisfaction summed by housing cell (tenure × street; cell 0 holds the empty rows).
         by_cell = model.satisfaction_by_cell[1:]
         by_home = by_cell.reshape(len(TENURES), n).sum(axis=0)
         living = census.sum(axis=(1, 2))
         sat_street = metrics.ratio(by_home, living)
         firm_zone = model.firm_zone
-        eligible = self.talent_eligible_count(model, firm_zone, workers, talent_workers)
 
         row = {
             "month": month,
@@ -129,7 +112,8 @@ class Recorder:
             "large_investors": int(np.count_nonzero(f.large[private])) * scale,
             "jobs_housing_ratio": float(district["jobs_housing_ratio"][0]),
             "self_containment": float(district["self_containment"][0]),
-            **commute_summary,
+            # (residents live in the streets: the outside's row of the table holds no resident)
+            **metrics.commute_summary(n_workers, minutes_by_street.sum(), km_by_street.sum(), res.long_commutes),
             **excess,
             "approval_days_mean": float(days.mean()) if len(days) else float("nan"),
             "approval_days_p90": float(np.percentile(days, 90)) if len(days) else float("nan"),
@@ -147,7 +131,7 @@ class Recorder:
                                             / max(places[:, RESETTLEMENT].sum(), 1e-9)),
             "talent_apartment_places": float(places[:, TALENT].sum()),
             "talent_apartment_residents": float(occupancy[:, TALENT].sum()),
-            "talent_apartment_eligible": int(eligible) * scale,
+            "talent_apartment_eligible": model.talent_eligible_count() * scale,
             "resettlement_places": float(places[:, RESETTLEMENT].sum()),
             "students_per_teacher_primary": float(students[0] / teachers[0]),
             "students_per_teacher_junior": float(students[1] / teachers[1]),
@@ -205,7 +189,6 @@ class Recorder:
 
         # Everyone working in each zone's firms — resident workers and in-commuters — and their
         # commute minutes, summed per firm (the +1 shift sends non-workers to a dropped slot).
-        n_zones = len(model.zones)
         commute_by_firm = res.commute_sum[: f.capacity]
         in_minutes = d.minutes[n, f.street.clip(0)] * f.incommuters
         zone_of_firm = np.where(f.alive, firm_zone, -1) + 1
