@@ -131,24 +131,13 @@ def cmd_compare(args) -> int:
     seeds = list(range(args.seeds))
     out = Path(args.out or f"results/{other.name}_vs_{base.name}")
     started = datetime.now(UTC)
-    frames = {base.name: ([], []), other.name: ([], [])}
     with staged_output(out) as staging:
-        writer = RunWriter(staging)
-        total = len(seeds) * (base.run.months + other.run.months)
-        with progress_bar(total, f"{other.name} vs {base.name}") as bar:
-            for offset, config in enumerate((base, other)):
-                for seed in seeds:  # the same seeds for both: common random numbers
-                    result = run(config, seed, run_id=offset * len(seeds) + seed, on_month=lambda: bar.update(1))
-                    writer.write(result)
-                    frames[config.name][0].append(result.model)
-                    frames[config.name][1].append(result.zones)
-        (b_model, b_zones), (o_model, o_zones) = (tuple(pd.concat(f) for f in frames[c.name]) for c in (base, other))
-        analysis.compare(b_model, b_zones, o_model, o_zones).to_csv(
-            staging / "compare.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
-        table = pd.read_csv(staging / "compare.csv")
+        results = run_on_common_seeds((base, other), seeds, staging, f"{other.name} vs {base.name}")
+        (b_model, b_zones), (o_model, o_zones) = ((pd.concat([r.model for r in rs]), pd.concat([r.zones for r in rs]))
+                                                  for rs in results)
+        table = analysis.compare(b_model, b_zones, o_model, o_zones)
+        write_csv(table, staging / "compare.csv")
         draw_comparison(table, staging / "figures", (base.name, other.name), [z.key for z in zones_of(base)])
-        for config in (base, other):
-            cfg.save(config, staging / f"scenario_{config.name}.toml")
         write_json(staging / "metadata.json", metadata(
             started, scenarios=[base.name, other.name], seeds=seeds, months=base.run.months, scale=base.run.scale,
             config_hash={base.name: base.digest(), other.name: other.digest()}, common_random_numbers=True,
@@ -160,6 +149,24 @@ def cmd_compare(args) -> int:
         print(compare_table(base, other, analysis.headline(b_model, b_zones, o_model, o_zones, rows),
                             len(seeds), out))
     return 0
+
+
+def run_on_common_seeds(configs: tuple[cfg.Config, ...], seeds: list[int], staging: Path,
+                        desc: str) -> list[list]:
+    """Each configuration on the same seeds (common random numbers), written to ``staging`` as
+    each run ends (run ids: configuration × len(seeds) + seed), with its resolved scenario file;
+    the results, configuration by configuration, seed by seed."""
+    writer = RunWriter(staging)
+    results = [[] for _ in configs]
+    with progress_bar(len(seeds) * sum(c.run.months for c in configs), desc) as bar:
+        for offset, config in enumerate(configs):
+            for seed in seeds:
+                result = run(config, seed, run_id=offset * len(seeds) + seed, on_month=lambda: bar.update(1))
+                writer.write(result)
+                results[offset].append(result)
+    for config in configs:
+        cfg.save(config, staging / f"scenario_{config.name}.toml")
+    return results
 
 
 def zones_of(config: cfg.Config):
@@ -335,21 +342,11 @@ def cmd_validate(args) -> int:
     seeds = list(range(args.seeds))
     out = Path(args.out or "results/validation")
     started = datetime.now(UTC)
-    pairs = []
     with staged_output(out) as staging:
-        writer = RunWriter(staging)
-        with progress_bar(2 * len(seeds) * base.run.months, "validate") as bar:
-            for seed in seeds:
-                pair = []
-                for offset, config in enumerate((base, reform)):
-                    result = run(config, seed, run_id=offset * len(seeds) + seed, on_month=lambda: bar.update(1))
-                    writer.write(result)
-                    pair.append(result.frames)
-                pairs.append(tuple(pair))
+        baseline_runs, reform_runs = run_on_common_seeds((base, reform), seeds, staging, "validate")
+        pairs = [(b.frames, r.frames) for b, r in zip(baseline_runs, reform_runs, strict=True)]
         table = validation.evaluate(pairs, validation.targets(reform))
         write_csv(table, staging / "validation.csv")
-        for config in (base, reform):
-            cfg.save(config, staging / f"scenario_{config.name}.toml")
         write_json(staging / "metadata.json", metadata(started, scenarios=[base.name, reform.name], seeds=seeds,
                                                        months=base.run.months, scale=base.run.scale))
     print(f"validation: {len(seeds)} seeds of baseline_2018 and reform_2019, {base.run.months} months at scale "
