@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from sim.ui.server import CHROMIUM, CHROMIUM_ARGS, local_server
+
 WATCH = """() => { window.monthTimes = [];
   const label = document.querySelector('.month-label');
   new MutationObserver(() => window.monthTimes.push([performance.now(), label.innerText]))
@@ -33,23 +28,6 @@ WATCH = """() => { window.monthTimes = [];
 
 def p90(values):
     return sorted(values)[int(0.9 * (len(values) - 1))]
-
-
-def start_server() -> tuple[str, subprocess.Popen]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "solara", "run", str(ROOT / "app.py"), "--host", "127.0.0.1",
-                             "--port", str(port), "--production"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return url, proc
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("server did not start")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -72,47 +50,42 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    url, server = start_server()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = open_page(browser, url)
-            latencies = []
-            for i in range(1, args.steps + 1):
-                clicked = page.evaluate("() => performance.now()")
-                page.get_by_role("button", name="单步").click()
-                page.get_by_text(f"第 {i} 月").wait_for(timeout=30_000)
-                shown = page.evaluate(f"() => window.monthTimes.filter(t => t[1].includes('第 {i} 月'))[0][0]")
-                latencies.append((shown - clicked) / 1000.0)
-            print(f"one session, Step → month on screen: median {statistics.median(latencies):.3f} s, "
-                  f"p90 {p90(latencies):.3f} s over {len(latencies)} steps")
-            page.context.close()
+    with local_server() as (url, server), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = open_page(browser, url)
+        latencies = []
+        for i in range(1, args.steps + 1):
+            clicked = page.evaluate("() => performance.now()")
+            page.get_by_role("button", name="单步").click()
+            page.get_by_text(f"第 {i} 月").wait_for(timeout=30_000)
+            shown = page.evaluate(f"() => window.monthTimes.filter(t => t[1].includes('第 {i} 月'))[0][0]")
+            latencies.append((shown - clicked) / 1000.0)
+        print(f"one session, Step → month on screen: median {statistics.median(latencies):.3f} s, "
+              f"p90 {p90(latencies):.3f} s over {len(latencies)} steps")
+        page.context.close()
 
-            pages = [open_page(browser, url) for _ in range(args.sessions)]
-            for pg in pages:  # full speed: 12 months a second asked of every session
-                pg.locator(".main .v-slider").first.click(position={"x": 195, "y": 10})
-            for pg in pages:
-                pg.get_by_role("button", name="播放").click()
-            cpu, wall = cpu_seconds(server.pid), time.perf_counter()
-            starts = [pg.evaluate("() => performance.now()") for pg in pages]
-            time.sleep(args.seconds)
-            ends = [pg.evaluate("() => performance.now()") for pg in pages]
-            cpu, wall = cpu_seconds(server.pid) - cpu, time.perf_counter() - wall
-            intervals, months = [], 0
-            for pg, start, end in zip(pages, starts, ends, strict=True):
-                times = [t for t, _ in pg.evaluate("() => window.monthTimes") if start <= t <= end]
-                intervals += [(b - a) / 1000.0 for a, b in zip(times, times[1:], strict=False)]
-                months += len(times)
-            print(f"{args.sessions} sessions playing: a new month every {statistics.median(intervals):.3f} s "
-                  f"(median), p90 {p90(intervals):.3f} s; {months / wall:.1f} months/s shown in all")
-            per_month = cpu / max(months, 1)
-            print(f"server: {cpu / wall:.0%} of one core busy, {per_month * 1000:.0f} ms CPU per month shown; with "
-                  f"the browsers on other computers, {args.sessions} sessions would see a month every "
-                  f"{args.sessions * per_month:.2f} s")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        pages = [open_page(browser, url) for _ in range(args.sessions)]
+        for pg in pages:  # full speed: 12 months a second asked of every session
+            pg.locator(".main .v-slider").first.click(position={"x": 195, "y": 10})
+        for pg in pages:
+            pg.get_by_role("button", name="播放").click()
+        cpu, wall = cpu_seconds(server.pid), time.perf_counter()
+        starts = [pg.evaluate("() => performance.now()") for pg in pages]
+        time.sleep(args.seconds)
+        ends = [pg.evaluate("() => performance.now()") for pg in pages]
+        cpu, wall = cpu_seconds(server.pid) - cpu, time.perf_counter() - wall
+        intervals, months = [], 0
+        for pg, start, end in zip(pages, starts, ends, strict=True):
+            times = [t for t, _ in pg.evaluate("() => window.monthTimes") if start <= t <= end]
+            intervals += [(b - a) / 1000.0 for a, b in zip(times, times[1:], strict=False)]
+            months += len(times)
+        print(f"{args.sessions} sessions playing: a new month every {statistics.median(intervals):.3f} s "
+              f"(median), p90 {p90(intervals):.3f} s; {months / wall:.1f} months/s shown in all")
+        per_month = cpu / max(months, 1)
+        print(f"server: {cpu / wall:.0%} of one core busy, {per_month * 1000:.0f} ms CPU per month shown; with "
+              f"the browsers on other computers, {args.sessions} sessions would see a month every "
+              f"{args.sessions * per_month:.2f} s")
+        browser.close()
 
 
 if __name__ == "__main__":

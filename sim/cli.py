@@ -19,7 +19,7 @@ from tqdm import tqdm
 from sim import config as cfg
 from sim.errors import InputError
 from sim.geography import DATA_FILE, load_district
-from sim.io import RunWriter, metadata, staged_output, write_json
+from sim.io import RunWriter, describe_runs, metadata, staged_output, write_json
 from sim.labels import label
 from sim.params import specs
 from sim.policies import GROUPS, LEVERS
@@ -98,11 +98,7 @@ def cmd_run(args) -> int:
                 result = run(config, seed, run_id=run_id, on_month=lambda: bar.update(1))
                 writer.write(result)
                 finals.append(result.model.tail(12).mean(numeric_only=True))
-        cfg.save(config, staging / "scenario.toml")
-        write_json(staging / "metadata.json", metadata(
-            started, scenario=config.name, seeds=seeds, months=config.run.months, scale=config.run.scale,
-            config_hash=config.digest(), outputs=["runs.csv", "model.csv", "streets.csv", "zones.csv", "od.csv"],
-        ))
+        describe_runs(staging, config, started, seeds, config.run.months)
     if not args.quiet:
         print(summary_table(config, pd.DataFrame(finals), len(seeds), out))
     return 0
@@ -403,7 +399,7 @@ def cmd_app(args) -> int:
     """Serve the web page (Solara) after making sure its front-end files are cached locally."""
     import os
 
-    from sim.ui import assets
+    from sim.ui import assets, server
 
     if assets.missing():
         try:
@@ -411,10 +407,8 @@ def cmd_app(args) -> int:
         except RuntimeError as exc:
             print(f"chancheng app: warning: {exc}; without these files the page needs internet to render",
                   file=sys.stderr)
-    page = Path(__file__).resolve().parents[1] / "app.py"
     print(f"chancheng app: http://{args.host}:{args.port}/  (Ctrl-C stops it)", file=sys.stderr)
-    os.execv(sys.executable, [sys.executable, "-m", "solara", "run", str(page), "--host", args.host,
-                              "--port", str(args.port), "--production"])
+    os.execv(sys.executable, server.command(args.host, args.port))
     return 0  # not reached: the server replaces this process
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.config import Config, save
 from sim.errors import InputError
 from sim.runner import TABLES, Result
 
@@ -60,6 +61,15 @@ def git_commit() -> str:
     except (OSError, subprocess.SubprocessError):
         return ""
     return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def describe_runs(folder: Path, config: Config, started: datetime, seeds: list[int], months: int, **extra) -> None:
+    """A folder of runs of one scenario: its resolved scenario file (``scenario.toml``, which runs
+    again with ``--scenario``) and its provenance (``metadata.json``)."""
+    save(config, folder / "scenario.toml")
+    write_json(folder / "metadata.json", metadata(
+        started, scenario=config.name, seeds=seeds, months=months, scale=config.run.scale,
+        config_hash=config.digest(), outputs=["runs.csv", *(f"{t}.csv" for t in TABLES)], **extra))
 
 
 def metadata(started: datetime, **extra) -> dict:

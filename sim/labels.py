@@ -1,4 +1,5 @@
-"""Names of outputs in Chinese and English, shared by the CLI tables, the figures and the web page."""
+"""Names of outputs in Chinese and English, and the zones' colours, shared by the CLI tables, the
+figures and the web page."""
 
 from __future__ import annotations
 
@@ -37,3 +38,11 @@ def label(metric: str, lang: str = "both") -> str:
     """A metric's display name: ``zh``, ``en`` or ``both`` (English, then Chinese)."""
     zh, en = METRICS.get(metric, (metric, metric))
     return {"zh": zh, "en": en}.get(lang, f"{en} {zh}")
+
+
+ZONE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
+
+
+def zone_colour(zone: int) -> str:
+    """The colour of zone ``zone`` (by index) on maps and charts."""
+    return ZONE_COLOURS[zone % len(ZONE_COLOURS)]

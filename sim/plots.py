@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from sim.labels import label  # noqa: E402
+from sim.labels import label, zone_colour  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei",
              "PingFang SC", "SimHei", "Source Han Sans SC")
@@ -104,11 +104,10 @@ def street_map(values: pd.Series, district, metric: str, lang: str, title: str =
             if metric == "jobs_housing_ratio" else None)
     patches = PolyCollection(cells, array=data, cmap="RdYlBu_r", norm=norm, edgecolors="white", linewidths=1.0)
     ax.add_collection(patches)
-    colours = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
     for z, zone in enumerate(district.zones):
         for s in zone.streets:
             cell = cells[s]
-            ax.plot(*np.vstack([cell, cell[:1]]).T, color=colours[z % len(colours)], linewidth=2.5,
+            ax.plot(*np.vstack([cell, cell[:1]]).T, color=zone_colour(z), linewidth=2.5,
                     label=(zone.name if lang == "both" else zone.name_en) if s == zone.streets[0] else None)
     for i, name in enumerate(district.street_names):
         text = f"{name}\n{data[i]:.2f}" if lang == "both" else f"{district.street_pinyin[i]}\n{data[i]:.2f}"

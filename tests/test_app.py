@@ -4,12 +4,6 @@ tests start and stop. Screenshots land in ``test-artifacts/``."""
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -18,12 +12,10 @@ import pytest
 
 from sim.cli import main
 from sim.ui import assets
+from sim.ui.server import CHROMIUM, CHROMIUM_ARGS, local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -34,35 +26,15 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    proc = subprocess.Popen([sys.executable, "-m", "solara", "run", str(ROOT / "app.py"), "--host", "127.0.0.1",
-                             "--port", str(port), "--production"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the page server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with local_server() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -173,6 +145,15 @@ def test_downloads_parse_and_the_toml_runs_with_the_cli(page, tmp_path):
     scenario.write_bytes(Path(toml.value.path()).read_bytes())
     assert main(["run", "--scenario", str(scenario), "--months", "2", "--scale", "100",
                  "--out", str(tmp_path / "again"), "--quiet"]) == 0
+
+
+def test_the_settings_download_follows_a_new_preset_at_once(page):
+    choose_preset(page, "reform_2019")
+    page.get_by_text("点击“重置”后生效").wait_for(timeout=30_000)
+    with page.expect_download() as toml:  # before any Step or Reset
+        page.get_by_text("下载当前杠杆设置").click()
+    assert toml.value.suggested_filename == "reform_2019.toml"
+    assert 'name = "reform_2019"' in Path(toml.value.path()).read_text(encoding="utf-8")
 
 
 def test_a_bad_uploaded_toml_shows_its_error(page, tmp_path):

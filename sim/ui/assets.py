@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from solara.server.settings import assets as solara_assets
 
 # What the page loads from the CDN: Solara's app shell and widgets (DESIGN §8) and ECharts.
 PACKAGES = (
@@ -35,9 +36,8 @@ PACKAGES = (
 
 
 def cache_dir() -> Path:
-    """Where Solara looks for cached assets (the same rule Solara's settings use)."""
-    configured = os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR")
-    return Path(configured) if configured else Path(sys.prefix) / "share" / "solara" / "cdn"
+    """Where Solara looks for cached assets (its own setting, SOLARA_ASSETS_PROXY_CACHE_DIR)."""
+    return Path(solara_assets.proxy_cache_dir)
 
 
 def missing(cache: Path | None = None) -> list[str]:

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from sim.geography import District
-from sim.ui.i18n import metric, t
+from sim.labels import label as metric
+from sim.labels import zone_colour
+from sim.ui.i18n import t
 
-ZONE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
 LINE_COLOURS = ("#c0392b", "#2c7fb8", "#27ae60", "#8e44ad", "#f39c12")
 
 
@@ -28,18 +29,14 @@ def _line(name: str, months, values, colour: str, dashed: bool = False) -> dict:
             "itemStyle": {"color": colour}, "connectNulls": True}
 
 
-def _frame(title: str, series: list[dict], lang: str, months: int, extra: dict | None = None) -> dict:
+def _frame(title: str, series: list[dict], lang: str, months: int) -> dict:
+    """A panel for ``combine``: its title, axes and series (the legend and grid are laid out there)."""
     return {
         "title": {"text": title, "textStyle": {"fontSize": 13}},
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 22, "textStyle": {"fontSize": 11}},
-        "grid": {"left": 48, "right": 16, "top": 62, "bottom": 30},
         "xAxis": {"type": "value", "min": 1, "max": months, "name": t("month_axis", lang),
                   "nameLocation": "middle", "nameGap": 22},  # under the axis, clear of the next panel
         "yAxis": {"type": "value", "scale": True},
         "series": series,
-        "animation": False,
-        **(extra or {}),
     }
 
 
@@ -64,8 +61,8 @@ def zones_chart(name: str, model: pd.DataFrame, zones: pd.DataFrame, reference: 
         for z, zone in enumerate(district.zones):
             rows = run["zones"][run["zones"]["zone"] == zone.key]
             label = (zone.name if lang == "zh" else zone.name_en) + suffix
-            series.append(_line(label, rows["month"], rows[name], ZONE_COLOURS[z % 4], dashed))
-    return _frame(metric(name, lang), series, lang, months, {"legend": {"top": 22, "type": "scroll"}})
+            series.append(_line(label, rows["month"], rows[name], zone_colour(z), dashed))
+    return _frame(metric(name, lang), series, lang, months)
 
 
 def teachers_chart(model: pd.DataFrame, reference: pd.DataFrame | None, district: District, lang: str,
@@ -86,8 +83,7 @@ def teachers_chart(model: pd.DataFrame, reference: pd.DataFrame | None, district
         if reference is not None and len(reference):
             series.append(_line(metric(col, lang) + f" ({t('reference', lang)})", reference["month"],
                                 reference[col], LINE_COLOURS[i], dashed=True))
-    title = "生师比（学生/教师）" if lang == "zh" else "Students per teacher"
-    return _frame(title, series, lang, months, {"legend": {"top": 22, "type": "scroll"}})
+    return _frame(t("teachers_chart", lang), series, lang, months)
 
 
 def geojson(district: District) -> dict:
@@ -110,7 +106,7 @@ def map_chart(name: str, streets: pd.DataFrame, district: District, lang: str, m
         value = values.get(street, np.nan)
         item = {"name": street, "value": None if not np.isfinite(value) else round(float(value), 3)}
         if zone_of[i] >= 0:
-            item["itemStyle"] = {"borderColor": ZONE_COLOURS[zone_of[i] % 4], "borderWidth": 3}
+            item["itemStyle"] = {"borderColor": zone_colour(zone_of[i]), "borderWidth": 3}
         data.append(item)
     finite = [d["value"] for d in data if d["value"] is not None]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
@@ -142,18 +138,17 @@ def combine(panels: list[dict]) -> dict:
     """Several single-grid options as one figure: each panel keeps its title, legend, axes and
     series in its own grid (one widget to update per month instead of one per panel); it is
     ``combined_height(len(panels))`` pixels high."""
-    columns, panel_height = COLUMNS, PANEL_HEIGHT
     out = {"title": [], "legend": [], "grid": [], "xAxis": [], "yAxis": [], "series": [],
            "tooltip": {"trigger": "axis"}, "animation": False}
     for i, panel in enumerate(panels):
-        row, col = divmod(i, columns)
-        left, top = col * 100 / columns, row * panel_height
+        row, col = divmod(i, COLUMNS)
+        left, top = col * 100 / COLUMNS, row * PANEL_HEIGHT
         names = [s["name"] for s in panel["series"]]
         out["title"].append({**panel["title"], "left": f"{left + 1}%", "top": top})
         out["legend"].append({"data": names, "type": "scroll", "left": f"{left + 1}%", "top": top + 20,
-                              "width": f"{100 / columns - 4}%", "textStyle": {"fontSize": 10}})
-        out["grid"].append({"left": f"{left + 1}%", "width": f"{100 / columns - 4}%", "top": top + 55,
-                            "height": panel_height - 90, "containLabel": True})  # room for long tick labels
+                              "width": f"{100 / COLUMNS - 4}%", "textStyle": {"fontSize": 10}})
+        out["grid"].append({"left": f"{left + 1}%", "width": f"{100 / COLUMNS - 4}%", "top": top + 55,
+                            "height": PANEL_HEIGHT - 90, "containLabel": True})  # room for long tick labels
         out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
         out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]

@@ -1,21 +1,19 @@
 """Every string the page shows, in Chinese (the default) and English.
 
-Lever names, groups and mechanisms come from the lever classes (``label``, ``label_en``,
-``mechanism_zh``, ``mechanism``); metric names from ``sim.labels``; the rest is here. A test
+Lever names and mechanisms come from the lever classes (``label``, ``label_en``,
+``mechanism_zh``, ``mechanism``), group names from ``sim.policies.GROUPS``, metric names from
+``sim.labels``; the rest is here. A test
 checks that every lever field and every key has both languages.
 """
 
 from __future__ import annotations
 
-from sim.labels import METRICS
-
-LANGUAGES = ("zh", "en")
+from sim.policies import GROUPS
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("成华区产城融合政策模拟", "Chenghua industry–city integration simulator"),
     "subtitle": ("移动政策杠杆，按月推演职住平衡，并与基准情景对比",
                  "Move a policy lever, play the months, compare the jobs–housing balance with a reference"),
-    "language": ("语言", "Language"),
     "play": ("播放", "Play"),
     "pause": ("暂停", "Pause"),
     "step": ("单步", "Step"),
@@ -27,8 +25,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "preset": ("预设情景", "Preset scenario"),
     "pending": ("杠杆已修改：点击“重置”后生效", "Levers changed: press Reset to apply"),
     "scenario_now": ("当前情景：{name}", "Current scenario: {name}"),
-    "start_month": ("开始月份", "start month"),
-    "ramp_months": ("推进月数", "ramp (months)"),
     "source": ("依据", "source"),
     "mechanism": ("作用机制", "mechanism"),
     "map": ("街道地图", "Street map"),
@@ -51,18 +47,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_file": ("选择情景文件", "Choose a scenario file"),
     "uploaded": ("已载入情景“{name}”：点击“重置”后运行", "Loaded scenario “{name}”: press Reset to run it"),
     "upload_error": ("情景文件有误：{error}", "The scenario file has a problem: {error}"),
-    "too_big": ("文件过大（{size} 字节）；上限 {limit} 字节",
-                "File too large ({size} bytes); the limit is {limit} bytes"),
     "nothing_yet": ("点击“单步”或“播放”开始模拟", "Press Step or Play to start"),
     "done": ("已到模拟终点", "The run has reached its horizon"),
-    "group_生态": ("生态", "Ecology"),
-    "group_经济": ("经济", "Economy"),
-    "group_社会": ("社会", "Society"),
-    "group_服务": ("服务", "Services"),
-    "true": ("是", "yes"),
-    "false": ("否", "no"),
-    "streets_none": ("（未选择街道）", "(no street chosen)"),
     "month_axis": ("月", "month"),
+    "teachers_chart": ("生师比（学生/教师）", "Students per teacher"),
     "scale_note": ("每行代表 {scale} 人；数值均折算为全区人数",
                    "each row stands for {scale} persons; figures are in persons"),
 }
@@ -131,9 +119,9 @@ def t(key: str, lang: str, **values) -> str:
     return (zh if lang == "zh" else en).format(**values)
 
 
-def metric(name: str, lang: str) -> str:
-    zh, en = METRICS.get(name, (name, name))
-    return zh if lang == "zh" else en
+def group(name: str, lang: str) -> str:
+    """A lever group's name (the groups are named in Chinese in ``sim.policies.GROUPS``)."""
+    return name if lang == "zh" else GROUPS[name].capitalize()
 
 
 def unit(text: str, lang: str) -> str:

@@ -19,16 +19,20 @@ from solara.components.echarts import EchartsWidget
 
 from sim import config as cfg
 from sim.errors import InputError
+from sim.labels import label as metric
+from sim.labels import zone_colour
 from sim.params import STREETS, specs
 from sim.policies import GROUPS, LEVERS
 from sim.ui import charts
-from sim.ui.i18n import choice, field_label, metric, t, unit
-from sim.ui.session import UPLOAD_LIMIT, Session
+from sim.ui.i18n import choice, field_label, group, t, unit
+from sim.ui.session import Session
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
                "students_per_teacher_primary")
 MAP_NAME = "chenghua"
-CHART_PANELS = 7  # zones' balance and self-containment, commute, excess commuting, approvals, unemployment, schools
+ZONE_PANELS = ("jobs_housing_ratio", "self_containment")  # district and zones, one panel each
+LINE_PANELS = ("mean_commute_min", "excess_commuting", "approval_days_12m", "unemployment_rate")
+CHART_PANELS = len(ZONE_PANELS) + len(LINE_PANELS) + 1  # and students per teacher
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 LANGUAGE_CODES = {name: code for code, name in LANGUAGE_NAMES.items()}
 PAGE_CSS = """
@@ -152,17 +156,15 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
 
             def panels():
                 out = [charts.zones_chart(name, frames["model"], frames["zones"], reference, district, lang,
-                                          months) for name in ("jobs_housing_ratio", "self_containment")]
-                out += [charts.metric_chart(name, frames["model"], ref_model, lang, months)
-                        for name in ("mean_commute_min", "excess_commuting", "approval_days_12m",
-                                     "unemployment_rate")]
+                                          months) for name in ZONE_PANELS]
+                out += [charts.metric_chart(name, frames["model"], ref_model, lang, months) for name in LINE_PANELS]
                 out.append(charts.teachers_chart(frames["model"], ref_model, district, lang, months))
                 return charts.combine(out)
 
             LiveEcharts(panels, f"height: {charts.combined_height(CHART_PANELS)}px;")
     with solara.ColumnsResponsive(default=12, large=[6, 6]):
         ComparePanel(session, lang, redraw, tick)
-        ExportPanel(session, lang, tick)
+        ExportPanel(session, lang, levers_version)
 
 
 @solara.component
@@ -214,7 +216,7 @@ def ZoneLegend(district, lang: str):
     with solara.Row(style={"flex-wrap": "wrap", "font-size": "0.85em"}):
         solara.Text(t("zones", lang) + ":")
         for z, zone in enumerate(district.zones):
-            colour = charts.ZONE_COLOURS[z % len(charts.ZONE_COLOURS)]
+            colour = zone_colour(z)
             solara.HTML(tag="span", unsafe_innerHTML=f"<b style='color:{colour}'>▬</b> "
                                                      f"{zone.name if lang == 'zh' else zone.name_en}")
 
@@ -241,7 +243,9 @@ def ComparePanel(session: Session, lang: str, redraw, version: int):
 
 
 @solara.component
-def ExportPanel(session: Session, lang: str, version: int):
+def ExportPanel(session: Session, lang: str, levers_version: int):
+    """The run's data (built when downloaded) and the lever settings: redrawn when the levers
+    change (``levers_version``), which is when the settings file and its name change."""
     try:
         toml_text = session.scenario_toml()
         problem = None
@@ -269,9 +273,6 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
         if not files:
             return
         upload = files[0]
-        if upload["size"] > UPLOAD_LIMIT:
-            set_message(("error", t("too_big", lang, size=upload["size"], limit=UPLOAD_LIMIT)))
-            return
         try:
             config = session.load_upload(upload["name"], bytes(upload["content"]))
         except InputError as exc:
@@ -285,10 +286,10 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
                   in presets else None, on_value=choose_preset)
     if session.pending:
         solara.Warning(t("pending", lang), dense=True)
-    for group in GROUPS:
-        solara.Text(t(f"group_{group}", lang), style={"font-weight": "bold", "margin-top": "8px"})
+    for name_zh in GROUPS:
+        solara.Text(group(name_zh, lang), style={"font-weight": "bold", "margin-top": "8px"})
         for name, cls in LEVERS.items():
-            if cls.group == group:
+            if cls.group == name_zh:
                 LeverCard(session, name, cls, lang, redraw, version)
     solara.Text(t("upload", lang), style={"margin-top": "12px", "font-size": "0.9em"})
     ipywidgets.FileUpload.element(accept=".toml", multiple=False, description=t("choose_file", lang),

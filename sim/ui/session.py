@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim import config as cfg
 from sim.errors import InputError, parse_toml
-from sim.io import RunWriter, metadata, write_json
+from sim.io import RunWriter, describe_runs
 from sim.model import IndustryCityModel
 from sim.runner import Result, run_info, run_key, tables
 
@@ -54,15 +54,19 @@ class Session:
         return True
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Every table of the run so far, as ``chancheng run`` writes them (for export and pinning)."""
+        """Every table of the run so far, as ``chancheng run`` writes them (for export)."""
         return tables(self.model, run_key(self.config, 0, self.seed))
 
-    def live_frames(self) -> dict[str, pd.DataFrame]:
-        """What the page draws each month: the model and zone series, and the streets in the
-        latest month only (all the tables would cost ~10 ms a month by month 120, mostly streets)."""
+    def series(self) -> dict[str, pd.DataFrame]:
+        """The model and zone series of the run so far."""
         rec = self.model.recorder
-        return {"model": pd.DataFrame(rec.model_rows), "zones": pd.DataFrame(rec.zone_rows),
-                "streets": pd.DataFrame(rec.street_rows[-self.model.district.n_streets:])}
+        return {"model": pd.DataFrame(rec.model_rows), "zones": pd.DataFrame(rec.zone_rows)}
+
+    def live_frames(self) -> dict[str, pd.DataFrame]:
+        """What the page draws each month: the series, and the streets in the latest month only
+        (all the tables would cost ~10 ms a month by month 120, mostly streets)."""
+        streets = self.model.recorder.street_rows[-self.model.district.n_streets:]
+        return {**self.series(), "streets": pd.DataFrame(streets)}
 
     # -------------------------------------------------------------- levers
     def draft_config(self) -> cfg.Config:
@@ -98,7 +102,8 @@ class Session:
 
     # -------------------------------------------------------------- reference and exports
     def pin(self) -> None:
-        self.reference = (self.config.name, {k: v.copy() for k, v in self.frames().items()})
+        """Keep the run so far as the reference the page compares with."""
+        self.reference = (self.config.name, self.series())
 
     def unpin(self) -> None:
         self.reference = None
@@ -115,11 +120,7 @@ class Session:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             RunWriter(folder).write(Result(info, self.frames()))
-            cfg.save(self.config, folder / "scenario.toml")
-            write_json(folder / "metadata.json", metadata(
-                self.started, scenario=self.config.name, seeds=[self.seed], months=self.month,
-                scale=self.config.run.scale, config_hash=self.config.digest(), command="web page (app.py)",
-            ))
+            describe_runs(folder, self.config, self.started, [self.seed], self.month, command="web page (app.py)")
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in sorted(folder.iterdir()):
