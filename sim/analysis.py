@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.errors import InputError
+
 ID_COLUMNS = ("run_id", "scenario", "seed", "seed_spawn_key", "month", "date", "zone", "zone_name", "street",
               "street_en", "area")
 ZONE_METRICS = ("jobs_housing_ratio", "self_containment", "internal_capture", "mean_commute_min",
@@ -64,10 +66,14 @@ def compare(base_model, base_zones, other_model, other_zones) -> pd.DataFrame:
     return table.sort_values(["area", "metric", "month"], kind="stable").reset_index(drop=True)
 
 
+def last_months(frame: pd.DataFrame, months: int = 12) -> pd.DataFrame:
+    """The rows of a table's last ``months`` months."""
+    return frame[frame["month"] > frame["month"].max() - months]
+
+
 def final_year(long: pd.DataFrame, months: int = 12) -> pd.DataFrame:
     """Each seed's average over the last ``months`` months, per area and metric."""
-    last = long[long["month"] > long["month"].max() - months]
-    return last.groupby(["seed", "area", "metric"], as_index=False)["value"].mean()
+    return last_months(long, months).groupby(["seed", "area", "metric"], as_index=False)["value"].mean()
 
 
 def headline(base_model, base_zones, other_model, other_zones, rows: list[tuple[str, str]]) -> pd.DataFrame:
@@ -111,8 +117,6 @@ def outcome_per_run(model: pd.DataFrame, outcomes: list[str], months: int = 12) 
     """Each run's average of the outcomes over its last ``months`` months, indexed by run id."""
     missing = [o for o in outcomes if o not in model.columns]
     if missing:
-        from sim.errors import InputError
-
         allowed = [c for c in model.columns if c not in ID_COLUMNS]
         raise InputError(f"unknown outcome {missing[0]!r}; allowed: {', '.join(allowed)}", field="outcomes")
     last = model[model["month"] > model.groupby("run_id")["month"].transform("max") - months]

@@ -55,6 +55,10 @@ class Goal:
     of: Callable[[pd.DataFrame], float]  # one run's model table from month 13 on → its statistic
     source: str
 
+    def misfit(self, simulated: float) -> float:
+        """This goal's term of the loss."""
+        return ((simulated - self.value) / self.tolerance) ** 2
+
 
 GOALS = (
     Goal("mean_commute_min", 40.0, 2.0, lambda m: m["mean_commute_min"].mean(), "Chengdu ≈ 40 min (public reports)"),
@@ -85,7 +89,7 @@ def simulate(config: cfg.Config, values: dict[str, float], seeds: list[int]) -> 
 
 
 def loss(simulated: dict[str, float]) -> float:
-    return float(sum(((simulated[g.name] - g.value) / g.tolerance) ** 2 for g in GOALS))
+    return float(sum(g.misfit(simulated[g.name]) for g in GOALS))
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ def calibrate(base: cfg.Config, seeds: list[int], evaluations: int,
                                for p, lo, hi in PARAMETERS])
     fit = pd.DataFrame([{"goal": g.name, "target": g.value, "tolerance": g.tolerance, "source": g.source,
                          "start": first[f"sim.{g.name}"], "fitted": best[f"sim.{g.name}"],
-                         "loss_start": ((first[f"sim.{g.name}"] - g.value) / g.tolerance) ** 2,
-                         "loss_fitted": ((best[f"sim.{g.name}"] - g.value) / g.tolerance) ** 2} for g in GOALS])
+                         "loss_start": g.misfit(first[f"sim.{g.name}"]),
+                         "loss_fitted": g.misfit(best[f"sim.{g.name}"])} for g in GOALS])
     fitted = cfg.assign(base, {p: float(best[p]) for p in names}, source="calibration")
     return Calibration(parameters, fit, table, fitted)

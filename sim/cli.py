@@ -302,7 +302,7 @@ def cmd_plot(args) -> int:
         written.append(f"series_{metric}.png")
     if (folder / "streets.csv").exists():
         streets = pd.read_csv(folder / "streets.csv").drop(columns=[by], errors="ignore").merge(ok, on="run_id")
-        last = streets[streets["month"] > streets["month"].max() - 12]
+        last = analysis.last_months(streets)
         district = load_district(runs_data_file(folder))
         # A map per scenario when a folder holds a few; the average over all design points otherwise.
         groups = list(last[by].unique()) if by == "scenario" and last[by].nunique() <= 4 else [None]

@@ -432,6 +432,12 @@ class IndustryCityModel(mesa.Model):
         where = self.talent_places_for(np.where(at_firm, self.firm_zone[np.where(at_firm, employer, 0)], -1))
         return where & res.talent[rows][:, None] if rule == "zone_talent" else where
 
+    def home_choice(self) -> housing_market.HomeChoice:
+        """The movers' preferences (the scenario's uncertainties)."""
+        u = self.config.uncertainties
+        return housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
+                                         moving_cost=u.moving_cost)
+
     def talent_eligible_count(self) -> int:
         """Residents (rows) the talent-apartment rule admits somewhere: any talent, or the (talent)
         workers of firms in a zone — from the per-firm worker counts, without a pass over the rows."""
@@ -465,9 +471,7 @@ class IndustryCityModel(mesa.Model):
         )
         options = housing_market.HomeOptions(cost=self.housing_costs(), vacant=self.vacant_rows(),
                                              amenity=self.amenity())
-        params = housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
-                                           moving_cost=u.moving_cost)
-        choice = housing_market.relocate(rng, movers, options, d.minutes, params)
+        choice = housing_market.relocate(rng, movers, options, d.minutes, self.home_choice())
         moved = choice != housing_market.STAY
         movers_rows = rows[moved]
         self.demolish_vacated(movers_rows[res.displaced[movers_rows] > 0])
@@ -544,9 +548,7 @@ class IndustryCityModel(mesa.Model):
             cost=self.housing_costs(), vacant=only_talent, amenity=amenity, outside_amenity=float(amenity.mean()),
             outside_cost=float(self.housing_costs()[MARKET].mean()),
         )
-        params = housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
-                                           moving_cost=u.moving_cost)
-        choice = housing_market.relocate(rng, movers, options, d.minutes, params)
+        choice = housing_market.relocate(rng, movers, options, d.minutes, self.home_choice())
         came = np.flatnonzero(choice != housing_market.STAY)
         if len(came) == 0:
             return
@@ -629,7 +631,7 @@ class IndustryCityModel(mesa.Model):
         return float(np.clip(np.sqrt(jobs) * homes, 0.0, 3.0))
 
     def arrive(self, n: int) -> None:
-        rng, d, u, res = self.rng, self.district, self.config.uncertainties, self.residents
+        rng, d, res = self.rng, self.district, self.residents
         age, talent, active = self.external.migrants(rng, n)
         factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n).astype(np.float32)
         movers = housing_market.Movers(
@@ -641,9 +643,7 @@ class IndustryCityModel(mesa.Model):
         vacant[RESETTLEMENT] = 0
         vacant[TALENT] = 0
         options = housing_market.HomeOptions(cost=self.housing_costs(), vacant=vacant, amenity=self.amenity())
-        params = housing_market.HomeChoice(rent_weight=u.rent_weight, commute_weight=u.home_commute_weight,
-                                           moving_cost=u.moving_cost)
-        choice = housing_market.relocate(rng, movers, options, d.minutes, params)
+        choice = housing_market.relocate(rng, movers, options, d.minutes, self.home_choice())
         came = choice != housing_market.STAY
         k = int(np.count_nonzero(came))
         if k:

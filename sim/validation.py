@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.analysis import t_interval
+from sim.analysis import last_months, t_interval
 from sim.config import Config
 from sim.geography import DATA_FILE, load_district
 
@@ -35,7 +35,7 @@ class Target:
 
 
 def last_year(frame: pd.DataFrame, column: str) -> float:
-    return float(frame[frame["month"] > frame["month"].max() - 12][column].mean())
+    return float(last_months(frame)[column].mean())
 
 
 def at_end(frame: pd.DataFrame, column: str) -> float:

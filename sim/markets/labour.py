@@ -110,7 +110,7 @@ def choose_jobs(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies
     """
     n, k = len(seekers.home), p.offers
     choice = np.full(n, STAY, dtype=np.int64)
-    wage = seekers.current_wage.astype(float).copy()
+    wage = seekers.current_wage.astype(float)  # (a copy)
     local = float(vacancies.open_posts.sum())
     openings = local + vacancies.external_openings
     if n == 0 or openings <= 0:
