@@ -160,9 +160,7 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise InputError(f"got {value!r}; allowed: a whole number ≥ {lo}", source=source, field=key)
         return value
 
-    name = raw.get("name", path.stem)
-    if not isinstance(name, str) or not name:
-        raise InputError("must be text", source=source, field="name")
+    name = cfg.check_name(raw.get("name", path.stem), source)
     replications = number("replications", 1, 1)
     seed = number("seed", 0, 0)
     crn = raw.get("common_random_numbers", False)

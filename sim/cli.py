@@ -88,7 +88,7 @@ def progress_bar(total: int, desc: str):
 def cmd_run(args) -> int:
     config = load_config(args)
     seeds = seeds_from(args)
-    out = Path(args.out or f"results/{config.name}")
+    out = output_folder(args.out, f"results/{config.name}")
     started = datetime.now(UTC)
     finals = []
     with staged_output(out) as staging:
@@ -125,7 +125,7 @@ def cmd_compare(args) -> int:
         raise InputError(f"both scenarios are named {base.name!r}; give the second a different name",
                          field="OTHER")
     seeds = list(range(args.seeds))
-    out = Path(args.out or f"results/{other.name}_vs_{base.name}")
+    out = output_folder(args.out, f"results/{other.name}_vs_{base.name}")
     started = datetime.now(UTC)
     with staged_output(out) as staging:
         results = run_on_common_seeds((base, other), seeds, staging, f"{other.name} vs {base.name}")
@@ -163,6 +163,16 @@ def run_on_common_seeds(configs: tuple[cfg.Config, ...], seeds: list[int], stagi
     for config in configs:
         cfg.save(config, staging / f"scenario_{config.name}.toml")
     return results
+
+
+def output_folder(given: str | None, default: str) -> Path:
+    """``--out``, or the command's default folder; a path naming no folder of its own ('', '.',
+    '..') is refused."""
+    out = Path(default if given is None else given)
+    if out.name in ("", ".", ".."):
+        raise InputError("give a folder of its own (not empty, '.' or '..')", field="--out",
+                         source=default if given is None else given)
+    return out
 
 
 def zones_of(config: cfg.Config):
@@ -203,7 +213,7 @@ def cmd_sweep(args) -> int:
     from sim import batch
 
     spec = batch.load_spec(args.spec)
-    out = Path(args.out or f"results/sweeps/{spec.name}")
+    out = output_folder(args.out, f"results/sweeps/{spec.name}")
     only = args.run or None
     if only and max(only) >= spec.n_runs:
         raise InputError(f"run {max(only)} is not in this sweep; allowed: 0 to {spec.n_runs - 1}", field="--run")
@@ -237,7 +247,7 @@ def cmd_sensitivity(args) -> int:
     base = batch.load_spec(args.spec)
     samples = args.samples or (10 if args.method == "morris" else 64)
     spec, x = sensitivity.design(base, args.method, samples)
-    out = Path(args.out or f"results/sensitivity/{spec.name}")
+    out = output_folder(args.out, f"results/sensitivity/{spec.name}")
     executor = batch.executor_for(args.workers, args.scheduler)
     with sweep_progress(spec, out, None, args.resume) as bar:
         outcome = batch.sweep(spec, out, executor, resume=args.resume, on_result=lambda r: bar.update(1))
@@ -336,7 +346,7 @@ def cmd_validate(args) -> int:
     base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
     reform = cfg.with_run(cfg.resolve("reform_2019"), months=args.months, scale=args.scale)
     seeds = list(range(args.seeds))
-    out = Path(args.out or "results/validation")
+    out = output_folder(args.out, "results/validation")
     started = datetime.now(UTC)
     with staged_output(out) as staging:
         baseline_runs, reform_runs = run_on_common_seeds((base, reform), seeds, staging, "validate")
@@ -365,7 +375,7 @@ def cmd_calibrate(args) -> int:
 
     base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
     seeds = list(range(args.seeds))
-    out = Path(args.out or "results/calibration")
+    out = output_folder(args.out, "results/calibration")
     started = datetime.now(UTC)
     with staged_output(out) as staging:
         with progress_bar(args.evaluations, "calibrate") as bar:
@@ -484,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no summary table")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("compare", help="run two scenarios on the same seeds and compare them with 95% CIs")
+    p = sub.add_parser("compare", help="run two scenarios on the same seeds and compare them with 95%% CIs")
     p.add_argument("base", help="the reference scenario (name or .toml)")
     p.add_argument("other", help="the scenario to compare with it (name or .toml)")
     add_run_options(p)

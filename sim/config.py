@@ -185,9 +185,7 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
     for key in ("name", "description"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(f"must be text, got {raw[key]!r}", source=source, field=key)
-    name = raw.get("name", DEFAULT_SCENARIO)
-    if not re.fullmatch(r"[\w\-.]{1,80}", name):
-        raise InputError("use 1–80 letters, digits, '_', '-' or '.'", source=source, field="name")
+    name = check_name(raw.get("name", DEFAULT_SCENARIO), source)
 
     run = build(RunSettings, raw.get("run"), source=source, where="run")
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", run.start):
@@ -221,6 +219,14 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
         levers[lever_name] = lever
     return Config(name=name, description=raw.get("description", ""), run=run, uncertainties=uncertainties,
                   levers=Levers(**levers))
+
+
+def check_name(name: object, source: str) -> str:
+    """A scenario's or sweep's name: it names its output folder, so a plain file name."""
+    if not isinstance(name, str) or not re.fullmatch(r"[\w\-.]{1,80}", name) or not name.strip("."):
+        raise InputError(f"got {name!r}; allowed: 1–80 letters, digits, '_', '-' or '.', not only dots",
+                         source=source, field="name")
+    return name
 
 
 def load(path: str | Path) -> Config:

@@ -26,8 +26,10 @@ from sim.errors import InputError
 from sim.runner import TABLES, Result
 
 ENCODING = "utf-8-sig"
+# What a command writes into an output folder it replaces as a whole (besides scenario*.toml and
+# the PNGs of figures/): a folder holding anything else is not replaced.
 OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "compare.csv", "summary.csv", "validation.csv",
-                "metadata.json")
+                "parameters.csv", "fit.csv", "trials.csv", "calibrated.toml", "metadata.json")
 
 
 def append_csv(path: Path, frame: pd.DataFrame) -> None:
@@ -95,16 +97,25 @@ def write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
+def written_by_us(path: Path) -> bool:
+    """Whether ``path`` in an output folder is something chancheng writes there."""
+    if path.name == "figures" and path.is_dir():
+        return all(f.suffix == ".png" and f.is_file() for f in path.iterdir())
+    return path.is_file() and (path.name in OUTPUT_FILES or (path.name.startswith("scenario")
+                                                            and path.suffix == ".toml"))
+
+
 def check_output_folder(out: Path) -> None:
-    """Refuse a folder that holds files chancheng did not write (nothing is overwritten then)."""
+    """Refuse a path that is not a new or empty folder, or an earlier output folder of chancheng
+    (its metadata.json and only what chancheng writes): nothing of the user's is replaced."""
     if out.exists() and not out.is_dir():
         raise InputError("exists and is not a folder", field="--out", source=str(out))
-    if out.is_dir():
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES and p.suffix != ".toml"
-                         and p.name != "figures")
-        if foreign:
-            raise InputError(f"holds files chancheng did not write ({', '.join(foreign[:3])}); "
-                             "choose an empty or new folder", field="--out", source=str(out))
+    if out.is_dir() and any(out.iterdir()):
+        foreign = sorted(p.name for p in out.iterdir() if not written_by_us(p))
+        if foreign or not (out / "metadata.json").is_file():
+            shown = f" ({', '.join(foreign[:3])})" if foreign else " (no metadata.json)"
+            raise InputError(f"holds files chancheng did not write{shown}; choose an empty or new folder",
+                             field="--out", source=str(out))
 
 
 def create_folder(path: Path, out: Path) -> None:

@@ -115,6 +115,30 @@ def test_a_folder_of_other_files_is_never_overwritten(tmp_path):
     assert [p.name for p in out.iterdir()] == ["thesis.docx"]
 
 
+def test_a_folder_of_the_users_toml_files_and_figures_is_never_overwritten(tmp_path):
+    out = tmp_path / "mine"
+    (out / "figures").mkdir(parents=True)
+    (out / "my_scenario.toml").write_text('name = "mine"\n')
+    (out / "figures" / "notes.txt").write_text("precious")
+    proc = chancheng("run", "--months", "1", "--scale", "100", "--out", str(out))
+    assert proc.returncode == 2 and "did not write (figures, my_scenario.toml)" in proc.stderr
+    assert (out / "my_scenario.toml").exists() and (out / "figures" / "notes.txt").exists()
+
+
+@pytest.mark.parametrize("out", ["", ".", "..", "sub/.."])
+def test_an_out_that_names_no_folder_of_its_own_is_refused(tmp_path, out, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--months", "1", "--scale", "100", "--out", out, "--quiet"]) == 2
+    assert "--out: give a folder of its own" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_help_prints(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0 and "compare" in capsys.readouterr().out
+
+
 def test_previous_results_are_replaced_whole_on_success(tmp_path):
     out = tmp_path / "out"
     assert main(["run", "--months", "2", "--seeds", "2", "--scale", "100", "--out", str(out), "--quiet"]) == 0
