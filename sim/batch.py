@@ -23,6 +23,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim import config as cfg
+from sim.analysis import ID_COLUMNS
 from sim.errors import InputError, read_toml
 from sim.io import RunWriter, create_folder, write_json
 from sim.params import specs, suggest
@@ -183,6 +185,10 @@ def load_spec(path: str | Path) -> SweepSpec:
     base = cfg.assign(base, {f"run.{k}": v for k, v in run_table.items()}, source=source)
 
     factors = tuple(_factor(key, value, source) for key, value in _table(raw, "factors", source).items())
+    for i, factor in enumerate(factors):
+        if factor.path in (f.path for f in factors[:i]):
+            raise InputError("the same parameter is a factor twice (under two spellings)", source=source,
+                             field=f"factors.{factor.path}")
     design = _table(raw, "design", source)
     kind = design.get("kind", "table" if "points" in raw else "full_factorial")
     if kind not in DESIGNS:
@@ -196,12 +202,9 @@ def load_spec(path: str | Path) -> SweepSpec:
         except InputError as exc:
             raise InputError(f"design point {i}: {exc}") from None
 
-    outcomes = tuple(raw.get("outcomes", ("jobs_housing_ratio", "self_containment", "mean_commute_min",
-                                          "excess_commuting")))
-    tables = tuple(raw.get("tables", TABLES))
-    bad = [t for t in tables if t not in TABLES]
-    if bad:
-        raise InputError(f"unknown table {bad[0]!r}; allowed: {', '.join(TABLES)}", source=source, field="tables")
+    outcomes = _names(raw, "outcomes", ("jobs_housing_ratio", "self_containment", "mean_commute_min",
+                                        "excess_commuting"), model_metrics(), source)
+    tables = _names(raw, "tables", TABLES, TABLES, source)
     if "model" not in tables:
         raise InputError("the model table is always written; list it", source=source, field="tables")
     digest = hashlib.sha256(repr((name, base.to_toml(), points, replications, seed, crn, tables)).encode())
@@ -217,6 +220,28 @@ def _table(raw: dict, key: str, source: str) -> dict:
     return value
 
 
+def _names(raw: dict, key: str, default: tuple[str, ...], allowed: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """A list of distinct names from ``allowed`` (or ``default`` when the spec has none)."""
+    names = raw.get(key, default)
+    if not isinstance(names, list | tuple) or not names or not all(isinstance(n, str) for n in names):
+        raise InputError(f"got {names!r}; allowed: a list of names, e.g. {list(default[:2])}", source=source,
+                         field=key)
+    for name in names:
+        if name not in allowed:
+            raise InputError(suggest(name, list(allowed)), source=source, field=key)
+    if len(set(names)) < len(names):
+        raise InputError("lists a name twice", source=source, field=key)
+    return tuple(names)
+
+
+@cache
+def model_metrics() -> tuple[str, ...]:
+    """The metrics of ``model.csv`` (its columns less the identifiers), from a one-month run at the
+    coarsest scale: the recorder names them as it writes its rows."""
+    model = run(cfg.with_run(cfg.Config(), scale=1000, months=1), 0).model
+    return tuple(c for c in model.columns if c not in ID_COLUMNS)
+
+
 def _factor(path: str, value: Any, source: str) -> Factor:
     where = f"factors.{path}"
     try:
@@ -227,6 +252,7 @@ def _factor(path: str, value: Any, source: str) -> Factor:
         raise InputError("run settings cannot be factors; set them in [run]", source=source, field=where)
     cls = cfg.Uncertainties if section == "uncertainties" else LEVERS[section]
     kind = next(k for f, k, *_ in specs(cls) if f == name)
+    path = f"{section}.{name}"  # one spelling: approval.items, uncertainties.search_decay
     if isinstance(value, list):
         if not value:
             raise InputError("needs at least one level", source=source, field=where)
@@ -247,11 +273,16 @@ def _design(kind: str, design: dict, factors: tuple[Factor, ...], raw: dict, see
             raise InputError("a table design needs [[points]] tables of factor = value", source=source,
                              field="points")
         for i, point in enumerate(points):
+            seen = set()
             for key in point:
                 try:
-                    cfg.parameter_path(key)
+                    parameter = cfg.parameter_path(key)
                 except InputError as exc:
                     raise InputError(str(exc).split(": ", 1)[-1], source=source, field=f"points[{i}]") from None
+                if parameter in seen:
+                    raise InputError(f"sets {'.'.join(parameter)} twice (under two spellings)", source=source,
+                                     field=f"points[{i}]")
+                seen.add(parameter)
         return [dict(p) for p in points]
     if not factors:
         raise InputError("list at least one factor", source=source, field="factors")

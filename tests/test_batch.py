@@ -83,6 +83,13 @@ def test_an_explicit_table_of_points(tmp_path):
     ('replications = 0\n', "replications", "≥ 1"),
     ('scenario = "nope"\n', "scenario", "unknown scenario"),
     ('[factors\n', "", "not valid TOML"),
+    ('[factors]\n"approval.items" = [71, 52]\n"levers.approval.items" = [30, 40]\n', "factors.approval.items",
+     "a factor twice"),
+    ('[[points]]\n"approval.items" = 60\n"levers.approval.items" = 40\n', "points[0]", "twice"),
+    ('name = "../../elsewhere"\n', "name", "letters, digits"),
+    ('outcomes = ["bogus_metric"]\n[factors]\n"approval.items" = [71, 52]\n', "outcomes", "jobs_housing_ratio"),
+    ('outcomes = 5\n[factors]\n"approval.items" = [71, 52]\n', "outcomes", "a list of names"),
+    ('tables = ["model", "model"]\n[factors]\n"approval.items" = [71, 52]\n', "tables", "twice"),
 ])
 def test_a_malformed_spec_is_a_clear_error(tmp_path, text, field, hint):
     spec_file = tmp_path / "bad.toml"
