@@ -15,7 +15,6 @@ rows a killed sweep left half-written.
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import json
 import multiprocessing
@@ -405,19 +404,28 @@ def finished_runs(folder: Path) -> set[int]:
     path = folder / "runs.csv"
     if not path.exists():
         return set()
-    lines = _complete_lines(path)
-    if len(lines) <= 1:
-        return set()
-    ids = pd.read_csv(io.StringIO("".join(lines)), usecols=["run_id"])["run_id"]
-    return set(ids.astype(int))
+    return {_run_id(line, path) for line in _complete_lines(path)[1:]}
 
 
 def _complete_lines(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("is damaged (not UTF-8 text); move it aside or choose another folder",
+                         source=str(path)) from None
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines = lines[:-1]  # a torn last line
     return lines
+
+
+def _run_id(line: str, path: Path) -> int:
+    """The run id a row of a sweep's CSV file starts with."""
+    try:
+        return int(line.split(",", 1)[0])
+    except ValueError:
+        raise InputError(f"holds a row that is not a run's ({line[:40].strip()!r}); move it aside or choose "
+                         "another folder", source=str(path)) from None
 
 
 def repair(folder: Path) -> set[int]:
@@ -432,7 +440,7 @@ def repair(folder: Path) -> set[int]:
         if not path.exists():
             continue
         lines = _complete_lines(path)
-        keep = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) in done]
+        keep = lines[:1] + [line for line in lines[1:] if _run_id(line, path) in done]
         if keep != path.read_text(encoding="utf-8-sig").splitlines(keepends=True):
             tmp = path.with_name(f".{path.name}.tmp")
             tmp.write_text("".join(keep), encoding="utf-8-sig" if keep else "utf-8")
@@ -457,7 +465,12 @@ def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
         if not marker.exists():
             raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
                              field="--out")
-        held = json.loads(marker.read_text(encoding="utf-8"))
+        try:
+            held = json.loads(marker.read_text(encoding="utf-8"))
+        except ValueError:  # (not UTF-8, or not JSON)
+            held = None
+        if not isinstance(held, dict):
+            raise InputError("is damaged; choose another folder", source=str(marker), field="--out")
         if held.get("digest") != spec.digest:
             raise InputError(f"holds a different sweep ({held.get('name')!r}, {held.get('digest')}); "
                              "choose another folder", source=str(out), field="--out")

@@ -19,7 +19,7 @@ from tqdm import tqdm
 from sim import config as cfg
 from sim.errors import InputError
 from sim.geography import DATA_FILE, load_district
-from sim.io import RunWriter, describe_runs, metadata, staged_output, write_json
+from sim.io import RunWriter, describe_runs, metadata, read_table, staged_output, write_json
 from sim.labels import label
 from sim.params import specs
 from sim.policies import GROUPS, LEVERS
@@ -278,8 +278,16 @@ def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """runs.csv and model.csv of an output folder, and what groups its runs (design point or scenario)."""
     if not (folder / "runs.csv").exists() or not (folder / "model.csv").exists():
         raise InputError("holds no runs.csv and model.csv; give a folder chancheng wrote", source=str(folder))
-    runs, model = pd.read_csv(folder / "runs.csv"), pd.read_csv(folder / "model.csv")
-    return runs, model, "point" if "point" in runs.columns else "scenario"
+    runs = read_table(folder / "runs.csv", ("run_id", "status"))
+    by = "point" if "point" in runs.columns else "scenario"
+    if by not in runs.columns:
+        raise InputError("has neither a point nor a scenario column; give a folder chancheng wrote",
+                         source=str(folder / "runs.csv"))
+    model = read_table(folder / "model.csv", ("run_id", "month"))
+    if not model["run_id"].isin(runs.loc[runs["status"] == "ok", "run_id"]).any():
+        raise InputError("has no rows of a finished run (runs.csv status ok); nothing to summarize",
+                         source=str(folder / "model.csv"))
+    return runs, model, by
 
 
 def cmd_summarize(args) -> int:
@@ -289,7 +297,7 @@ def cmd_summarize(args) -> int:
     runs, model, by = read_results(folder)
     table = analysis.summarize(model, runs, by)
     if by == "point" and (folder / "design.csv").exists():
-        table = pd.read_csv(folder / "design.csv").merge(table, on="point")
+        table = read_table(folder / "design.csv", ("point",)).merge(table, on="point")
     write_csv(table, folder / "summary.csv")
     print(f"summary of {runs['status'].eq('ok').sum()} ok runs by {by} → {folder}/summary.csv")
     return 0
@@ -299,9 +307,17 @@ def cmd_plot(args) -> int:
     from sim import analysis, plots
 
     folder = Path(args.folder)
+    # Everything is read and checked before the first figure is drawn: no half-drawn folder.
     runs, model, by = read_results(folder)
     ok = runs.loc[runs["status"] == "ok", ["run_id", by]]
     model = model.drop(columns=[by], errors="ignore").merge(ok, on="run_id")
+    streets = district = sensitivity = None
+    if (folder / "streets.csv").exists():
+        streets = read_table(folder / "streets.csv", ("run_id", "month", "street"))
+        streets = analysis.last_months(streets.drop(columns=[by], errors="ignore").merge(ok, on="run_id"))
+        district = load_district(runs_data_file(folder))
+    if (folder / "sensitivity.csv").exists():
+        sensitivity = read_table(folder / "sensitivity.csv", ("outcome", "factor", "method"))
     lang = plots.setup()
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
@@ -310,24 +326,20 @@ def cmd_plot(args) -> int:
         fig, _ = plots.time_series(analysis.band(model, metric, by), metric, by, lang)
         plots.save(fig, figures / f"series_{metric}.png")
         written.append(f"series_{metric}.png")
-    if (folder / "streets.csv").exists():
-        streets = pd.read_csv(folder / "streets.csv").drop(columns=[by], errors="ignore").merge(ok, on="run_id")
-        last = analysis.last_months(streets)
-        district = load_district(runs_data_file(folder))
+    if streets is not None:
         # A map per scenario when a folder holds a few; the average over all design points otherwise.
-        groups = list(last[by].unique()) if by == "scenario" and last[by].nunique() <= 4 else [None]
+        groups = list(streets[by].unique()) if by == "scenario" and streets[by].nunique() <= 4 else [None]
         for metric in ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index"):
             for group in groups:
-                rows = last if group is None else last[last[by] == group]
+                rows = streets if group is None else streets[streets[by] == group]
                 suffix = "" if group is None else f"_{group}"
                 title = label(metric, lang) + f" — {group or 'all runs'}, last 12 months"
                 fig, _ = plots.street_map(rows.groupby("street")[metric].mean(), district, metric, lang, title)
                 plots.save(fig, figures / f"map_{metric}{suffix}.png")
                 written.append(f"map_{metric}{suffix}.png")
-    if (folder / "sensitivity.csv").exists():
-        table = pd.read_csv(folder / "sensitivity.csv")
-        for name in table["outcome"].unique():
-            plots.save(plots.sensitivity_bars(table, name, lang)[0], figures / f"sensitivity_{name}.png")
+    if sensitivity is not None:
+        for name in sensitivity["outcome"].unique():
+            plots.save(plots.sensitivity_bars(sensitivity, name, lang)[0], figures / f"sensitivity_{name}.png")
             written.append(f"sensitivity_{name}.png")
     print(f"{len(written)} figures → {figures}/")
     return 0

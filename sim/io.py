@@ -65,6 +65,22 @@ def git_commit() -> str:
     return out.stdout.strip() if out.returncode == 0 else ""
 
 
+def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A CSV file chancheng wrote, with at least ``columns``; ``InputError`` naming the file if it
+    is missing, unreadable, not a table or lacks one of them."""
+    try:
+        table = pd.read_csv(path, encoding=ENCODING)
+    except FileNotFoundError:
+        raise InputError("no such file; give a folder chancheng wrote", source=str(path)) from None
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
+        raise InputError(f"cannot be read as a table ({reason})", source=str(path)) from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(f"has no column {missing[0]!r}; give a folder chancheng wrote", source=str(path))
+    return table
+
+
 def describe_runs(folder: Path, config: Config, started: datetime, seeds: list[int], months: int, **extra) -> None:
     """A folder of runs of one scenario: its resolved scenario file (``scenario.toml``, which runs
     again with ``--scenario``) and its provenance (``metadata.json``)."""

@@ -158,6 +158,20 @@ def test_resume_after_sigkill_gives_exactly_the_uninterrupted_rows(reference, tm
     assert len(pd.read_csv(out / "runs.csv")) == 8  # no run written twice
 
 
+@pytest.mark.parametrize(("file", "damage", "message"), [
+    ("sweep.json", b"{bad", "sweep.json: --out: is damaged"),
+    ("runs.csv", b"garbage,line\n", "runs.csv: holds a row that is not a run's"),
+    ("model.csv", b"\xff\n", "model.csv: is damaged (not UTF-8 text)"),
+])
+def test_resuming_a_damaged_sweep_folder_is_a_clear_error(reference, tmp_path, capsys, file, damage, message):
+    held = tmp_path / "held"
+    shutil.copytree(reference, held)
+    with open(held / file, "ab" if file.endswith(".csv") else "wb") as f:
+        f.write(damage)
+    assert main(["sweep", str(SMOKE), "--out", str(held), "--resume", "--workers", "0"]) == 2
+    assert message in capsys.readouterr().err
+
+
 def test_the_output_folder_must_hold_this_sweep(reference, tmp_path, capsys):
     other = tmp_path / "other.toml"
     other.write_text(SMOKE.read_text(encoding="utf-8").replace("seed = 20190101", "seed = 5"), encoding="utf-8")

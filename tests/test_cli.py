@@ -133,6 +133,22 @@ def test_an_out_that_names_no_folder_of_its_own_is_refused(tmp_path, out, capsys
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("command", "damage", "message"), [
+    ("summarize", lambda f: (f / "runs.csv").write_text(""), "runs.csv: cannot be read as a table"),
+    ("summarize", lambda f: (f / "runs.csv").write_text("run_id,scenario\n0,x\n"), "has no column 'status'"),
+    ("plot", lambda f: (f / "model.csv").write_bytes((f / "model.csv").read_bytes() + b"\xff"), "model.csv: cannot"),
+    ("plot", lambda f: (f / "scenario.toml").write_text("garbage"), "scenario.toml: not valid TOML"),
+    ("plot", lambda f: (f / "sensitivity.csv").write_text("a,b\n"), "has no column 'outcome'"),
+])
+def test_a_damaged_results_folder_is_a_clear_error_and_gets_no_figures(tmp_path, capsys, command, damage, message):
+    folder = tmp_path / "out"
+    assert main(["run", "--months", "2", "--scale", "100", "--out", str(folder), "--quiet"]) == 0
+    damage(folder)
+    assert main([command, str(folder)]) == 2
+    assert message in capsys.readouterr().err
+    assert not (folder / "figures").exists() and not (folder / "summary.csv").exists()
+
+
 def test_the_help_prints(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["--help"])
