@@ -174,10 +174,7 @@ def load_spec(path: str | Path) -> SweepSpec:
     if scenario not in cfg.builtin_scenarios() and not Path(scenario).is_absolute():
         candidate = path.parent / scenario
         scenario = str(candidate) if candidate.exists() or scenario.endswith(".toml") else scenario
-    try:
-        base = cfg.resolve(scenario)
-    except InputError as exc:
-        raise InputError(str(exc), source=source, field="scenario") from None
+    base = cfg.resolve(scenario, field="scenario", source=source)
     run_table = raw.get("run", {})
     if not isinstance(run_table, dict):
         raise InputError("must be a table of run settings", source=source, field="run")
@@ -369,8 +366,9 @@ class DaskCluster:
 
         try:
             self.client = Client(address, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--scheduler") from None
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address (no port, bad scheme)
+            raise InputError(f"cannot reach the Dask scheduler at {address!r} ({exc}); give tcp://HOST:PORT",
+                             field="--scheduler") from None
         self.workers = max(sum(self.client.nthreads().values()), 1)
 
     def results(self, tasks: Iterable[RunTask]) -> Iterator[Result]:
@@ -391,7 +389,7 @@ class DaskCluster:
 
 
 def executor_for(workers: int | None, scheduler: str | None):
-    if scheduler:
+    if scheduler is not None:
         return DaskCluster(scheduler)
     if workers == 0:
         return InProcess()

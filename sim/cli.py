@@ -60,8 +60,7 @@ def whole(lo: int, hi: int | None = None):
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", default=cfg.DEFAULT_SCENARIO,
-                   help=f"built-in scenario name or a .toml file (default {cfg.DEFAULT_SCENARIO})")
+    """--months, --scale and --set (the scenario itself is --scenario for run, positional for compare)."""
     p.add_argument("--months", type=whole(1, 600), help="horizon in months (default: the scenario's)")
     p.add_argument("--scale", type=whole(1, 1000),
                    help="persons per resident row; 1 = full scale (default: the scenario's)")
@@ -69,8 +68,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    help="override a value, e.g. approval.items=52 or run.months=24 (repeatable)")
 
 
-def load_config(args) -> cfg.Config:
-    config = cfg.resolve(args.scenario)
+def load_config(args, scenario: str, field: str) -> cfg.Config:
+    config = cfg.resolve(scenario, field)
     if args.set:
         config = cfg.override(config, args.set)
     return cfg.with_run(config, months=args.months, scale=args.scale)
@@ -86,7 +85,7 @@ def progress_bar(total: int, desc: str):
 
 
 def cmd_run(args) -> int:
-    config = load_config(args)
+    config = load_config(args, args.scenario, "--scenario")
     seeds = seeds_from(args)
     out = output_folder(args.out, f"results/{config.name}")
     started = datetime.now(UTC)
@@ -119,8 +118,8 @@ def summary_table(config: cfg.Config, finals: pd.DataFrame, n_seeds: int, out: P
 def cmd_compare(args) -> int:
     from sim import analysis
 
-    base = load_config(argparse.Namespace(**{**vars(args), "scenario": args.base}))
-    other = load_config(argparse.Namespace(**{**vars(args), "scenario": args.other}))
+    base = load_config(args, args.base, "BASE")
+    other = load_config(args, args.other, "OTHER")
     if base.name == other.name:
         raise InputError(f"both scenarios are named {base.name!r}; give the second a different name",
                          field="OTHER")
@@ -498,6 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     p = sub.add_parser("run", help="run a scenario over one or more seeds and write CSV outputs")
+    p.add_argument("--scenario", default=cfg.DEFAULT_SCENARIO,
+                   help=f"built-in scenario name or a .toml file (default {cfg.DEFAULT_SCENARIO})")
     add_run_options(p)
     seeds = p.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=whole(1, 10000), default=1, help="run seeds 0..N-1 (default 1)")
@@ -510,7 +511,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("base", help="the reference scenario (name or .toml)")
     p.add_argument("other", help="the scenario to compare with it (name or .toml)")
     add_run_options(p)
-    p.set_defaults(scenario=None)
     p.add_argument("--seeds", type=whole(2, 10000), default=5, help="seeds 0..N-1 for both (default 5, at least 2)")
     p.add_argument("--out", help="output folder (default results/<other>_vs_<base>)")
     p.add_argument("--quiet", action="store_true", help="no headline table")

@@ -170,7 +170,12 @@ class Config:
 
 
 def _street_names(data: str, source: str):
-    district = load_district(data or DATA_FILE)
+    try:
+        district = load_district(data or DATA_FILE)
+    except InputError as exc:
+        if not data:
+            raise
+        raise InputError(f"the data file {exc}", source=source, field="run.data") from None
     return list(zip(district.street_names, district.street_pinyin, strict=True))
 
 
@@ -190,6 +195,8 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
     run = build(RunSettings, raw.get("run"), source=source, where="run")
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", run.start):
         raise InputError(f"got {run.start!r}; allowed: a month as YYYY-MM", source=source, field="run.start")
+    if "\0" in run.data:
+        raise InputError("a file path cannot hold a NUL character", source=source, field="run.data")
     if run.data:
         data = Path(run.data)
         if not data.is_absolute() and source.endswith(".toml"):
@@ -239,18 +246,17 @@ def builtin_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
 
 
-def resolve(scenario: str) -> Config:
-    """A built-in scenario's name or a scenario file's path → its configuration."""
+def resolve(scenario: str, field: str = "--scenario", source: str = "") -> Config:
+    """A built-in scenario's name or a scenario file's path → its configuration; an unknown name
+    is an ``InputError`` in ``field`` (of ``source``), where the user gave it."""
     builtin = builtin_scenarios()
     if scenario in builtin:
         return load(builtin[scenario])
     path = Path(scenario)
-    if path.suffix == ".toml" or path.exists() or "/" in scenario:
+    if scenario and (path.suffix == ".toml" or path.exists() or "/" in scenario):
         return load(path)
-    raise InputError(
-        f"unknown scenario {scenario!r}; built-in: {', '.join(builtin)} (or give a .toml file)",
-        field="--scenario",
-    )
+    raise InputError(f"unknown scenario {scenario!r}; built-in: {', '.join(builtin)} (or give a .toml file)",
+                     source=source, field=field)
 
 
 def parameter_path(key: str) -> tuple[str, str]:

@@ -37,7 +37,7 @@ def read_toml(path: str | Path) -> dict:
 def parse_toml(data: bytes, source: str) -> dict:
     """TOML text as data (never executed); ``InputError`` naming ``source`` if it is not UTF-8 TOML."""
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8-sig"))  # (a byte-order mark, as Notepad writes, is fine)
     except UnicodeDecodeError:
         raise InputError("is not UTF-8 text", source=source) from None
     except tomllib.TOMLDecodeError as exc:

@@ -129,3 +129,16 @@ def test_malformed_files_exit_2_with_one_line_and_write_nothing(tmp_path, junk, 
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(path) in err[0]
     assert not out.exists()
+
+
+def test_a_scenario_file_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "notepad.toml"
+    path.write_bytes("\ufeffname = \"notepad\"\n".encode())
+    assert cfg.load(path).name == "notepad"
+
+
+def test_an_unknown_scenario_is_reported_where_it_was_given():
+    with pytest.raises(InputError, match=r"^OTHER: unknown scenario 'reform2019'"):
+        cfg.resolve("reform2019", field="OTHER")
+    with pytest.raises(InputError, match=r"^--scenario: unknown scenario ''"):
+        cfg.resolve("")
