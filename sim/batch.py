@@ -39,6 +39,7 @@ from sim.policies import LEVERS
 from sim.runner import TABLES, Result, run
 
 DESIGNS = ("full_factorial", "latin_hypercube", "table")
+MAX_RUNS = 1_000_000  # design points × replications at most (a million runs is weeks on a cluster)
 SPEC_KEYS = ("name", "description", "scenario", "replications", "seed", "common_random_numbers", "run", "design",
              "factors", "points", "outcomes", "tables")
 
@@ -155,14 +156,15 @@ def load_spec(path: str | Path) -> SweepSpec:
         if key not in SPEC_KEYS:
             raise InputError(suggest(key, list(SPEC_KEYS)), source=source, field=key)
 
-    def number(key, default, lo, kind=int):
+    def number(key, default, lo, hi=2**63 - 1):
         value = raw.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, kind) or value < lo:
-            raise InputError(f"got {value!r}; allowed: a whole number ≥ {lo}", source=source, field=key)
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            most = f" and ≤ {hi:,}" if hi < 2**63 - 1 else ""
+            raise InputError(f"got {value!r}; allowed: a whole number ≥ {lo}{most}", source=source, field=key)
         return value
 
     name = cfg.check_name(raw.get("name", path.stem), source)
-    replications = number("replications", 1, 1)
+    replications = number("replications", 1, 1, MAX_RUNS)
     seed = number("seed", 0, 0)
     crn = raw.get("common_random_numbers", False)
     if not isinstance(crn, bool):
@@ -192,6 +194,9 @@ def load_spec(path: str | Path) -> SweepSpec:
     points = _design(kind, design, factors, raw, seed, source)
     if not points:
         raise InputError("the design has no points", source=source, field="design")
+    if len(points) * replications > MAX_RUNS:
+        raise InputError(f"{len(points):,} points × {replications:,} replications; allowed: at most {MAX_RUNS:,} "
+                         "runs", source=source, field="replications")
     for i, point in enumerate(points):  # every point must make a valid scenario
         try:
             cfg.assign(base, point, source=source)
@@ -290,8 +295,9 @@ def _design(kind: str, design: dict, factors: tuple[Factor, ...], raw: dict, see
         return [dict(zip([f.path for f in factors], combo, strict=True))
                 for combo in itertools.product(*(f.levels for f in factors))]
     samples = design.get("samples")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise InputError(f"got {samples!r}; allowed: a whole number ≥ 1", source=source, field="design.samples")
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_RUNS:
+        raise InputError(f"got {samples!r}; allowed: a whole number ≥ 1 and ≤ {MAX_RUNS:,}", source=source,
+                         field="design.samples")
     listed = [f.path for f in factors if f.levels]
     if listed:
         raise InputError("a Latin hypercube needs ranges { low, high }, not levels", source=source,

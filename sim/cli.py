@@ -169,8 +169,9 @@ def output_folder(given: str | None, default: str) -> Path:
     '..') is refused."""
     out = Path(default if given is None else given)
     if out.name in ("", ".", ".."):
-        raise InputError("give a folder of its own (not empty, '.' or '..')", field="--out",
-                         source=default if given is None else given)
+        raise InputError("give a folder of its own (not empty, '.' or '..')", field="--out", source=str(out))
+    if any(len(part.encode(errors="surrogateescape")) > 255 for part in out.parts):
+        raise InputError("a folder name is longer than 255 bytes", field="--out", source=str(out)[:60] + "…")
     return out
 
 
@@ -531,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity of outcomes to the spec's factor ranges")
     p.add_argument("spec", help="sweep spec whose factors are ranges, e.g. experiments/sweeps/sensitivity.toml")
     p.add_argument("--method", choices=sensitivity_methods(), default="morris")
-    p.add_argument("--samples", type=whole(1, 100000),
+    p.add_argument("--samples", type=whole(2, 100000),
                    help="Morris trajectories (default 10) or Sobol base samples, a power of 2 (default 64)")
     p.add_argument("--out", help="output folder (default results/sensitivity/<name>_<method>)")
     where = p.add_mutually_exclusive_group()
@@ -588,13 +589,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)  # the terminal closed
     try:
         return args.func(args)
     except InputError as exc:
         print(f"chancheng {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"chancheng {args.command}: interrupted; nothing written", file=sys.stderr)
+        kept = ("; the finished runs are kept: add --resume to finish" if args.command in ("sweep", "sensitivity")
+                else "; nothing written")
+        print(f"chancheng {args.command}: interrupted{kept}", file=sys.stderr)
         return 130
     except OSError as exc:  # a folder that cannot be created, a full or read-only disk …
         where = f"{exc.filename}: " if exc.filename else ""

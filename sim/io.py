@@ -109,7 +109,8 @@ def metadata(started: datetime, **extra) -> dict:
 def write_json(path: Path, data: dict) -> None:
     """Write JSON atomically (a temporary file renamed into place)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # (a path that is not UTF-8, e.g. in the command line, is written with \x escapes)
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     os.replace(tmp, path)
 
 
