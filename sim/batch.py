@@ -33,7 +33,7 @@ from scipy.stats import qmc
 from sim import config as cfg
 from sim.analysis import ID_COLUMNS
 from sim.errors import InputError, read_toml
-from sim.io import RunWriter, create_folder, write_json
+from sim.io import RunWriter, create_folder, write_atomically, write_json
 from sim.params import specs, suggest
 from sim.policies import LEVERS
 from sim.runner import TABLES, Result, run
@@ -446,9 +446,9 @@ def repair(folder: Path) -> set[int]:
         lines = _complete_lines(path)
         keep = lines[:1] + [line for line in lines[1:] if _run_id(line, path) in done]
         if keep != path.read_text(encoding="utf-8-sig").splitlines(keepends=True):
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text("".join(keep), encoding="utf-8-sig" if keep else "utf-8")
-            os.replace(tmp, path)
+            text = "".join(keep)  # (an empty file stays empty: no byte-order mark, so a header comes next)
+            encoding = "utf-8-sig" if text else "utf-8"
+            write_atomically(path, lambda tmp, text=text, encoding=encoding: tmp.write_text(text, encoding=encoding))
     return done
 
 

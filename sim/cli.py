@@ -19,7 +19,7 @@ from tqdm import tqdm
 from sim import config as cfg
 from sim.errors import InputError
 from sim.geography import DATA_FILE, load_district
-from sim.io import RunWriter, describe_runs, metadata, read_table, staged_output, write_json
+from sim.io import RunWriter, describe_runs, metadata, read_table, staged_output, write_csv, write_json
 from sim.labels import label
 from sim.params import specs
 from sim.policies import GROUPS, LEVERS
@@ -267,13 +267,6 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a whole table atomically (a temporary file renamed into place)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-    tmp.replace(path)
-
-
 def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """runs.csv and model.csv of an output folder, and what groups its runs (design point or scenario)."""
     if not (folder / "runs.csv").exists() or not (folder / "model.csv").exists():
@@ -420,9 +413,18 @@ def cmd_calibrate(args) -> int:
 def cmd_app(args) -> int:
     """Serve the web page (Solara) after making sure its front-end files are cached locally."""
     import os
+    import socket
 
     from sim.ui import assets, server
 
+    if not args.host:
+        raise InputError("give an address: 127.0.0.1 (this computer) or 0.0.0.0 (the intranet)", field="--host")
+    try:  # the server's own failure to listen would be a log line of uvicorn's
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})",
+                         field="--host/--port") from None
     if assets.missing():
         try:
             assets.fill()

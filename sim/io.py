@@ -13,7 +13,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -106,12 +106,27 @@ def metadata(started: datetime, **extra) -> dict:
     }
 
 
-def write_json(path: Path, data: dict) -> None:
-    """Write JSON atomically (a temporary file renamed into place)."""
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """``write`` a temporary sibling of ``path`` and rename it into place: readers see the old file
+    or the whole new one; on failure the temporary file is removed and the error names ``path``."""
     tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def write_json(path: Path, data: dict) -> None:
     # (a path that is not UTF-8, e.g. in the command line, is written with \x escapes)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
-    os.replace(tmp, path)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", errors="backslashreplace"))
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A whole table, atomically."""
+    write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, encoding=ENCODING, lineterminator="\n"))
 
 
 def written_by_us(path: Path) -> bool:
