@@ -7,6 +7,7 @@ and nothing written.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import unicodedata
@@ -280,6 +281,15 @@ def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     if not model["run_id"].isin(runs.loc[runs["status"] == "ok", "run_id"]).any():
         raise InputError("has no rows of a finished run (runs.csv status ok); nothing to summarize",
                          source=str(folder / "model.csv"))
+    marker = folder / "sweep.json"
+    if marker.exists():  # an unfinished sweep: say so, the summary covers only what ran
+        try:
+            planned = json.loads(marker.read_text(encoding="utf-8")).get("runs")
+        except (ValueError, AttributeError):
+            planned = None
+        if isinstance(planned, int) and len(runs) < planned:
+            print(f"note: {folder} holds {len(runs)} of the sweep's {planned} runs (add --resume to the sweep "
+                  "to finish it)", file=sys.stderr)
     return runs, model, by
 
 
