@@ -24,8 +24,8 @@ import mesa
 import numpy as np
 
 from sim import metrics
+from sim.categories import CHILD, ELDERLY, WORKING
 from sim.config import Config, with_run
-from sim.geography import CHILD, ELDERLY, WORKING
 from sim.model import IndustryCityModel
 
 

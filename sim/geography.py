@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
 
+from sim.categories import SPACE_TYPES
+from sim.data import DATA_FILE
 from sim.errors import InputError, read_toml
-
-DATA_FILE = Path(__file__).parent / "data" / "chenghua.toml"
-SPACE_TYPES = ("office", "factory", "shop")
-TENURES = ("market", "resettlement", "talent")
-MARKET, RESETTLEMENT, TALENT = range(3)
-CHILD, WORKING, ELDERLY = range(3)
 
 
 @dataclass(frozen=True)
@@ -218,6 +214,22 @@ class District:
         """Street names plus the external region, indexed like the commute matrices."""
         return (*self.street_names, self.external.name)
 
+    @cached_property
+    def space_of_sector(self) -> np.ndarray:
+        """Index in ``SPACE_TYPES`` of the floor space each sector uses."""
+        return np.array([SPACE_TYPES.index(s.space) for s in self.sectors])
+
+    @cached_property
+    def public_sector(self) -> np.ndarray:
+        """Whether each sector is a public employer (schools, hospitals, government)."""
+        return np.array([s.public for s in self.sectors])
+
+    @cached_property
+    def wage_base(self) -> np.ndarray:
+        """Non-talent wage per sector such that the sector's mean wage is the data's."""
+        premium = self.external.talent_wage_premium
+        return np.array([s.wage / (1.0 + s.talent_share * (premium - 1.0)) for s in self.sectors])
+
     def sector_index(self, key: str) -> int:
         return [s.key for s in self.sectors].index(key)
 
@@ -384,9 +396,10 @@ def matrix_toml(path: str | Path = DATA_FILE) -> str:
     return f"[commute_matrix]\nareas = [{areas}]\nkm = [\n{rows(km)}\n]\nminutes = [\n{rows(minutes)}\n]\n"
 
 
-def load_district(path: str | Path = DATA_FILE) -> District:
-    """Read and check a district data file; raise ``InputError`` naming the bad field."""
-    return _load_cached(str(Path(path).resolve()))
+def load_district(path: str | Path = "") -> District:
+    """Read and check a district data file (empty: the built-in Chenghua file); raise
+    ``InputError`` naming the bad field."""
+    return _load_cached(str(Path(path or DATA_FILE).resolve()))
 
 
 @cache

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.residents import EXTERNAL_JOB
-from sim.agents.street import Street
-from sim.agents.zone import ZoneCommittee
-from sim.geography import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, WORKING, District
+from sim.agents.population import stochastic_round
+from sim.agents.residents import EXTERNAL_JOB, NO_JOB
+from sim.agents.street import StreetTable
+from sim.categories import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, WORKING
+from sim.geography import District
 from sim.markets import admit
-
-
-def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
-    """Round to whole numbers up or down at random, keeping the expectation."""
-    x = np.asarray(x, dtype=float)
-    return np.floor(x + rng.random(x.shape)).astype(np.int64)
+from sim.processes.firms import space_used
+from sim.processes.homes import amenity, housing_costs
+from sim.processes.policies import staff_public_employers
 
 
 def public_posts(district: District, street_population: np.ndarray):
@@ -33,7 +31,7 @@ def public_posts(district: District, street_population: np.ndarray):
     return teachers, doctors, organs
 
 
-def build_streets(model) -> list[Street]:
+def build_streets(model) -> StreetTable:
     d = model.district
     pop = d.street_population
     teachers, doctors, organs = public_posts(d, pop)
@@ -43,22 +41,10 @@ def build_streets(model) -> list[Street]:
         d.resettled / 0.97,  # resettlement housing nearly full (assumption)
         np.zeros(len(pop)),
     ])
-    return [
-        Street(model, i, housing=housing[i], rent=d.rent[i], space=np.zeros(len(SPACE_TYPES)),
-               teachers=teachers[i], doctors=doctors[i], government_posts=organs[i],
-               staff=d.public.street_staff, green_m2=d.green_m2[i])
-        for i in range(d.n_streets)
-    ]
-
-
-def build_zones(model) -> list[ZoneCommittee]:
-    return [ZoneCommittee(model, z, zone) for z, zone in enumerate(model.district.zones)]
-
-
-def sector_wage_base(district: District) -> np.ndarray:
-    """Non-talent wage per sector such that the sector's mean wage is the data's."""
-    premium = district.external.talent_wage_premium
-    return np.array([s.wage / (1.0 + s.talent_share * (premium - 1.0)) for s in district.sectors])
+    return StreetTable(d, model.residents, model.scale, housing=housing, rent=d.rent,
+                       space=np.zeros((d.n_streets, len(SPACE_TYPES))), teachers=teachers, doctors=doctors,
+                       government_posts=organs, staff=np.full(d.n_streets, d.public.street_staff),
+                       green_m2=d.green_m2)
 
 
 def draw_firm_sizes(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
@@ -69,8 +55,9 @@ def draw_firm_sizes(rng: np.random.Generator, mean: float, n: int) -> np.ndarray
 def build_firms(model) -> None:
     """Private firms per street and sector, plus one public employer per street and service."""
     d, rng, scale = model.district, model.rng, model.scale
-    base_wage = sector_wage_base(d)
-    public_total = model.public_posts_by_street().sum(axis=1)
+    base_wage = d.wage_base
+    edu, health, _ = (d.sectors[k] for k in d.public_sector_indices())
+    public_total = model.streets.public_posts(edu.staff_per_teacher, health.staff_per_doctor).sum(axis=1)
     private_jobs = d.street_jobs - public_total
     if (private_jobs <= 0).any():
         bad = d.street_names[int(np.argmin(private_jobs))]
@@ -93,11 +80,9 @@ def build_firms(model) -> None:
         model.firms.add(n, sector=np.full(n, k), street=np.arange(n), zone_u=rng.random(n), target=np.zeros(n),
                         wage=np.full(n, base_wage[k]), talent_share=np.full(n, d.sectors[k].talent_share),
                         age_months=np.full(n, 240), public=np.ones(n, dtype=bool))
-    model.sync_public_posts()
-    # Commercial stock: today's private use at the data's vacancy.
-    used = model.space_used()
-    for street in model.streets:
-        street.space = used[street.index] / (1.0 - d.space.vacancy)
+    staff_public_employers(model)
+    # Non-residential stock: today's private use at the data's vacancy.
+    model.streets.space[:] = space_used(model) / (1.0 - d.space.vacancy)
 
 
 def build_residents(model) -> None:
@@ -182,3 +167,26 @@ def place_workers(model) -> None:
 
     workers_at, _ = res.firm_counts(firms.capacity)
     firms.incommuters[:] = np.maximum(np.floor(firms.target * p.posts_filled) - workers_at, 0) * firms.alive
+
+
+def fit_location_constants(model, sample: int = 20000, rounds: int = 100) -> np.ndarray:
+    """Street constants (unobserved amenity) that make the home-choice logit reproduce where
+    people live at the start, at the data's rents — as discrete-choice models are fitted to
+    market shares. Without them the first years would be a drift toward the cheapest streets."""
+    rng, d, u, res = model.rng, model.district, model.config.uncertainties, model.residents
+    rows = np.flatnonzero(res.alive & (res.tenure == MARKET))
+    rows = rng.choice(rows, size=min(sample, len(rows)), replace=False)
+    work = res.work_area[rows]
+    income = np.where(res.employer[rows] != NO_JOB, res.wage[rows], d.population.unemployed_income)
+    hours = d.minutes[: d.n_streets][:, np.maximum(work, 0)].T * res.factor[rows, None] / 60.0
+    v = (amenity(model)[None, :] - u.home_commute_weight * np.where(work[:, None] >= 0, hours, 0.0)
+         - u.rent_weight * housing_costs(model)[MARKET][None, :] / np.maximum(income, 1.0)[:, None])
+    target = np.bincount(res.home[rows], minlength=d.n_streets) / len(rows)
+    v = np.ascontiguousarray(v.T)  # streets × people: the sums over streets run down whole rows
+    top = v.max(axis=0)  # each person's best street before the constants (the logit is shift-free)
+    delta = np.zeros(d.n_streets)
+    for _ in range(rounds):
+        w = np.exp(v + (delta - delta.max())[:, None] - top)  # every exponent ≤ 0: no overflow
+        predicted = (w / w.sum(axis=0)).mean(axis=1)
+        delta += np.log(np.maximum(target, 1e-9) / np.maximum(predicted, 1e-9))
+    return delta - delta.mean()

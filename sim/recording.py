@@ -12,17 +12,22 @@ from collections import deque
 import numpy as np
 
 from sim import metrics
-from sim.geography import CHILD, MARKET, RESETTLEMENT, TALENT, TENURES, WORKING
+from sim.categories import CHILD, MARKET, RESETTLEMENT, TALENT, TENURES, WORKING
+from sim.processes.approvals import zone_coordination_days
+from sim.processes.homes import firm_zone, talent_eligible_count
 
 OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
+
+
+def record(model) -> None:
+    """Phase 8: the month's rows."""
+    model.recorder.record(model)
 
 
 class Recorder:
     FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries",
              "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers",
              "resettlement_delivered")
-    STREET_FLOWS = ("firm_entries", "moves_in")
-    ZONE_FLOWS = ("entries",)
 
     def __init__(self, model):
         self.model_rows: list[dict] = []
@@ -31,18 +36,12 @@ class Recorder:
         self.od_rows: list[dict] = []
         d = model.district
         self.street_to_zone = np.append(d.zone_of_street(), -1)  # the external area is in no zone
-        self.rent_start = np.array([s.rent_start for s in model.streets])
-        self._approvals: list[tuple[np.ndarray, np.ndarray]] = []
+        self.rent_start = model.streets.rent_start
         self._last_year: deque[np.ndarray] = deque(maxlen=12)  # approval days of the last 12 months
         n = d.n_streets
         forbidden = np.zeros((n + 1, n + 1), dtype=bool)
         forbidden[n, n] = True  # nobody lives and works outside the district, as far as the table goes
         self.commuting_bounds = metrics.CommutingBounds(d.minutes, forbidden)
-
-    def note_approvals(self, days: np.ndarray, zone: np.ndarray, scale: int) -> None:
-        """Approval days of applications approved this month (each row stands for ``scale``)."""
-        if len(days):
-            self._approvals.append((days.astype(float), zone.astype(int)))
 
     def record(self, model) -> None:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
@@ -61,11 +60,12 @@ class Recorder:
         excess = self.commuting_bounds(od)
         district = metrics.balance(metrics.aggregate(od, np.append(np.zeros(n, dtype=int), 1), 2))
         streets = metrics.balance(od)
-        n_zones = len(model.zones)
+        n_zones = model.zones.n
         zone_groups = np.where(self.street_to_zone >= 0, self.street_to_zone, n_zones)
         zones = metrics.balance(metrics.aggregate(od, zone_groups, n_zones + 1))
 
-        approvals = [days for days, _ in self._approvals]
+        flows = model.flows
+        approvals = [days for days, _ in flows.approvals]
         days = np.concatenate(approvals) if approvals else np.zeros(0)
         self._last_year.append(days)
         year_days = np.concatenate(self._last_year)
@@ -76,12 +76,13 @@ class Recorder:
         posts = float(f.target[firm_rows].sum()) * scale
         workers, _ = res.firm_counts(f.capacity)
         filled = f.filled(workers)
-        students = np.array([s.students for s in model.streets]).sum(axis=0)
-        teachers = np.array([s.teachers for s in model.streets]).sum(axis=0)
-        residents_by_street = np.array([s.residents for s in model.streets])
-        occupancy = np.array([s.occupancy for s in model.streets])
-        places = np.array([s.housing for s in model.streets])
-        rents = np.array([s.rent for s in model.streets])
+        st = model.streets
+        students = st.students.sum(axis=0)
+        teachers = st.teachers.sum(axis=0)
+        residents_by_street = st.residents()
+        occupancy = st.occupancy()
+        places = st.housing
+        rents = st.rent
         market_w = occupancy[:, MARKET]
         workers_by_street = counts[:n].sum(axis=1)
         minutes_by_street = (factors * minutes_matrix)[:n].sum(axis=1)
@@ -93,7 +94,7 @@ class Recorder:
         by_home = by_cell.reshape(len(TENURES), n).sum(axis=0)
         living = census.sum(axis=(1, 2))
         sat_street = metrics.ratio(by_home, living)
-        firm_zone = model.firm_zone
+        firm_zones = firm_zone(model)
 
         row = {
             "month": month,
@@ -122,7 +123,7 @@ class Recorder:
             "pipeline": int(model.pipeline.count) * scale,
             "in_commuters": float(od[n, :n].sum()),
             "out_commuters": float(od[:n, n].sum()),
-            **{k: float(v) for k, v in model.flows.items()},
+            **{k: float(flows.district.get(k, 0.0)) for k in self.FLOWS},
             "awaiting_rehousing": int(np.count_nonzero(res.displaced)) * scale,
             "resettlement_residents": float(occupancy[:, RESETTLEMENT].sum()),
             "rent_index": float((rents * market_w).sum() / max((self.rent_start * market_w).sum(), 1e-9)),
@@ -131,30 +132,29 @@ class Recorder:
                                             / max(places[:, RESETTLEMENT].sum(), 1e-9)),
             "talent_apartment_places": float(places[:, TALENT].sum()),
             "talent_apartment_residents": float(occupancy[:, TALENT].sum()),
-            "talent_apartment_eligible": model.talent_eligible_count() * scale,
+            "talent_apartment_eligible": talent_eligible_count(model) * scale,
             "resettlement_places": float(places[:, RESETTLEMENT].sum()),
             "students_per_teacher_primary": float(students[0] / teachers[0]),
             "students_per_teacher_junior": float(students[1] / teachers[1]),
             "students_per_teacher_senior": float(students[2] / teachers[2]),
             "teachers": float(teachers.sum()),
-            "doctors_per_1000": float(sum(s.doctors for s in model.streets) * model.doctor_productivity
+            "doctors_per_1000": float(sum(st.doctors) * model.policy.doctor_productivity
                                       / max(residents_by_street.sum(), 1.0) * 1000.0),
-            "street_staff": float(sum(s.staff for s in model.streets)),
-            "grid_events": float(sum(s.events for s in model.streets)),
-            "grid_backlog": float(sum(s.backlog for s in model.streets)),
-            "resolution_days": float(np.average([s.resolution_days for s in model.streets],
-                                                weights=np.maximum(residents_by_street, 1.0))),
+            "street_staff": float(sum(st.staff.tolist())),
+            "grid_events": float(sum(st.events.tolist())),
+            "grid_backlog": float(sum(st.backlog.tolist())),
+            "resolution_days": float(np.average(st.resolution_days, weights=np.maximum(residents_by_street, 1.0))),
             "satisfaction": float(by_home.sum() / living.sum()) if living.sum() else float("nan"),
         }
         self.model_rows.append(row)
 
-        for s in model.streets:
-            i = s.index
+        green_pp = st.green_per_person()
+        for i in range(n):
             self.street_rows.append({
                 "month": month,
-                "street": s.name,
-                "street_en": s.pinyin,
-                "zone": model.zones[self.street_to_zone[i]].key if self.street_to_zone[i] >= 0 else "",
+                "street": d.street_names[i],
+                "street_en": d.street_pinyin[i],
+                "zone": d.zones[self.street_to_zone[i]].key if self.street_to_zone[i] >= 0 else "",
                 "residents": float(residents_by_street[i]),
                 "employed_residents": float(streets["employed_residents"][i]),
                 "jobs": float(streets["jobs"][i]),
@@ -163,27 +163,27 @@ class Recorder:
                 "internal_capture": float(streets["internal_capture"][i]),
                 "mean_commute_min": float(commute_min_street[i]),
                 "mean_commute_km": float(commute_km_street[i]),
-                "rent": float(s.rent),
-                "rent_index": float(s.rent / s.rent_start),
+                "rent": float(rents[i]),
+                "rent_index": float(rents[i] / self.rent_start[i]),
                 "occupancy_market": float(occupancy[i, MARKET] / max(places[i, MARKET], 1e-9)),
                 "resettlement_places": float(places[i, RESETTLEMENT]),
                 "talent_apartment_places": float(places[i, TALENT]),
                 "talent_apartment_residents": float(occupancy[i, TALENT]),
                 "firms": int(np.count_nonzero(f.street[private] == i)) * scale,
-                "firm_entries": float(model.street_flows["firm_entries"][i]),
-                "moves_in": float(model.street_flows["moves_in"][i]),
-                "office_m2": float(s.space[0]),
-                "factory_m2": float(s.space[1]),
-                "students_per_teacher_primary": float(s.students_per_teacher[0]),
-                "students_per_teacher_junior": float(s.students_per_teacher[1]),
-                "students_per_teacher_senior": float(s.students_per_teacher[2]),
-                "doctors_per_1000": float(s.doctors_per_1000),
-                "grid_backlog": float(s.backlog),
-                "resolution_days": float(s.resolution_days),
-                "staff_per_10k": float(s.staff / max(s.residents, 1.0) * 10000.0),
-                "green_m2_per_person": float(s.green_per_person()),
-                "parks": int(s.parks),
-                "service_quality": float(s.service_quality),
+                "firm_entries": float(flows.street["firm_entries"][i]) if "firm_entries" in flows.street else 0.0,
+                "moves_in": float(flows.street["moves_in"][i]) if "moves_in" in flows.street else 0.0,
+                "office_m2": float(st.space[i, 0]),
+                "factory_m2": float(st.space[i, 1]),
+                "students_per_teacher_primary": float(st.students_per_teacher[i, 0]),
+                "students_per_teacher_junior": float(st.students_per_teacher[i, 1]),
+                "students_per_teacher_senior": float(st.students_per_teacher[i, 2]),
+                "doctors_per_1000": float(st.doctors_per_1000[i]),
+                "grid_backlog": float(st.backlog[i]),
+                "resolution_days": float(st.resolution_days[i]),
+                "staff_per_10k": float(st.staff[i] / max(residents_by_street[i], 1.0) * 10000.0),
+                "green_m2_per_person": float(green_pp[i]),
+                "parks": int(st.parks[i]),
+                "service_quality": float(st.service_quality[i]),
                 "satisfaction": float(sat_street[i]),
             })
 
@@ -191,15 +191,16 @@ class Recorder:
         # commute minutes, summed per firm (the +1 shift sends non-workers to a dropped slot).
         commute_by_firm = res.commute_sum[: f.capacity]
         in_minutes = d.minutes[n, f.street.clip(0)] * f.incommuters
-        zone_of_firm = np.where(f.alive, firm_zone, -1) + 1
+        zone_of_firm = np.where(f.alive, firm_zones, -1) + 1
         zone_minutes = np.bincount(zone_of_firm, weights=commute_by_firm + in_minutes, minlength=n_zones + 1)[1:]
         zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters, minlength=n_zones + 1)[1:]
         zone_of_street = self.street_to_zone[:n]
-        for z, zone in enumerate(model.zones):
+        for z, zone in enumerate(d.zones):
             members = zone_of_street == z
-            zone_days = [dd[zz == z] for dd, zz in self._approvals]
+            zone_days = [dd[zz == z] for dd, zz in flows.approvals]
             zd = np.concatenate(zone_days) if zone_days else np.zeros(0)
-            inside = private[firm_zone[private] == z]
+            inside = private[firm_zones[private] == z]
+            footprint = model.zones.streets[z]
             self.zone_rows.append({
                 "month": month,
                 "zone": zone.key,
@@ -211,20 +212,19 @@ class Recorder:
                 "internal_capture": float(zones["internal_capture"][z]),
                 "mean_commute_min": metrics.ratio(minutes_by_street[members].sum(),
                                                   workers_by_street[members].sum()).item(),
-                "rent_index": float((rents[zone.streets] * market_w[zone.streets]).sum()
-                                    / max((self.rent_start[zone.streets] * market_w[zone.streets]).sum(), 1e-9)),
+                "rent_index": float((rents[footprint] * market_w[footprint]).sum()
+                                    / max((self.rent_start[footprint] * market_w[footprint]).sum(), 1e-9)),
                 "zone_worker_commute_min": metrics.ratio(zone_minutes[z], zone_people[z]).item(),
                 "zone_firms": int(len(inside)) * scale,
-                "zone_entries": float(model.zone_flows["entries"][z]),
+                "zone_entries": float(flows.zone["entries"][z]) if "entries" in flows.zone else 0.0,
                 "zone_firm_jobs": float(filled[inside].sum()) * scale,
-                "coverage": float(zone.coverage().mean()),
-                "coordination_days": float(zone.coordination_days()),
+                "coverage": float(model.zones.footprint_coverage(z, model.policy.zone_alignment).mean()),
+                "coordination_days": float(zone_coordination_days(model, z)),
                 "approval_days_mean": float(zd.mean()) if len(zd) else float("nan"),
                 "pipeline": int(np.count_nonzero(model.pipeline.alive & (model.pipeline.zone == z))) * scale,
-                "talent_apartment_places": float(places[zone.streets, TALENT].sum()),
-                "talent_apartment_residents": float(occupancy[zone.streets, TALENT].sum()),
+                "talent_apartment_places": float(places[footprint, TALENT].sum()),
+                "talent_apartment_residents": float(occupancy[footprint, TALENT].sum()),
             })
-        self._approvals = []
 
         if month % OD_EVERY == 0 or month == model.months:
             names = d.area_names

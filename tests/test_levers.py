@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.approvals import ApprovalRegime
 from sim.config import Config, override, resolve
 from sim.geography import load_district
 from sim.policies import LEVERS
+from sim.policies.approval import ApprovalRegime
 from sim.runner import run
 from tests.conftest import small
 

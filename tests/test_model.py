@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.agents.residents import NO_JOB
+from sim.categories import WORKING
 from sim.config import Config, override
-from sim.geography import WORKING
 from sim.model import IndustryCityModel
 from sim.runner import run
 from tests.conftest import small
@@ -28,8 +28,8 @@ def check_month(model: IndustryCityModel) -> None:
     at_firm = alive & (res.employer >= 0)
     assert f.alive[res.employer[at_firm]].all()
     # Occupancy never exceeds capacity, by street and tenure.
-    for street in model.streets:
-        assert np.all(street.occupancy <= street.housing + 1e-6), (street.name, street.occupancy, street.housing)
+    streets = model.streets
+    assert np.all(streets.occupancy() <= streets.housing + 1e-6), (streets.occupancy(), streets.housing)
     # The aggregates the residents keep current equal a full recount.
     census, workers, commute, od = res.recount(f.capacity)
     alive = np.flatnonzero(res.alive)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.geography import CHILD, ELDERLY, WORKING, District
+from sim.categories import CHILD, ELDERLY, WORKING
+from sim.geography import District
 
 
 class ExternalRegion:

@@ -37,6 +37,16 @@ class Firms(Population):
         """Posts held per row: resident workers (``Residents.firm_counts``) plus in-commuters."""
         return workers[: self.capacity] + self.incommuters
 
+    def open_posts(self, workers: np.ndarray) -> np.ndarray:
+        """Unfilled posts per row, given its resident workers."""
+        return np.maximum(self.target - self.filled(workers), 0) * self.alive
+
+    def staff_public(self, posts: np.ndarray, sectors) -> None:
+        """Public employers' targets: ``posts[street, j]`` rows of posts for public sector ``sectors[j]``."""
+        for j, k in enumerate(sectors):
+            rows = np.flatnonzero(self.alive & (self.sector == k))
+            self.target[rows] = np.round(posts[self.street[rows], j]).astype(np.int32)
+
     def grow(self, rng: np.random.Generator, monthly_growth: np.ndarray, sigma: float,
              room: np.ndarray) -> None:
         """Private firms' targets drift with their sector's growth and their own shock.

@@ -1,9 +1,11 @@
 """Agent populations held column-wise: one numpy array per attribute, one row per individual.
 
 Residents and firms are many and simple, so their rules are written once and evaluated over all
-rows at a time (DESIGN §3: a ``mesa.Agent`` per resident would cost ~2 µs per step each). Rows are
-individuals with their own state and their own random draws; ``alive`` marks rows in use, and
-rows freed by leavers are reused by newcomers.
+rows at a time (a ``mesa.Agent`` per resident would cost ~2 µs per step each: docs/TOOLCHAIN.md).
+Rows are individuals with their own state and their own random draws; ``alive`` marks rows in
+use, and rows freed by leavers are reused by newcomers. Each individual has a persistent ``id``,
+given once in order of arrival and never reused, so a row recycled for a newcomer is another
+individual.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (``np.unique`` is several times slower on this numpy build)."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """Round to whole numbers up or down at random, keeping the expectation."""
+    x = np.asarray(x, dtype=float)
+    return np.floor(x + rng.random(x.shape)).astype(np.int64)
 
 
 def bernoulli_rows(rng: np.random.Generator, rows: np.ndarray, p: float) -> np.ndarray:
@@ -83,10 +91,12 @@ class Population:
     def __init__(self, capacity: int = 0):
         capacity = max(int(capacity), 16)
         self.alive = np.zeros(capacity, dtype=bool)
+        self.id = np.full(capacity, -1, dtype=np.int64)  # persistent id of the row's individual; -1 when empty
         for name, (dtype, fill) in self.COLUMNS.items():
             setattr(self, name, np.full(capacity, fill, dtype=dtype))
         self.free = np.zeros(0, dtype=np.intp)  # rows freed by leavers, ascending: reused lowest first
         self.top = 0  # rows from here on have never been used
+        self.next_id = 0  # the id the next individual gets
 
     @property
     def capacity(self) -> int:
@@ -112,6 +122,8 @@ class Population:
         rows = np.concatenate([reused, np.arange(self.top, self.top + fresh)])
         self.top += fresh
         self.alive[rows] = True
+        self.id[rows] = np.arange(self.next_id, self.next_id + n)
+        self.next_id += n
         for name, (_, fill) in self.COLUMNS.items():
             getattr(self, name)[rows] = values.pop(name, fill)
         if values:
@@ -121,6 +133,7 @@ class Population:
     def remove(self, rows: np.ndarray) -> None:
         """Retire rows: they leave the population and their slots become reusable."""
         self.alive[rows] = False
+        self.id[rows] = -1
         self.free = distinct(np.concatenate([self.free, rows]))
         for name, (_, fill) in self.COLUMNS.items():
             getattr(self, name)[rows] = fill
@@ -129,11 +142,12 @@ class Population:
         """A read-only snapshot of one individual, for tests, the UI and debugging."""
         if not 0 <= row < self.capacity or not self.alive[row]:
             raise IndexError(f"row {row} is not a live individual")
-        return MappingProxyType({name: getattr(self, name)[row].item() for name in self.COLUMNS})
+        return MappingProxyType({"id": int(self.id[row]),
+                                 **{name: getattr(self, name)[row].item() for name in self.COLUMNS}})
 
     def _grow(self, extra: int) -> None:
         old = self.capacity
-        for name, (dtype, fill) in {"alive": (np.bool_, False), **self.COLUMNS}.items():
+        for name, (dtype, fill) in {"alive": (np.bool_, False), "id": (np.int64, -1), **self.COLUMNS}.items():
             column = np.full(old + extra, fill, dtype=dtype)
             column[:old] = getattr(self, name)
             setattr(self, name, column)

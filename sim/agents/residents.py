@@ -19,13 +19,11 @@ import numba
 import numpy as np
 
 from sim.agents.population import Population, sample_rows
+from sim.categories import AGE_BANDS, CHILD, ELDERLY, TENURES, WORKING
 from sim.compiled import inline, kernel
-from sim.geography import CHILD, ELDERLY, TENURES, WORKING
 
 NO_JOB = -1
 EXTERNAL_JOB = -2
-RENEWAL, CLEARED = 1, 2  # why a household must move: its home is renewed, or cleared for development
-AGE_BANDS = 3
 
 
 class Residents(Population):
@@ -54,7 +52,7 @@ class Residents(Population):
         self.km = km.astype(np.float32)
         self.n_areas = len(minutes)
         self.n_streets = self.n_areas - 1
-        self.census = np.zeros((self.n_streets, len(TENURES), AGE_BANDS), dtype=np.int64)  # rows
+        self.census = np.zeros((self.n_streets, len(TENURES), len(AGE_BANDS)), dtype=np.int64)  # rows
         self.workers = np.zeros(16, dtype=np.int64)  # resident workers per firm row
         self.talent_workers = np.zeros(16, dtype=np.int64)
         self.commute_sum = np.zeros(16)  # their commute minutes, summed per firm row
@@ -82,7 +80,7 @@ class Residents(Population):
         self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]
 
     def _census_cells(self, rows: np.ndarray) -> np.ndarray:
-        return (self.home[rows].astype(np.int64) * len(TENURES) + self.tenure[rows]) * AGE_BANDS + self.age[rows]
+        return (self.home[rows].astype(np.int64) * len(TENURES) + self.tenure[rows]) * len(AGE_BANDS) + self.age[rows]
 
     def _count(self, rows: np.ndarray, sign: int) -> None:
         cells = self._census_cells(rows)

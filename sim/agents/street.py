@@ -1,9 +1,15 @@
-"""Sub-district streets (街道): few, rich, stateful — each a ``mesa.Agent``.
+"""Sub-district streets (街道): their state as one table, and each street as a ``mesa.Agent`` view.
 
-A street owns its housing stock by tenure, its commercial floor space, its public-service staff
-(teachers by level, doctors), its governance staff (编制) and grid-event backlog, and its green
-space. Each month it compares service demand with staff and sets a service-quality score that
-residents weigh when they choose where to live.
+``StreetTable`` holds every street's state, a row per street: housing places by tenure, market
+rent, non-residential floor space by type, teachers by school level, doctors, district-organ
+posts sited there, governance staff (编制), green space, parks and greenways, the renewed homes
+still under works, and the results of the month's services (students, grid events, service
+quality). Only its methods change it — deliveries, demolition, sales, private building, staff
+transfers, service results — so every change to a street is a named event. Who lives in a
+street (residents, children, occupied places) is not stored: it is read from the residents'
+census, which the residents keep current.
+
+``Street`` is the view Mesa users find in ``model.agents``: one street's row, read-only.
 """
 
 from __future__ import annotations
@@ -11,79 +17,179 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.geography import TENURES
+from sim.categories import CHILD, LEVELS, MARKET, RESETTLEMENT
 
-LEVELS = ("primary", "junior", "senior")
+
+class StreetTable:
+    """Every street's state; the processes and levers change it only through its methods."""
+
+    def __init__(self, district, residents, scale: int, *, housing: np.ndarray, rent: np.ndarray, space: np.ndarray,
+                 teachers: np.ndarray, doctors: np.ndarray, government_posts: np.ndarray, staff: np.ndarray,
+                 green_m2: np.ndarray):
+        n = district.n_streets
+        self.n = n
+        self._residents, self._scale = residents, scale
+        self.housing = np.array(housing, dtype=float)  # places (persons), street × tenure
+        self.rent = np.array(rent, dtype=float)  # market rent, yuan per m² a month
+        self.rent_start = self.rent.copy()
+        self.space = np.array(space, dtype=float)  # non-residential floor space (m²), street × space type
+        self.teachers = np.array(teachers, dtype=float)  # street × school level
+        self.teachers_start = self.teachers.copy()
+        self.doctors = np.array(doctors, dtype=float)
+        self.doctors_start = self.doctors.copy()
+        self.government_posts = np.array(government_posts, dtype=float)  # district-organ posts sited here
+        self.staff = np.array(staff, dtype=float)  # the street's governance staff (编制)
+        self.green_m2 = np.array(green_m2, dtype=float)
+        self.greenway_km = np.zeros(n)
+        self.parks = np.zeros(n, dtype=np.int64)
+        self.renewing: list[tuple[int, np.ndarray]] = []  # (month back, places by street) of homes under works
+        # Results of the month's services (phase 7); the grid overflow carries over to the next month.
+        self.students = np.zeros((n, len(LEVELS)))
+        self.students_per_teacher = np.zeros((n, len(LEVELS)))
+        self.doctors_per_1000 = np.zeros(n)
+        self.events = np.zeros(n)
+        self.overflow = np.zeros(n)
+        self.resolution_days = np.zeros(n)
+        self.backlog = np.zeros(n)
+        self.service_quality = np.full(n, 0.5)
+
+    # ------------------------------------------------------------------ who lives here (from the census)
+    def occupancy(self) -> np.ndarray:
+        """Occupied places (persons), street × tenure."""
+        return (self._residents.census * self._scale).sum(axis=2).astype(float)
+
+    def residents(self) -> np.ndarray:
+        """Residents (persons) per street."""
+        return self.occupancy().sum(axis=1)
+
+    def children(self) -> np.ndarray:
+        """Children (persons) per street."""
+        return (self._residents.census * self._scale)[:, :, CHILD].sum(axis=1).astype(float)
+
+    def vacant(self) -> np.ndarray:
+        """Free housing places (persons), street × tenure."""
+        return np.maximum(self.housing - self.occupancy(), 0.0)
+
+    def vacant_rows(self) -> np.ndarray:
+        """Free housing places in resident rows, tenure × street."""
+        return np.floor(self.vacant().T / self._scale).astype(np.int64)
+
+    def green_per_person(self) -> np.ndarray:
+        return self.green_m2 / np.maximum(self.residents(), 1.0)
+
+    def public_posts(self, staff_per_teacher: float, staff_per_doctor: float) -> np.ndarray:
+        """Posts (persons) of schools, hospitals and government per street (street × 3)."""
+        return np.column_stack([self.teachers.sum(axis=1) * staff_per_teacher, self.doctors * staff_per_doctor,
+                                self.government_posts + self.staff])
+
+    # ------------------------------------------------------------------ housing
+    def deliver(self, street: int, tenure: int, places: float) -> None:
+        """New housing places (persons) of a tenure in a street."""
+        self.housing[street, tenure] += places
+
+    def demolish(self, places: np.ndarray) -> None:
+        """Market homes (places per street) cleared for good."""
+        self.housing[:, MARKET] -= places
+
+    def renew(self, places: np.ndarray, back: int) -> None:
+        """Market homes (places per street) under renewal works until month ``back``."""
+        self.housing[:, MARKET] -= places
+        if places.any():
+            self.renewing.append((back, places.astype(float)))
+
+    def return_renewed(self, month: int) -> None:
+        """Renewed homes whose works end by ``month`` are lived in again."""
+        for back, places in self.renewing:
+            if back <= month:
+                self.housing[:, MARKET] += places
+        self.renewing = [(back, places) for back, places in self.renewing if back > month]
+
+    def sell_resettlement(self, places: np.ndarray) -> None:
+        """Resettlement places (per street) their owners leave become market housing."""
+        self.housing[:, RESETTLEMENT] -= places
+        self.housing[:, MARKET] += places
+
+    def build_housing(self, growth: float) -> None:
+        """Private building adds market housing by ``growth`` (a share)."""
+        self.housing[:, MARKET] *= 1.0 + growth
+
+    def set_rents(self, rents: np.ndarray) -> None:
+        self.rent = np.asarray(rents, dtype=float)
+
+    # ------------------------------------------------------------------ floor space, green space
+    def deliver_space(self, street: int, kind: int, m2: float) -> None:
+        self.space[street, kind] += m2
+
+    def build_space(self, growth: float) -> None:
+        """Private building adds non-residential floor space by ``growth`` (a share)."""
+        self.space *= 1.0 + growth
+
+    def plant(self, street: int, green_m2: float = 0.0, greenway_km: float = 0.0, parks: int = 0) -> None:
+        self.green_m2[street] += green_m2
+        self.greenway_km[street] += greenway_km
+        self.parks[street] += parks
+
+    # ------------------------------------------------------------------ staff and services
+    def transfer_staff(self, from_organs: np.ndarray, to_streets: float) -> None:
+        """District-organ posts (per street) leave the organs; each street gains ``to_streets`` staff."""
+        self.government_posts -= from_organs
+        self.staff += to_streets
+
+    def add_teachers(self, teachers: np.ndarray) -> None:
+        self.teachers += teachers
+
+    def add_doctors(self, doctors: np.ndarray) -> None:
+        self.doctors += doctors
+
+    def update_services(self, *, students, students_per_teacher, doctors_per_1000, events, overflow,
+                        resolution_days, backlog, service_quality) -> None:
+        """This month's service results (phase 7)."""
+        self.students, self.students_per_teacher = students, students_per_teacher
+        self.doctors_per_1000, self.events, self.overflow = doctors_per_1000, events, overflow
+        self.resolution_days, self.backlog, self.service_quality = resolution_days, backlog, service_quality
+
+
+def _read_only(value):
+    if isinstance(value, np.ndarray):
+        value = value.view()
+        value.flags.writeable = False
+        return value
+    return value.item() if isinstance(value, np.generic) else value
 
 
 class Street(mesa.Agent):
-    def __init__(self, model, index: int, *, housing: np.ndarray, rent: float, space: np.ndarray,
-                 teachers: np.ndarray, doctors: float, government_posts: float, staff: float,
-                 green_m2: float):
+    """One street as a ``mesa.Agent``: its row of ``model.streets``, read-only."""
+
+    def __init__(self, model, index: int):
         super().__init__(model)
         d = model.district
         self.index = index
         self.name = d.street_names[index]
         self.pinyin = d.street_pinyin[index]
         self.farming = bool(d.farming[index])
-        self.housing = housing.astype(float)  # places (persons) by tenure: market, resettlement, talent
-        self.rent = float(rent)  # market rent, yuan per m² a month
-        self.rent_start = float(rent)
-        self.space = space.astype(float)  # commercial floor space, m²: office, factory, shop
-        self.teachers = teachers.astype(float)  # primary, junior, senior
-        self.doctors = float(doctors)
-        self.government_posts = float(government_posts)  # district-organ posts sited here
-        self.staff = float(staff)  # governance staff (编制)
-        self.investment_duties = True  # street still charged with investment attraction and tax
-        self.green_m2 = float(green_m2)
-        self.greenway_km = 0.0
-        self.parks = 0
-        self.backlog = 0.0  # open grid events at month end
-        self.overflow = 0.0  # events carried over because capacity fell short
-        self.events = 0.0
-        # Set from the residents each month by the model (persons, full scale):
-        self.residents = 0.0
-        self.children = 0.0
-        self.occupancy = np.zeros(len(TENURES))
-        # Results of this month's service step:
-        self.students = np.zeros(len(LEVELS))
-        self.students_per_teacher = np.zeros(len(LEVELS))
-        self.doctors_per_1000 = 0.0
-        self.resolution_days = 0.0
-        self.service_quality = 0.5
 
-    def observe(self, residents: float, children: float, occupancy: np.ndarray) -> None:
-        self.residents = residents
-        self.children = children
-        self.occupancy = occupancy
+    def _row(self, column: str):
+        return _read_only(getattr(self.model.streets, column)[self.index])
 
-    def vacant_places(self) -> np.ndarray:
-        """Free housing places (persons) by tenure."""
-        return np.maximum(self.housing - self.occupancy, 0.0)
+    housing = property(lambda self: self._row("housing"), doc="places (persons) by tenure")
+    rent = property(lambda self: self._row("rent"), doc="market rent, yuan per m² a month")
+    space = property(lambda self: self._row("space"), doc="floor space (m²) by space type")
+    teachers = property(lambda self: self._row("teachers"), doc="teachers by school level")
+    doctors = property(lambda self: self._row("doctors"))
+    staff = property(lambda self: self._row("staff"), doc="governance staff (编制)")
+    green_m2 = property(lambda self: self._row("green_m2"))
+    parks = property(lambda self: self._row("parks"))
+    students_per_teacher = property(lambda self: self._row("students_per_teacher"))
+    backlog = property(lambda self: self._row("backlog"), doc="open grid events at month end")
+    resolution_days = property(lambda self: self._row("resolution_days"))
+    service_quality = property(lambda self: self._row("service_quality"))
 
-    def green_per_person(self) -> float:
-        return self.green_m2 / max(self.residents, 1.0)
+    @property
+    def residents(self) -> float:
+        return float(self.model.streets.residents()[self.index])
 
-    def serve(self, rng: np.random.Generator) -> None:
-        """Schools, clinics and grid governance for this month (phase 7)."""
-        model = self.model
-        public = model.district.public
-        self.students = self.children * public.students_per_child()
-        self.students_per_teacher = self.students / np.maximum(self.teachers, 1e-9)
-        self.doctors_per_1000 = self.doctors * model.doctor_productivity / max(self.residents, 1.0) * 1000.0
+    @property
+    def occupancy(self) -> np.ndarray:
+        """Occupied places (persons) by tenure."""
+        return _read_only(self.model.streets.occupancy()[self.index])
 
-        # Grid events (网格事件) arrive with the population. Resolution time follows M/M/1-style
-        # congestion: handling days / (1 − ρ), ρ = arrivals / capacity; open events at month end
-        # follow Little's law, plus whatever capacity could not absorb (when ρ ≥ 1).
-        self.events = float(rng.poisson(public.grid_events_per_1000_month * self.residents / 1000.0))
-        duty = public.investment_duty_share if self.investment_duties else 0.0
-        capacity = self.staff * (1.0 - duty) * public.events_per_staff_month * model.governance_productivity
-        rho = self.events / max(capacity, 1e-9)
-        self.overflow = max(self.overflow + self.events - capacity, 0.0)
-        waiting = 30.0 * self.overflow / max(capacity, 1e-9)
-        self.resolution_days = public.event_handling_days / (1.0 - min(rho, 0.95)) + waiting
-        self.backlog = self.events * self.resolution_days / 30.0
-        school = np.mean(np.minimum(1.0, public.standards() / np.maximum(self.students_per_teacher, 1e-9)))
-        health = min(1.0, self.doctors_per_1000 / public.doctors_per_1000 / 1.2)
-        governance = 1.0 / (1.0 + self.resolution_days / 30.0)
-        self.service_quality = float((school + health + governance) / 3.0)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.categories import RESETTLEMENT, TALENT
 from sim.compiled import inline, kernel
-from sim.geography import RESETTLEMENT, TALENT
 from sim.markets import admit, gumbel
 
 STAY = -1

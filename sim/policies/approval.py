@@ -1,12 +1,35 @@
-"""Engineering-project approval reform (工程建设项目审批制度改革)."""
+"""Engineering-project approval reform (工程建设项目审批制度改革): the approval regime in force.
+
+The regime's rule is ``ApprovalRegime.base_days``: item processing (done one after another;
+online service saves part of it) plus department hand-overs (a single window saves part of
+each). The approvals phase (``sim.processes.approvals``) adds each application's coordination
+days, the full-agency saving and its own noise.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.approvals import ApprovalRegime
 from sim.params import param
 from sim.policies.base import Lever
+
+
+@dataclass(frozen=True)
+class ApprovalRegime:
+    """The approval regime in force (set each month by the approval lever)."""
+
+    items: float
+    departments: float
+    one_window_share: float
+    online_share: float
+    full_agency: bool
+
+    def base_days(self, info) -> float:
+        """Working days of an ordinary application under this regime, before coordination
+        (``info``: the data file's ``[approvals]``)."""
+        processing = self.items * info.days_per_item * (1.0 - info.online_saving * self.online_share)
+        handover = self.departments * info.days_per_department * (1.0 - info.one_window_saving * self.one_window_share)
+        return processing + handover
 
 
 @dataclass(frozen=True)
@@ -35,7 +58,7 @@ class Approval(Lever):
                               doc="a full-agency service guides major projects through approval")
 
     def apply(self, model, month: int) -> None:
-        model.regime = ApprovalRegime(
+        model.policy.regime = ApprovalRegime(
             items=self.toward(month, "items"),
             departments=self.toward(month, "departments"),
             one_window_share=self.toward(month, "one_window_share"),

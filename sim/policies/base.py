@@ -1,4 +1,10 @@
-"""What every lever shares: a start month, a ramp, and a mechanism that acts on the model."""
+"""What every lever shares: a start month, a ramp, and a mechanism that acts on the model.
+
+A lever acts only through the policy state (``model.policy``, ``sim.policies.state``) and the
+tables' methods (``model.streets``, ``model.zones``); it never sets attributes on the model.
+Lever modules import no numerical library (they work with the tables' arrays), so reading a
+scenario stays light.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +52,9 @@ class Lever:
         """Combinations of parameters that make no sense: (field, message) pairs."""
         return []
 
-    def apply(self, model, month: int) -> None:
-        """Act on the model at the start of ``month`` (phase 1 of the month)."""
+    def apply(self, model, month: int):
+        """Act at the start of ``month`` (phase 1 of the month; month 0 sets the state before the
+        first month); return the flows it caused (``sim.flows.Flows``), if any."""
         raise NotImplementedError
 
 

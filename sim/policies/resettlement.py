@@ -1,52 +1,33 @@
-"""Housing for industry-city integration: talent apartments, resettlement housing and renewal."""
+"""Resettlement housing (安置房) and the renewal of dilapidated housing and old courtyards (城市更新).
+
+The lever delivers resettlement places and orders households out of their homes — those whose
+land is cleared as the units are delivered, and those whose housing is renewed — as
+``Clearance`` orders the policies phase carries out; the housing market rehouses them
+(resettlement units first) and demolishes or renews the homes they leave.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.agents.residents import CLEARED
-from sim.geography import RESETTLEMENT, TALENT
+from sim.categories import CLEARED, RENEWAL, RESETTLEMENT
+from sim.flows import Flows
 from sim.params import param
 from sim.policies.base import Lever, need_streets
 
-NEAR_ZONES = ("龙潭", "白莲池", "青龙", "双桥子")  # assumption: the source does not say where
 FARMING_STREETS = ("保和", "青龙", "龙潭", "白莲池")  # assumption: resettlement goes to the farming-related streets
 # assumption: old courtyards are in the inner streets
 INNER_STREETS = ("猛追湾", "双桥子", "府青路", "二仙桥", "跳蹬河")
 
 
 @dataclass(frozen=True)
-class TalentApartments(Lever):
-    name = "talent_apartments"
-    label = "人才公寓"
-    label_en = "Talent apartments"
-    group = "经济"
-    mechanism = ("Adds talent-apartment places in the chosen streets; eligible talent rent them below market, "
-                 "so zone workers can live near their jobs.")
-    mechanism_zh = "在所选街道增加人才公寓；符合条件的人才以低于市场的租金入住，就近居住。"
+class Clearance:
+    """Persons of market housing in a street who must move out this month, and why (RENEWAL: their
+    home comes back after the works; CLEARED: it is gone)."""
 
-    floor_m2: float = param(0.0, unit="m²", lo=0.0, hi=5_000_000.0, reform=370_000.0,
-                            source="source: 37万 m² talent apartments", doc="talent-apartment floor space delivered")
-    streets: tuple[str, ...] = param((), reform=NEAR_ZONES, source="assumption: near the zones",
-                                     doc="streets where the apartments are built (shared equally)")
-    rent_discount: float = param(0.3, unit="share", lo=0.0, hi=0.9, reform=0.3,
-                                 source="assumption: rent below market",
-                                 doc="rent discount against the street's market rent")
-    eligibility: str = param("zone_talent", choices=("zone_talent", "talent", "zone_workers"), reform="zone_talent",
-                             source="source: talent of the zones' firms",
-                             doc="who may rent: talent of a zone's firms (in that zone's streets), any talent "
-                                 "(anywhere), or any worker of a zone's firms (in that zone's streets)")
-
-    def problems(self):
-        return need_streets(self, ("floor_m2",))
-
-    def apply(self, model, month: int) -> None:
-        share = self.share_in(month)
-        if share <= 0 or not self.streets:
-            return
-        places = self.floor_m2 * share / model.district.space.talent_apartment_m2_per_resident
-        for name in self.streets:
-            model.street(name).housing[TALENT] += places / len(self.streets)
+    street: int
+    persons: float
+    reason: int
 
 
 @dataclass(frozen=True)
@@ -85,18 +66,21 @@ class Resettlement(Lever):
     def problems(self):
         return need_streets(self, ("units",)) + need_streets(self, ("renewal_m2", "courtyards"), "renewal_streets")
 
-    def apply(self, model, month: int) -> None:
+    def apply(self, model, month: int) -> Flows | None:
+        model.policy.renewal_works_months = self.works_months
         share = self.share_in(month)
         if share <= 0:
-            return
-        d = model.district
+            return None
+        d, flows = model.district, Flows()
         for name in self.streets:
             places = self.units * d.population.persons_per_household * share / len(self.streets)
-            street = model.street(name)
-            street.housing[RESETTLEMENT] += places
-            model.flows["resettlement_delivered"] += places
-            model.displace(street.index, places * self.cleared_per_unit, CLEARED)
+            street = d.street_index(name)
+            model.streets.deliver(street, RESETTLEMENT, places)
+            flows.add("resettlement_delivered", places)
+            model.policy.clearances.append(Clearance(street, places * self.cleared_per_unit, CLEARED))
         persons = (self.renewal_m2 * d.space.renewal_persons_per_m2
                    + self.courtyards * d.space.persons_per_courtyard) * self.displaced_share * share
         for name in self.renewal_streets:
-            model.displace(model.street(name).index, persons / len(self.renewal_streets))
+            model.policy.clearances.append(Clearance(d.street_index(name), persons / len(self.renewal_streets),
+                                                     RENEWAL))
+        return flows

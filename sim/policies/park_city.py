@@ -40,7 +40,6 @@ class ParkCity(Lever):
         opened_before = int(self.parks * self.share_by(month - 1))
         opened_now = int(self.parks * self.share_by(month))
         for k, name in enumerate(self.streets):
-            street = model.street(name)
-            street.green_m2 += self.green_m2 * share / n
-            street.greenway_km += self.greenways_km * share / n
-            street.parks += sum(1 for p in range(opened_before, opened_now) if p % n == k)
+            model.streets.plant(model.district.street_index(name), green_m2=self.green_m2 * share / n,
+                                greenway_km=self.greenways_km * share / n,
+                                parks=sum(1 for p in range(opened_before, opened_now) if p % n == k))

@@ -1,10 +1,10 @@
-"""Industrial space: standard factories (标准厂房) and professional office buildings (专业楼宇)."""
+"""Standard factories (标准厂房) and professional office buildings (专业楼宇)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.geography import SPACE_TYPES
+from sim.categories import FACTORY, OFFICE
 from sim.params import param
 from sim.policies.base import Lever, need_streets
 
@@ -36,6 +36,6 @@ class IndustrialSpace(Lever):
         if share <= 0 or not self.streets:
             return
         for name in self.streets:
-            street = model.street(name)
-            street.space[SPACE_TYPES.index("factory")] += self.factory_m2 * share / len(self.streets)
-            street.space[SPACE_TYPES.index("office")] += self.office_m2 * share / len(self.streets)
+            street = model.district.street_index(name)
+            model.streets.deliver_space(street, FACTORY, self.factory_m2 * share / len(self.streets))
+            model.streets.deliver_space(street, OFFICE, self.office_m2 * share / len(self.streets))

@@ -22,4 +22,4 @@ class SmartGovernance(Lever):
                                    doc="extra events resolved per staff member, as a share")
 
     def apply(self, model, month: int) -> None:
-        model.governance_productivity = 1.0 + self.resolution_gain * self.share_by(month)
+        model.policy.governance_productivity = 1.0 + self.resolution_gain * self.share_by(month)

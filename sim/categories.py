@@ -1,0 +1,22 @@
+"""The model's categories, named once: housing tenures, age bands, floor-space types, school
+levels, and why a household must move.
+
+Plain Python, no numerical library: the configuration and the levers use these names too, and
+``chancheng --help`` must not wait for numpy.
+"""
+
+from __future__ import annotations
+
+# Housing tenures: market housing, resettlement units (安置房), talent apartments (人才公寓).
+TENURES = ("market", "resettlement", "talent")
+MARKET, RESETTLEMENT, TALENT = range(3)
+
+AGE_BANDS = ("child", "working", "elderly")  # 0–17, 18–59, 60+
+CHILD, WORKING, ELDERLY = range(3)
+
+SPACE_TYPES = ("office", "factory", "shop")  # non-residential floor space
+OFFICE, FACTORY, SHOP = range(3)
+
+LEVELS = ("primary", "junior", "senior")  # school levels
+
+RENEWAL, CLEARED = 1, 2  # why a household must move: its home is renewed, or cleared for development

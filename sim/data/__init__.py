@@ -1,0 +1,21 @@
+"""The district data files: the built-in Chenghua file, and a light look at a file's streets.
+
+``sim.geography.load_district`` reads and checks a whole file (with numpy); ``street_names``
+reads only the street names of the built-in file, so that checking a scenario's streets needs
+no numerical library (``chancheng scenarios`` and every error answer at once).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).parent / "chenghua.toml"
+
+
+@cache
+def builtin_street_names() -> tuple[tuple[str, str], ...]:
+    """(Chinese name, pinyin) of every street of the built-in file, in file order."""
+    streets = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))["streets"]
+    return tuple((s["name"], s["pinyin"]) for s in streets)

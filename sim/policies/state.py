@@ -1,0 +1,31 @@
+"""The policy in force: one typed state the levers set and the processes read.
+
+Each month the policies phase lets every lever act (``Lever.apply``): a lever sets its part of
+this state — the approval regime, the zone boundary, the committees' time, the talent-apartment
+rule, productivities, the households it orders out — or delivers stocks (housing, floor space,
+teachers, green space) through the streets' table. No process reads a lever's parameters; they
+read this state. Every field is set by its lever at month 0, before the first month runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.policies.approval import ApprovalRegime
+from sim.policies.committee import CommitteeTime
+from sim.policies.resettlement import Clearance
+from sim.policies.talent_apartments import TalentRule
+
+
+@dataclass
+class PolicyState:
+    regime: ApprovalRegime | None = None  # engineering-project approval (approval)
+    zone_alignment: float = 0.0  # 0: the zones' pre-reform boundaries; 1: whole streets (zone_alignment)
+    street_duties_moved: bool = False  # streets no longer attract investment or collect tax (zone_alignment)
+    committee: CommitteeTime | None = None  # committee staff time split (committee)
+    joint_attraction: bool = False  # committees attract investment jointly (committee)
+    talent: TalentRule | None = None  # who may rent talent apartments where, the discount (talent_apartments)
+    renewal_works_months: int = 0  # months renewed homes are under works (resettlement)
+    governance_productivity: float = 1.0  # grid events per staff member, relative (smart_governance)
+    doctor_productivity: float = 1.0  # residents a doctor serves, relative (hospital_merger)
+    clearances: list[Clearance] = field(default_factory=list)  # households ordered out this month (resettlement)

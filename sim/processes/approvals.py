@@ -1,0 +1,168 @@
+"""Phase 2: zone committees' investment leads, the engineering-approval pipeline, and openings.
+
+A committee's attraction time brings investment leads (firms of its zone's leading sectors, a
+few of them large investors). Each lead applies for approval: its working days follow the
+regime in force (``ApprovalRegime.base_days``) plus committee–street coordination while zones
+cover streets only partly and streets still compete for investment; major projects with the
+full-agency service (全程代办) save a share; each application draws its own noise and its own
+patience, and withdraws once it has waited past it. Approved firms fit out (faster with more
+construction time) and open where their zone has free floor space — with joint attraction, in
+another zone's street if their own has none.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.population import Population
+from sim.flows import Flows
+from sim.policies.committee import BASE_TIME, CommitteeTime
+from sim.processes.firms import free_space, open_firms
+
+FITOUT_MONTHS = 3.0  # months from approval to opening at the base construction share (assumption)
+
+
+class Applications(Population):
+    """Firm-entry applications in the pipeline, one row per ``scale`` applicants."""
+
+    COLUMNS = {
+        "zone": (np.int8, -1),
+        "sector": (np.int8, -1),
+        "street": (np.int8, -1),
+        "posts": (np.int32, 0),
+        "large": (np.bool_, False),
+        "days_needed": (np.float32, 0.0),  # working days until approval
+        "waited": (np.float32, 0.0),  # working days waited so far
+        "patience": (np.float32, 0.0),  # working days the applicant will wait in all
+        "approved": (np.bool_, False),
+        "months_to_open": (np.float32, 0.0),  # fit-out months left after approval
+    }
+
+
+# ---------------------------------------------------------------------------------- the rules
+def coordination_days(coverage: np.ndarray, street_duties_moved: bool, time: CommitteeTime, info) -> float:
+    """Extra working days of committee–street coordination each of a zone's applications needs.
+
+    Friction comes from the uncovered parts of its footprint streets (``coverage``) and from
+    streets that still compete for investment; coordination time relieves it."""
+    friction = 1.0 - coverage.mean()
+    if len(coverage) and not street_duties_moved:
+        friction += 0.5
+    effort = time.coordination / BASE_TIME.coordination
+    return info.coordination_days * friction / effort
+
+
+def fitout_months(time: CommitteeTime) -> float:
+    """Months from approval to opening: shorter with more construction time."""
+    return FITOUT_MONTHS * BASE_TIME.construction / max(time.construction, 1e-6)
+
+
+def approval_days(rng: np.random.Generator, regime, info, large: np.ndarray, coordination: np.ndarray) -> np.ndarray:
+    """Working days each application needs, with its own log-normal noise."""
+    days = regime.base_days(info) + coordination
+    if regime.full_agency:
+        days = np.where(large, days * (1.0 - info.full_agency_saving), days)
+    noise = np.exp(info.noise_sigma * rng.standard_normal(len(large)) - info.noise_sigma**2 / 2)
+    return days * noise
+
+
+def attract(rng: np.random.Generator, model, zone: int) -> dict[str, np.ndarray]:
+    """This month's investment leads of a committee (rows of ``scale`` firms)."""
+    d, u, policy, zones = model.district, model.config.uncertainties, model.policy, model.zones
+    common = d.zones_common
+    effort = policy.committee.attraction / BASE_TIME.attraction
+    if policy.joint_attraction:
+        effort *= 1.0 + u.joint_attraction_gain
+    rate = zones.staff[zone] * common.leads_per_staff_year / 12.0 * effort * u.lead_rate_scale
+    n = rng.poisson(rate / model.scale)
+    sector = rng.choice(zones.leading[zone], size=n)
+    large = rng.random(n) < common.large_investor_share
+    sizes = np.array([d.sectors[s].size for s in sector]) * common.lead_size_factor
+    sizes = np.where(large, common.large_investor_size, sizes)
+    posts = np.maximum(1, np.round(sizes * rng.lognormal(-0.125, 0.5, n))).astype(np.int32)
+    # Firms settle in the covered part of a footprint street.
+    weights = zones.footprint_coverage(zone, policy.zone_alignment)
+    streets = zones.streets[zone]
+    street = streets[rng.choice(len(streets), size=n, p=weights / weights.sum())]
+    return {"sector": sector.astype(np.int8), "street": street, "posts": posts, "large": large}
+
+
+def zone_coordination_days(model, zone: int) -> float:
+    """``coordination_days`` of a zone under the policy in force."""
+    policy = model.policy
+    return coordination_days(model.zones.footprint_coverage(zone, policy.zone_alignment), policy.street_duties_moved,
+                             policy.committee, model.district.approvals)
+
+
+def site_for(model, zone: int, street: int, kind: int, need: float, free: np.ndarray,
+             coverage: np.ndarray) -> tuple[int, int] | None:
+    """(zone, street) with room for an approved zone firm: its own street, or — with joint
+    attraction — the first zone street with room (the committees pass the lead on)."""
+    if free[street, kind] * coverage[zone, street] >= need:
+        return zone, street
+    if model.policy.joint_attraction:
+        for z, s in zip(*np.nonzero(coverage), strict=True):
+            if free[s, kind] * coverage[z, s] >= need:
+                return int(z), int(s)
+    return None
+
+
+# ---------------------------------------------------------------------------------- the phase
+def step(model) -> Flows:
+    rng, d, u, pipe = model.rng, model.district, model.config.uncertainties, model.pipeline
+    for zone in range(model.zones.n):
+        leads = attract(rng, model, zone)
+        n = len(leads["sector"])
+        if n == 0:
+            continue
+        days = approval_days(rng, model.policy.regime, d.approvals, leads["large"],
+                             np.full(n, zone_coordination_days(model, zone)))
+        patience = u.patience_days * rng.lognormal(0.0, u.patience_sigma, n)
+        pipe.add(n, zone=np.full(n, zone), days_needed=days, patience=patience,
+                 months_to_open=np.full(n, fitout_months(model.policy.committee)), **leads)
+    return advance_pipeline(model)
+
+
+def advance_pipeline(model) -> Flows:
+    """Applications wait, get approved or withdraw; approved ones open where there is room."""
+    pipe, rng, scale = model.pipeline, model.rng, model.scale
+    flows = Flows()
+    rows = pipe.rows()
+    if len(rows) == 0:
+        return flows
+    pipe.waited[rows] += model.district.info.working_days_per_month
+    newly = rows[~pipe.approved[rows] & (pipe.waited[rows] >= pipe.days_needed[rows])]
+    pipe.approved[newly] = True
+    if len(newly):
+        flows.approvals.append((pipe.days_needed[newly].astype(float), pipe.zone[newly].astype(int)))
+    gave_up = rows[~pipe.approved[rows] & (pipe.waited[rows] > pipe.patience[rows])]
+    flows.add("withdrawals", len(gave_up) * scale)
+    pipe.remove(gave_up)
+
+    ready = pipe.rows()
+    ready = ready[pipe.approved[ready]]
+    pipe.months_to_open[ready] -= 1.0
+    ready = ready[pipe.months_to_open[ready] <= 0]
+    free = free_space(model)
+    coverage = model.zones.coverage(model.policy.zone_alignment)
+    m2_per_job = model.district.space.m2_per_job()
+    entries = np.zeros(model.zones.n)
+    for row in ready[rng.permutation(len(ready))]:
+        sector = int(pipe.sector[row])
+        kind = model.district.space_of_sector[sector]
+        need = pipe.posts[row] * scale * m2_per_job[kind]
+        site = site_for(model, int(pipe.zone[row]), int(pipe.street[row]), kind, need, free, coverage)
+        if site is None:
+            if pipe.waited[row] > 1.5 * pipe.patience[row]:  # no room for too long
+                flows.add("withdrawals", scale)
+                pipe.remove(np.array([row]))
+            continue
+        zone, street = site
+        free[street, kind] -= need
+        flows += open_firms(model, np.array([sector]), np.array([street]), pipe.posts[row:row + 1],
+                            large=pipe.large[row:row + 1], zone=zone)
+        flows.add("zone_entries", scale)
+        entries[pipe.zone[row]] += scale
+        pipe.remove(np.array([row]))
+    flows.add_zone("entries", entries)
+    return flows
