@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim import batch
+from sim import batch, design
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["inprocess", "pool1", "pool2", "dask"], help="time one executor only")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp())
-    spec = batch.load_spec(spec_file(work, args.runs, args.months, args.scale))
+    spec = design.load_spec(spec_file(work, args.runs, args.months, args.scale))
     print(f"{args.runs} runs × {args.months} months at scale {args.scale}")
     print(f"{'executor':<24} {'wall s':>8} {'runs/min':>9} {'overhead s/run':>15}")
     rows = {}

@@ -11,9 +11,8 @@ import pandas as pd
 from scipy import stats
 
 from sim.errors import InputError
+from sim.outcomes import measures
 
-ID_COLUMNS = ("run_id", "scenario", "seed", "seed_spawn_key", "month", "date", "zone", "zone_name", "street",
-              "street_en", "area")
 ZONE_METRICS = ("jobs_housing_ratio", "self_containment", "internal_capture", "mean_commute_min",
                 "zone_worker_commute_min", "rent_index", "coordination_days", "approval_days_mean", "zone_entries",
                 "talent_apartment_residents")
@@ -34,7 +33,7 @@ def t_interval(values: pd.Series) -> tuple[float, float, float, int]:
 
 def long_form(model: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
     """District and zone metrics as one long table: seed, month, area, metric, value."""
-    district_metrics = [c for c in model.columns if c not in ID_COLUMNS and pd.api.types.is_numeric_dtype(model[c])]
+    district_metrics = [c for c in measures("model") if c in model.columns]
     district = model.melt(id_vars=["seed", "month"], value_vars=district_metrics, var_name="metric")
     district.insert(2, "area", "district")
     zone = zones.melt(id_vars=["seed", "month", "zone"], value_vars=list(ZONE_METRICS), var_name="metric")
@@ -98,7 +97,7 @@ def summarize(model: pd.DataFrame, runs: pd.DataFrame, by: str) -> pd.DataFrame:
     time average over the run — each as mean, sd and 95% interval across replications."""
     ok = runs.loc[runs["status"] == "ok", ["run_id", by]]
     model = model.drop(columns=[by], errors="ignore").merge(ok, on="run_id")
-    metrics = [c for c in model.columns if c not in ID_COLUMNS and c != by and pd.api.types.is_numeric_dtype(model[c])]
+    metrics = [c for c in measures("model") if c in model.columns]
     final = model[model["month"] == model.groupby("run_id")["month"].transform("max")]
     per_run = {"final": final.groupby([by, "run_id"])[metrics].mean(),
                "average": model.groupby([by, "run_id"])[metrics].mean()}
@@ -117,7 +116,7 @@ def outcome_per_run(model: pd.DataFrame, outcomes: list[str], months: int = 12) 
     """Each run's average of the outcomes over its last ``months`` months, indexed by run id."""
     missing = [o for o in outcomes if o not in model.columns]
     if missing:
-        allowed = [c for c in model.columns if c not in ID_COLUMNS]
+        allowed = measures("model")
         raise InputError(f"unknown outcome {missing[0]!r}; allowed: {', '.join(allowed)}", field="outcomes")
     last = model[model["month"] > model.groupby("run_id")["month"].transform("max") - months]
     return last.groupby("run_id")[outcomes].mean()

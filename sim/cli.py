@@ -1,7 +1,8 @@
 """The ``chancheng`` command: thin over the run API (``sim.runner``) and the writers (``sim.io``).
 
 Bad input ends with one line on stderr naming the problem and what is allowed, exit status 2,
-and nothing written.
+and nothing written. The numerical stack (numpy, pandas, the model) is imported by the commands
+that need it, so ``--help``, ``scenarios`` and every argument or scenario error answer at once.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ import sys
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from sim import config as cfg
 from sim.errors import InputError
-from sim.geography import DATA_FILE, load_district
-from sim.io import RunWriter, describe_runs, metadata, read_table, staged_output, write_csv, write_json
-from sim.labels import label
+from sim.outcomes import label
 from sim.params import specs
 from sim.policies import GROUPS, LEVERS
-from sim.runner import run
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HEADLINE = ("residents", "employed", "jobs", "unemployment_rate", "jobs_housing_ratio", "self_containment",
             "mean_commute_min", "mean_commute_km", "share_commute_le_5km", "share_commute_gt_60min",
@@ -82,6 +81,8 @@ def seeds_from(args) -> list[int]:
 
 def progress_bar(total: int, desc: str):
     """A progress bar on a terminal; silent when stderr is not one (logs, CI, pipes)."""
+    from tqdm import tqdm
+
     return tqdm(total=total, desc=desc, unit="month", disable=not sys.stderr.isatty(), leave=False)
 
 
@@ -89,6 +90,11 @@ def cmd_run(args) -> int:
     config = load_config(args, args.scenario, "--scenario")
     seeds = seeds_from(args)
     out = output_folder(args.out, f"results/{config.name}")
+    import pandas as pd  # (the numerical stack once the input is known to be good: errors answer at once)
+
+    from sim.io import RunWriter, describe_runs, staged_output
+    from sim.runner import run
+
     started = datetime.now(UTC)
     finals = []
     with staged_output(out) as staging:
@@ -117,8 +123,6 @@ def summary_table(config: cfg.Config, finals: pd.DataFrame, n_seeds: int, out: P
 
 
 def cmd_compare(args) -> int:
-    from sim import analysis
-
     base = load_config(args, args.base, "BASE")
     other = load_config(args, args.other, "OTHER")
     if base.name == other.name:
@@ -126,6 +130,11 @@ def cmd_compare(args) -> int:
                          field="OTHER")
     seeds = list(range(args.seeds))
     out = output_folder(args.out, f"results/{other.name}_vs_{base.name}")
+    import pandas as pd  # (the numerical stack once the input is known to be good: errors answer at once)
+
+    from sim import analysis
+    from sim.io import metadata, staged_output, write_csv, write_json
+
     started = datetime.now(UTC)
     with staged_output(out) as staging:
         results = run_on_common_seeds((base, other), seeds, staging, f"{other.name} vs {base.name}")
@@ -152,6 +161,9 @@ def run_on_common_seeds(configs: tuple[cfg.Config, ...], seeds: list[int], stagi
     """Each configuration on the same seeds (common random numbers), written to ``staging`` as
     each run ends (run ids: configuration × len(seeds) + seed), with its resolved scenario file;
     the results, configuration by configuration, seed by seed."""
+    from sim.io import RunWriter
+    from sim.runner import run
+
     writer = RunWriter(staging)
     results = [[] for _ in configs]
     with progress_bar(len(seeds) * sum(c.run.months for c in configs), desc) as bar:
@@ -177,7 +189,9 @@ def output_folder(given: str | None, default: str) -> Path:
 
 
 def zones_of(config: cfg.Config):
-    return load_district(config.run.data or DATA_FILE).zones
+    from sim.geography import load_district
+
+    return load_district(config.run.data).zones
 
 
 def draw_comparison(table: pd.DataFrame, folder: Path, names: tuple[str, str], zones: list[str]) -> None:
@@ -200,24 +214,27 @@ def compare_table(base: cfg.Config, other: cfg.Config, table: pd.DataFrame, n_se
              f"{base.run.months} months at scale {base.run.scale} → {out}/",
              f"{left('last 12 months, average', n)} {base.name:>14} {other.name:>14}   difference [95% CI]"]
     for name, row in zip(names, table.itertuples(), strict=True):
-        ci = "" if pd.isna(row.ci_low) else f" [{signed(row.ci_low)}, {signed(row.ci_high)}]"
+        ci = "" if missing(row.ci_low) else f" [{signed(row.ci_low)}, {signed(row.ci_high)}]"
         lines.append(f"{left(name, n)} {fmt(row.base_mean):>14} {fmt(row.other_mean):>14}   "
                      f"{signed(row.difference)}{ci}")
     return "\n".join(lines)
 
 
 def signed(x: float) -> str:
-    return "–" if pd.isna(x) else ("+" if x >= 0 else "−") + fmt(abs(x))
+    return "–" if missing(x) else ("+" if x >= 0 else "−") + fmt(abs(x))
 
 
 def cmd_sweep(args) -> int:
-    from sim import batch
+    from sim.design import load_spec
 
-    spec = batch.load_spec(args.spec)
+    spec = load_spec(args.spec)
     out = output_folder(args.out, f"results/sweeps/{spec.name}")
     only = args.run or None
     if only and max(only) >= spec.n_runs:
         raise InputError(f"run {max(only)} is not in this sweep; allowed: 0 to {spec.n_runs - 1}", field="--run")
+    from sim import batch
+    from sim.io import metadata, write_json
+
     executor = batch.executor_for(args.workers, args.scheduler)
     started = datetime.now(UTC)
     with sweep_progress(spec, out, only, args.resume) as bar:
@@ -234,6 +251,8 @@ def cmd_sweep(args) -> int:
 
 
 def sweep_progress(spec, out: Path, only, resume: bool):
+    from tqdm import tqdm
+
     from sim import batch
 
     bar = tqdm(total=len(only) if only else spec.n_runs, desc=spec.name, unit="run", disable=not sys.stderr.isatty())
@@ -243,9 +262,14 @@ def sweep_progress(spec, out: Path, only, resume: bool):
 
 
 def cmd_sensitivity(args) -> int:
-    from sim import batch, plots, sensitivity
+    from sim.design import load_spec
 
-    base = batch.load_spec(args.spec)
+    base = load_spec(args.spec)
+    import pandas as pd
+
+    from sim import batch, plots, sensitivity
+    from sim.io import write_csv
+
     samples = args.samples or (10 if args.method == "morris" else 64)
     spec, x = sensitivity.design(base, args.method, samples)
     out = output_folder(args.out, f"results/sensitivity/{spec.name}")
@@ -270,6 +294,8 @@ def cmd_sensitivity(args) -> int:
 
 def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """runs.csv and model.csv of an output folder, and what groups its runs (design point or scenario)."""
+    from sim.io import read_table
+
     if not (folder / "runs.csv").exists() or not (folder / "model.csv").exists():
         raise InputError("holds no runs.csv and model.csv; give a folder chancheng wrote", source=str(folder))
     runs = read_table(folder / "runs.csv", ("run_id", "status"))
@@ -295,6 +321,7 @@ def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 
 def cmd_summarize(args) -> int:
     from sim import analysis
+    from sim.io import read_table, write_csv
 
     folder = Path(args.folder)
     runs, model, by = read_results(folder)
@@ -308,6 +335,8 @@ def cmd_summarize(args) -> int:
 
 def cmd_plot(args) -> int:
     from sim import analysis, plots
+    from sim.geography import load_district
+    from sim.io import read_table
 
     folder = Path(args.folder)
     # Everything is read and checked before the first figure is drawn: no half-drawn folder.
@@ -351,12 +380,13 @@ def cmd_plot(args) -> int:
 def runs_data_file(folder: Path):
     """The district data file the runs in a folder used (from its saved scenario)."""
     saved = sorted(folder.glob("scenario*.toml"))
-    return (cfg.load(saved[0]).run.data if saved else "") or DATA_FILE
+    return cfg.load(saved[0]).run.data if saved else ""
 
 
 def cmd_validate(args) -> int:
     """Run baseline_2018 and reform_2019 on the same seeds and check the targets (sim.validation)."""
     from sim import validation
+    from sim.io import metadata, staged_output, write_csv, write_json
 
     base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
     reform = cfg.with_run(cfg.resolve("reform_2019"), months=args.months, scale=args.scale)
@@ -374,7 +404,7 @@ def cmd_validate(args) -> int:
           f"{base.run.scale} → {out}/validation.csv")
     print(f"{'target':<74} {'simulated [95% CI]':>28}  {'target':<30} result")
     for row in table.itertuples():
-        ci = "" if pd.isna(row.ci_low) else f" [{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
+        ci = "" if missing(row.ci_low) else f" [{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
         print(f"{row.what[:74]:<74} {fmt(row.simulated_mean) + ci:>28}  {row.target_value[:30]:<30} "
               f"{"PASS" if row.passed else "FAIL"}")
     failed = table[~table["passed"]]
@@ -387,6 +417,7 @@ def cmd_validate(args) -> int:
 def cmd_calibrate(args) -> int:
     """Fit the uncertain behavioural parameters to the baseline's goals (sim.calibration)."""
     from sim import calibration
+    from sim.io import metadata, staged_output, write_csv, write_json
 
     base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
     seeds = list(range(args.seeds))
@@ -498,8 +529,13 @@ def left(text: str, width: int) -> str:
     return text + " " * max(width - shown_width(text), 0)
 
 
+def missing(x) -> bool:
+    """An empty cell: None or NaN."""
+    return x is None or x != x
+
+
 def fmt(x: float) -> str:
-    if pd.isna(x):
+    if missing(x):
         return "–"
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}" if abs(x) < 10 else f"{x:.1f}"
 

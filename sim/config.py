@@ -17,8 +17,8 @@ from typing import Any
 
 import tomli_w
 
+from sim.data import builtin_street_names
 from sim.errors import InputError, read_toml
-from sim.geography import DATA_FILE, load_district
 from sim.params import build, param, specs, suggest, to_table
 from sim.policies import LEVERS, Lever
 
@@ -170,11 +170,15 @@ class Config:
 
 
 def _street_names(data: str, source: str):
+    """(name, pinyin) of the data file's streets: the built-in file's read lightly; a user's
+    file read and checked whole (with numpy), so a bad one is refused here."""
+    if not data:
+        return builtin_street_names()
+    from sim.geography import load_district
+
     try:
-        district = load_district(data or DATA_FILE)
+        district = load_district(data)
     except InputError as exc:
-        if not data:
-            raise
         raise InputError(f"the data file {exc}", source=source, field="run.data") from None
     return list(zip(district.street_names, district.street_pinyin, strict=True))
 

@@ -23,7 +23,8 @@ import pandas as pd
 
 from sim.config import Config, save
 from sim.errors import InputError
-from sim.runner import TABLES, Result
+from sim.outcomes import TABLES
+from sim.runner import Result
 
 ENCODING = "utf-8-sig"
 # What a command writes into an output folder it replaces as a whole (besides scenario*.toml and

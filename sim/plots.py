@@ -19,7 +19,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from sim.labels import label, zone_colour  # noqa: E402
+from sim.colours import zone_colour  # noqa: E402
+from sim.outcomes import label  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei",
              "PingFang SC", "SimHei", "Source Han Sans SC")

@@ -16,8 +16,8 @@ import pandas as pd
 
 from sim.config import Config
 from sim.model import IndustryCityModel
+from sim.outcomes import TABLES
 
-TABLES = ("model", "streets", "zones", "od")
 Seed = int | np.random.SeedSequence
 
 

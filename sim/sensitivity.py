@@ -19,7 +19,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from sim.analysis import outcome_per_run
-from sim.batch import SweepSpec
+from sim.design import SweepSpec
 from sim.errors import InputError
 
 METHODS = ("morris", "sobol")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import batch, runner
+from sim import batch, design, runner
 from sim.cli import main
 from sim.errors import InputError
 from sim.model import IndustryCityModel
@@ -40,13 +40,13 @@ def assert_same_rows(a: Path, b: Path) -> None:
 def reference(tmp_path_factory) -> Path:
     """The smoke sweep run in this process: the rows every other executor must reproduce."""
     out = tmp_path_factory.mktemp("reference") / "smoke"
-    outcome = batch.sweep(batch.load_spec(SMOKE), out, batch.InProcess())
+    outcome = batch.sweep(design.load_spec(SMOKE), out, batch.InProcess())
     assert (outcome.ok, outcome.failed) == (8, 0)
     return out
 
 
 def test_smoke_spec_is_small_and_seeds_are_spawned_per_run():
-    spec = batch.load_spec(SMOKE)
+    spec = design.load_spec(SMOKE)
     assert spec.n_runs <= 8 and spec.base.run.months == 12
     seeds = [spec.seed_for(t.run_id, t.replication) for t in spec.tasks()]
     assert [s.spawn_key for s in seeds] == [(i,) for i in range(spec.n_runs)]
@@ -55,7 +55,7 @@ def test_smoke_spec_is_small_and_seeds_are_spawned_per_run():
 
 
 def test_latin_hypercube_points_stay_in_their_ranges():
-    spec = batch.load_spec(ROOT / "experiments" / "sweeps" / "approval_lhs.toml")
+    spec = design.load_spec(ROOT / "experiments" / "sweeps" / "approval_lhs.toml")
     points = pd.DataFrame(spec.points)
     assert len(points) == 40
     assert points["approval.items"].between(30, 80).all()
@@ -70,7 +70,7 @@ def test_an_explicit_table_of_points(tmp_path):
     spec_file.write_text('scenario = "baseline_2018"\n[run]\nmonths = 2\nscale = 100\n'
                          '[[points]]\n"approval.items" = 60\n[[points]]\n"approval.items" = 40\n'
                          '"levers.approval.full_agency" = true\n', encoding="utf-8")
-    spec = batch.load_spec(spec_file)
+    spec = design.load_spec(spec_file)
     assert spec.points == ({"approval.items": 60}, {"approval.items": 40, "levers.approval.full_agency": True})
 
 
@@ -95,13 +95,13 @@ def test_a_malformed_spec_is_a_clear_error(tmp_path, text, field, hint):
     spec_file = tmp_path / "bad.toml"
     spec_file.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as err:
-        batch.load_spec(spec_file)
+        design.load_spec(spec_file)
     assert "bad.toml" in str(err.value) and field in str(err.value) and hint in str(err.value), str(err.value)
 
 
 def test_a_local_pool_gives_the_same_rows(reference, tmp_path):
     out = tmp_path / "pool"
-    batch.sweep(batch.load_spec(SMOKE), out, batch.LocalPool(2))
+    batch.sweep(design.load_spec(SMOKE), out, batch.LocalPool(2))
     assert_same_rows(reference, out)
 
 
@@ -121,7 +121,7 @@ def test_a_failing_run_is_a_row_not_a_crashed_sweep(tmp_path, monkeypatch):
             super().step()
 
     monkeypatch.setattr(runner, "IndustryCityModel", Fragile)
-    outcome = batch.sweep(batch.load_spec(SMOKE), tmp_path / "out", batch.InProcess())
+    outcome = batch.sweep(design.load_spec(SMOKE), tmp_path / "out", batch.InProcess())
     assert (outcome.ok, outcome.failed) == (7, 1)
     runs = pd.read_csv(tmp_path / "out" / "runs.csv").set_index("run_id")
     assert runs.loc[3, "status"] == "failed" and "a broken month" in runs.loc[3, "error"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.colours import zone_colour
 from sim.geography import District
-from sim.labels import label as metric
-from sim.labels import zone_colour
+from sim.outcomes import label as metric
 from sim.ui.i18n import t
 
 LINE_COLOURS = ("#c0392b", "#2c7fb8", "#27ae60", "#8e44ad", "#f39c12")

@@ -2,7 +2,7 @@
 
 Lever names and mechanisms come from the lever classes (``label``, ``label_en``,
 ``mechanism_zh``, ``mechanism``), group names from ``sim.policies.GROUPS``, metric names from
-``sim.labels``; the rest is here. A test
+``sim.outcomes``; the rest is here. A test
 checks that every lever field and every key has both languages.
 """
 

@@ -18,9 +18,9 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 from sim import config as cfg
+from sim.colours import zone_colour
 from sim.errors import InputError
-from sim.labels import label as metric
-from sim.labels import zone_colour
+from sim.outcomes import label as metric
 from sim.params import STREETS, specs
 from sim.policies import GROUPS, LEVERS
 from sim.ui import charts

@@ -1,0 +1,293 @@
+"""Outcomes declared once: every column the model writes, with its unit, Chinese and English
+name, definition, which direction is better, and when a cell can be empty.
+
+The recorder writes exactly these columns in this order (``COLUMNS``); sweeps, validation, the
+figures, the web page and docs/MODEL.md (``python -m sim.outcomes`` prints its table) read the
+names, labels and directions from here. Plain Python: the command line reads it without numpy.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+HIGHER, LOWER, BAND = "higher", "lower", "band"
+BALANCED_BAND = (0.8, 1.25)  # a "balanced" jobs–housing ratio, jobs per employed resident (Cervero)
+
+# How a unit reads after a name (Chinese, English); units not listed are not shown (counts, shares).
+UNIT_LABELS = {
+    "min": ("分钟", "min"),
+    "km": ("公里", "km"),
+    "working days": ("工作日", "working days"),
+    "days": ("天", "days"),
+    "yuan per m² a month": ("元/平方米·月", "yuan/m²·month"),
+    "m²": ("平方米", "m²"),
+    "m² per person": ("平方米/人", "m²/person"),
+    "per 10k residents": ("每万人", "per 10k residents"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    unit: str
+    zh: str
+    en: str
+    doc: str  # what it measures
+    better: str = ""  # HIGHER, LOWER, BAND (inside BALANCED_BAND), or "" (a level, not a verdict)
+    empty: str = ""  # when a cell is empty (no value to measure), and why; "" if never
+
+
+# Columns that identify a row rather than measure something.
+KEYS: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("run_id", "", "运行编号", "run id", "the run's number in its output folder"),
+    Outcome("scenario", "", "情景", "scenario", "the scenario's name"),
+    Outcome("seed", "", "随机种子", "seed", "the run's seed (a sweep's root seed, with seed_spawn_key)"),
+    Outcome("seed_spawn_key", "", "种子派生键", "seed spawn key", "the spawn key of a sweep run's SeedSequence",
+            empty="a run given a plain seed, not one spawned by a sweep"),
+    Outcome("month", "", "月份", "month", "months simulated (1 = the start month)"),
+    Outcome("date", "", "日期", "date", "calendar month, YYYY-MM"),
+    Outcome("street", "", "街道", "street", "the street's Chinese name"),
+    Outcome("street_en", "", "街道（拼音）", "street (pinyin)", "the street's name in pinyin"),
+    Outcome("zone", "", "功能区", "zone", "key of the zone whose footprint holds the street",
+            empty="in streets.csv: a street outside every zone"),
+    Outcome("zone_name", "", "功能区名称", "zone name", "the zone's Chinese name"),
+    Outcome("origin", "", "居住地", "origin", "where the commuters live: a street or the rest of Chengdu"),
+    Outcome("destination", "", "工作地", "destination", "where they work: a street or the rest of Chengdu"),
+)}
+RUN_KEY = ("run_id", "scenario", "seed", "seed_spawn_key")  # first in every table of a run
+
+_NO_WORKERS = "no employed resident lives in the area"
+_NO_APPROVAL = "no application was approved in the period"
+
+MEASURES: dict[str, Outcome] = {o.name: o for o in (
+    # people
+    Outcome("residents", "persons", "常住人口", "residents", "people living in the area"),
+    Outcome("children", "persons", "儿童（0–17岁）", "children (0–17)", "residents aged 0–17"),
+    Outcome("working_age", "persons", "劳动年龄人口", "working-age residents", "residents aged 18–59"),
+    Outcome("labour_force", "persons", "劳动力", "labour force", "working-age residents in the labour force"),
+    Outcome("employed", "persons", "就业居民", "employed residents",
+            "residents with a job, in the district or elsewhere in Chengdu"),
+    Outcome("employed_residents", "persons", "就业居民", "employed residents",
+            "residents of the area with a job anywhere"),
+    Outcome("unemployed", "persons", "失业人数", "unemployed", "labour force without a job"),
+    Outcome("unemployment_rate", "share", "失业率", "unemployment rate", "unemployed / labour force", LOWER),
+    # jobs and firms
+    Outcome("jobs", "jobs", "就业岗位", "jobs",
+            "filled posts located in the area, held by residents or in-commuters"),
+    Outcome("posts", "posts", "岗位需求", "posts", "posts firms want, filled or open"),
+    Outcome("open_posts", "posts", "空缺岗位", "open posts", "posts no one holds"),
+    Outcome("firms", "firms", "企业数", "firms", "private firms (public employers aside)"),
+    Outcome("large_investors", "firms", "重大项目企业", "large investors", "firms of a large investor (≥ 500 jobs)"),
+    # balance
+    Outcome("jobs_housing_ratio", "jobs per employed resident", "职住比", "jobs–housing ratio",
+            "jobs located in the area / employed residents living there; 0.8–1.25 counts as balanced", BAND,
+            _NO_WORKERS),
+    Outcome("self_containment", "share", "就业自足率", "self-containment",
+            "employed residents working in their own area / employed residents of the area", HIGHER, _NO_WORKERS),
+    Outcome("internal_capture", "share", "岗位本地就业率", "internal capture",
+            "jobs in the area held by its own residents / jobs in the area", HIGHER, "the area has no jobs"),
+    # commuting
+    Outcome("mean_commute_min", "min", "平均通勤时间", "mean commute",
+            "one-way door-to-door minutes of employed residents (in-commuters aside)", LOWER, _NO_WORKERS),
+    Outcome("mean_commute_km", "km", "平均通勤距离", "mean commute distance",
+            "one-way network km of employed residents", LOWER, _NO_WORKERS),
+    Outcome("share_commute_le_5km", "share", "5公里内通勤占比", "commutes ≤ 5 km",
+            "employed residents commuting 5 km or less", HIGHER, _NO_WORKERS),
+    Outcome("share_commute_le_45min", "share", "45分钟内通勤占比", "commutes ≤ 45 min",
+            "employed residents commuting 45 minutes or less", HIGHER, _NO_WORKERS),
+    Outcome("share_commute_gt_60min", "share", "60分钟以上通勤占比", "commutes > 60 min",
+            "employed residents commuting over an hour", LOWER, _NO_WORKERS),
+    Outcome("zone_worker_commute_min", "min", "功能区职工通勤时间", "zone workers' commute",
+            "mean one-way minutes of everyone working at the zone's firms, residents and in-commuters", LOWER,
+            "no one works at the zone's firms"),
+    Outcome("t_obs", "min", "实际通勤（OD表）", "observed commute T_obs",
+            "mean area-to-area minutes of every trip in the OD table (residents and in-commuters)", LOWER,
+            "no trips"),
+    Outcome("t_min", "min", "最小通勤", "least commute T_min",
+            "the least mean the same homes and jobs allow (transportation problem)", empty="no trips"),
+    Outcome("t_max", "min", "最大通勤", "most commute T_max",
+            "the most mean the same homes and jobs allow", empty="no trips"),
+    Outcome("excess_commuting", "share", "过剩通勤", "excess commuting",
+            "(T_obs − T_min) / T_obs: the share of commuting the homes and jobs did not require", LOWER,
+            "no trips"),
+    Outcome("commuting_potential_used", "share", "通勤潜力利用率", "commuting potential used",
+            "(T_obs − T_min) / (T_max − T_min)", LOWER, "no trips, or T_max = T_min"),
+    Outcome("in_commuters", "persons", "流入通勤者", "in-commuters",
+            "people living elsewhere in Chengdu who work in the district"),
+    Outcome("out_commuters", "persons", "流出通勤者", "out-commuters",
+            "residents working elsewhere in Chengdu"),
+    # approvals and zones
+    Outcome("approval_days_mean", "working days", "审批天数", "approval days",
+            "mean working days of the applications approved this month", LOWER, _NO_APPROVAL),
+    Outcome("approval_days_p90", "working days", "审批天数（90%分位）", "approval days, 90th percentile",
+            "90th percentile of the working days of the applications approved this month", LOWER, _NO_APPROVAL),
+    Outcome("approval_days_12m", "working days", "近12个月审批天数", "approval days, last 12 months",
+            "mean working days of the applications approved in the last 12 months", LOWER, _NO_APPROVAL),
+    Outcome("approvals", "applications", "审批通过数", "approvals", "applications approved this month"),
+    Outcome("pipeline", "applications", "待审批项目", "pipeline", "applications waiting or fitting out"),
+    Outcome("zone_firms", "firms", "功能区企业数", "zone firms", "private firms inside the zone"),
+    Outcome("zone_firm_jobs", "jobs", "功能区企业岗位", "zone firms' jobs", "filled posts of the zone's firms"),
+    Outcome("coverage", "share", "功能区覆盖率", "coverage",
+            "mean share of the zone's footprint streets inside the zone"),
+    Outcome("coordination_days", "working days", "协调天数", "coordination days",
+            "committee–street coordination each of the zone's applications needs", LOWER),
+    # flows of the month
+    Outcome("births", "persons", "出生", "births", "children born this month"),
+    Outcome("deaths", "persons", "死亡", "deaths", "residents who died this month"),
+    Outcome("in_migrants", "persons", "迁入", "in-migrants", "people who moved into the district this month"),
+    Outcome("out_migrants", "persons", "迁出", "out-migrants", "residents who left the district this month"),
+    Outcome("moves", "persons", "区内搬迁", "moves", "residents who moved home within the district"),
+    Outcome("displaced", "persons", "被搬迁", "displaced",
+            "residents ordered out of their homes this month (land cleared, housing renewed)"),
+    Outcome("rehoused", "persons", "已安置", "rehoused", "displaced residents who found a new home this month"),
+    Outcome("entries", "firms", "新设企业", "firm entries", "firms registered this month (no engineering approval)"),
+    Outcome("exits", "firms", "退出企业", "firm exits", "private firms that closed this month"),
+    Outcome("zone_entries", "firms", "功能区新落地企业", "zone firm entries",
+            "approved zone firms that opened this month"),
+    Outcome("withdrawals", "applications", "撤回申请", "withdrawals",
+            "applications withdrawn this month (waited too long, or no room)", LOWER),
+    Outcome("hires", "persons", "入职", "hires", "residents who took a job at a district firm this month"),
+    Outcome("separations", "persons", "离职（非自愿）", "separations", "workers who lost their job this month"),
+    Outcome("talent_incomers", "persons", "人才公寓迁入", "talent incomers",
+            "in-commuters who moved into a talent apartment this month"),
+    Outcome("resettlement_delivered", "places", "安置房交付", "resettlement delivered",
+            "resettlement places delivered this month"),
+    Outcome("firm_entries", "firms", "新进入企业", "firm entries", "firms that opened in the street this month"),
+    Outcome("moves_in", "persons", "迁入本街道", "moves in", "residents who moved into the street this month"),
+    # housing
+    Outcome("awaiting_rehousing", "persons", "待安置", "awaiting rehousing",
+            "displaced residents who have not yet found a new home", LOWER),
+    Outcome("resettlement_residents", "persons", "安置房住户", "resettlement residents",
+            "residents of resettlement units"),
+    Outcome("rent", "yuan per m² a month", "租金", "rent", "market rent"),
+    Outcome("rent_index", "index", "租金指数", "rent index",
+            "market rents weighted by occupied market places, relative to the start (1 = as then)"),
+    Outcome("occupancy_market", "share", "商品住房入住率", "market occupancy", "occupied / market places"),
+    Outcome("occupancy_resettlement", "share", "安置房入住率", "resettlement occupancy",
+            "occupied / resettlement places", HIGHER),
+    Outcome("resettlement_places", "places", "安置房容量", "resettlement places", "resettlement places (persons)"),
+    Outcome("talent_apartment_places", "places", "人才公寓容量", "talent-apartment places",
+            "talent-apartment places (persons)"),
+    Outcome("talent_apartment_residents", "persons", "人才公寓入住人数", "talent-apartment residents",
+            "residents of talent apartments"),
+    Outcome("talent_apartment_eligible", "persons", "人才公寓符合条件人数", "talent-apartment eligible",
+            "residents the rule in force admits to a talent apartment somewhere"),
+    Outcome("office_m2", "m²", "办公面积", "office floor space", "office floor space"),
+    Outcome("factory_m2", "m²", "厂房面积", "factory floor space", "factory floor space"),
+    # services
+    Outcome("students_per_teacher_primary", "students per teacher", "小学生师比", "primary students per teacher",
+            "primary students / primary teachers (national staffing standard 19)", LOWER),
+    Outcome("students_per_teacher_junior", "students per teacher", "初中生师比", "junior students per teacher",
+            "junior-secondary students / teachers (standard 13.5)", LOWER),
+    Outcome("students_per_teacher_senior", "students per teacher", "高中生师比", "senior students per teacher",
+            "senior-secondary students / teachers (standard 12.5)", LOWER),
+    Outcome("teachers", "persons", "教师数", "teachers", "teachers of all levels"),
+    Outcome("doctors_per_1000", "per 1000 residents", "每千人医生数", "doctors per 1000",
+            "doctors per 1000 residents, weighted by the merger's productivity", HIGHER),
+    Outcome("street_staff", "persons", "街道工作人员", "street staff", "the streets' governance staff (编制)"),
+    Outcome("staff_per_10k", "per 10k residents", "街道工作人员密度", "street staff density",
+            "governance staff per 10,000 residents"),
+    Outcome("grid_events", "events", "网格事件", "grid events", "grid events (网格事件) reported this month"),
+    Outcome("grid_backlog", "events", "网格事件积压", "grid-event backlog", "open grid events at month end", LOWER),
+    Outcome("resolution_days", "days", "网格事件处置天数", "grid-event resolution days",
+            "days to resolve a grid event (district: resident-weighted)", LOWER),
+    Outcome("green_m2_per_person", "m² per person", "人均绿地", "green space per person",
+            "green space per resident", HIGHER),
+    Outcome("parks", "parks", "大型公园", "large parks", "large parks opened in the street"),
+    Outcome("service_quality", "score 0–1", "公共服务质量", "service quality",
+            "mean of school staffing vs the standard, doctors vs the data's level and grid resolution", HIGHER),
+    Outcome("satisfaction", "score 0–100", "获得感指数", "satisfaction index",
+            "residents' mean 获得感 (work, commute, housing cost, services and green space)", HIGHER,
+            "no residents"),
+    # the OD table
+    Outcome("commuters", "persons", "通勤人数", "commuters",
+            "people living in the origin and working in the destination"),
+    Outcome("minutes", "min", "通勤时间", "minutes", "door-to-door minutes from origin to destination"),
+    Outcome("km", "km", "通勤距离", "km", "network km from origin to destination"),
+)}
+
+# Each table's columns after the run's key, in the order written.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "model": (
+        "month", "date", "residents", "children", "working_age", "labour_force", "employed", "unemployed",
+        "unemployment_rate", "jobs", "posts", "open_posts", "firms", "large_investors", "jobs_housing_ratio",
+        "self_containment", "mean_commute_min", "mean_commute_km", "share_commute_le_5km", "share_commute_le_45min",
+        "share_commute_gt_60min", "t_obs", "t_min", "t_max", "excess_commuting", "commuting_potential_used",
+        "approval_days_mean", "approval_days_p90", "approval_days_12m", "approvals", "pipeline", "in_commuters",
+        "out_commuters", "births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused",
+        "entries", "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers",
+        "resettlement_delivered", "awaiting_rehousing", "resettlement_residents", "rent_index", "occupancy_market",
+        "occupancy_resettlement", "talent_apartment_places", "talent_apartment_residents",
+        "talent_apartment_eligible", "resettlement_places", "students_per_teacher_primary",
+        "students_per_teacher_junior", "students_per_teacher_senior", "teachers", "doctors_per_1000",
+        "street_staff", "grid_events", "grid_backlog", "resolution_days", "satisfaction",
+    ),
+    "streets": (
+        "month", "street", "street_en", "zone", "residents", "employed_residents", "jobs", "jobs_housing_ratio",
+        "self_containment", "internal_capture", "mean_commute_min", "mean_commute_km", "rent", "rent_index",
+        "occupancy_market", "resettlement_places", "talent_apartment_places", "talent_apartment_residents", "firms",
+        "firm_entries", "moves_in", "office_m2", "factory_m2", "students_per_teacher_primary",
+        "students_per_teacher_junior", "students_per_teacher_senior", "doctors_per_1000", "grid_backlog",
+        "resolution_days", "staff_per_10k", "green_m2_per_person", "parks", "service_quality", "satisfaction",
+    ),
+    "zones": (
+        "month", "zone", "zone_name", "jobs", "employed_residents", "jobs_housing_ratio", "self_containment",
+        "internal_capture", "mean_commute_min", "rent_index", "zone_worker_commute_min", "zone_firms",
+        "zone_entries", "zone_firm_jobs", "coverage", "coordination_days", "approval_days_mean", "pipeline",
+        "talent_apartment_places", "talent_apartment_residents",
+    ),
+    "od": ("month", "origin", "destination", "commuters", "minutes", "km"),
+}
+TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv
+# The district flows of the month (``sim.flows.Flows``), as model.csv holds them.
+FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries", "exits",
+         "zone_entries", "withdrawals", "hires", "separations", "talent_incomers", "resettlement_delivered")
+
+
+def measures(table: str) -> tuple[str, ...]:
+    """The measured columns of a table (its keys aside)."""
+    return tuple(c for c in COLUMNS[table] if c in MEASURES)
+
+
+def column(name: str) -> Outcome:
+    """The declaration of a column (a measure or a key); ``KeyError`` if there is none."""
+    return MEASURES[name] if name in MEASURES else KEYS[name]
+
+
+def label(name: str, lang: str = "both") -> str:
+    """A column's display name with its unit: ``zh``, ``en`` or ``both`` (English, then Chinese);
+    an undeclared name is shown as it is."""
+    if name not in MEASURES and name not in KEYS:
+        return name
+    o = column(name)
+    zh_unit, en_unit = UNIT_LABELS.get(o.unit, ("", ""))
+    zh = o.zh + (f"（{zh_unit}）" if zh_unit else "")
+    en = o.en + (f" ({en_unit})" if en_unit else "")
+    return {"zh": zh, "en": en}.get(lang, f"{en} {zh}")
+
+
+def ordered(table: str, values: dict) -> dict:
+    """A row of ``table`` in its declared column order; ``ValueError`` if the recorder made a
+    column that is not declared (a declared one missing is a ``KeyError``)."""
+    names = COLUMNS[table]
+    if len(values) != len(names):
+        raise ValueError(f"{table}: undeclared columns {sorted(set(values) - set(names))}")
+    return {name: values[name] for name in names}
+
+
+def markdown() -> str:
+    """The table of every table's columns, for docs/MODEL.md (``python -m sim.outcomes``)."""
+    better = {HIGHER: "higher", LOWER: "lower", BAND: "0.8–1.25", "": ""}
+    lines = ["| column | tables | unit | 中文 | what it measures | better | empty when |",
+             "|---|---|---|---|---|---|---|"]
+    names = list(dict.fromkeys(c for cols in COLUMNS.values() for c in cols))
+    for name in [*RUN_KEY, *names]:
+        o = column(name)
+        tables = "all" if name in RUN_KEY else ", ".join(t for t, cols in COLUMNS.items() if name in cols)
+        lines.append(f"| `{name}` | {tables} | {o.unit} | {o.zh} | {o.doc} | {better[o.better]} | {o.empty} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown() + "\n")
