@@ -11,7 +11,7 @@ SEEDS    ?= 3
 MONTHS   ?= 120
 OUT      ?= results/$(SCENARIO)_vs_$(BASE)
 
-.PHONY: run test app lint bench calibrate validate figures clean
+.PHONY: run test app lint bench calibrate validate figures docs clean
 
 run: $(VENV)/.stamp-run
 	$(BIN)/chancheng compare $(BASE) $(SCENARIO) --seeds $(SEEDS) --months $(MONTHS) --out $(OUT)
@@ -45,6 +45,10 @@ figures: $(VENV)/.stamp-run
 	$(BIN)/chancheng plot results/docs
 	mkdir -p docs/figures
 	cd results/docs/figures && cp $(DOC_FIGURES) ../../../docs/figures/
+
+# The parts of docs/MODEL.md made from the code (the outcome table), regenerated.
+docs: $(VENV)/.stamp-run
+	$(BIN)/python docs/generate.py
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .

@@ -17,9 +17,9 @@ import pandas as pd
 
 from sim.analysis import last_months, t_interval
 from sim.config import Config
-from sim.geography import DATA_FILE, load_district
-
-BAND = (0.8, 1.25)  # a "balanced" jobs–housing ratio (Cervero)
+from sim.geography import load_district
+from sim.outcomes import BALANCED_BAND as BAND
+from sim.outcomes import HIGHER, MEASURES
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,12 @@ def at_end(frame: pd.DataFrame, column: str) -> float:
     return float(frame[frame["month"] == frame["month"].max()][column].mean())
 
 
+def improves(metric: str) -> tuple[str, float, float]:
+    """A reform − baseline difference in ``metric``'s better direction (``sim.outcomes``):
+    the target in words and its bounds."""
+    return ("> 0", 0.0, np.inf) if MEASURES[metric].better == HIGHER else ("< 0", -np.inf, 0.0)
+
+
 def band_distance(ratio: float) -> float:
     return max(BAND[0] - ratio, 0.0, ratio - BAND[1])
 
@@ -51,7 +57,7 @@ def zone_last_year(zones: pd.DataFrame, zone: str, column: str) -> float:
 
 
 def targets(reform: Config) -> list[Target]:
-    d = load_district(reform.run.data or DATA_FILE)
+    d = load_district(reform.run.data)
     lv = reform.levers
     talent_places = lv.talent_apartments.floor_m2 / d.space.talent_apartment_m2_per_resident
     resettlement_places = lv.resettlement.units * d.population.persons_per_household
@@ -115,12 +121,12 @@ def targets(reform: Config) -> list[Target]:
             "for a job-poor zone, more zone jobs (space, leads) or fewer new homes there; for a job-rich one, "
             "more homes near its jobs"))
     out += [
-        Target("self_containment_up", "district self-containment, reform − baseline (last 12 months)", "> 0",
-               0.0, np.inf, lambda b, r: last_year(r["model"], "self_containment")
+        Target("self_containment_up", "district self-containment, reform − baseline (last 12 months)",
+               *improves("self_containment"), lambda b, r: last_year(r["model"], "self_containment")
                - last_year(b["model"], "self_containment"),
                "more local jobs near homes and homes near jobs", "stronger distance preference in job search"),
-        Target("excess_commuting_down", "excess commuting E, reform − baseline (last 12 months)", "< 0",
-               -np.inf, 0.0, lambda b, r: last_year(r["model"], "excess_commuting")
+        Target("excess_commuting_down", "excess commuting E, reform − baseline (last 12 months)",
+               *improves("excess_commuting"), lambda b, r: last_year(r["model"], "excess_commuting")
                - last_year(b["model"], "excess_commuting"),
                "E falls when observed commutes approach the minimum the homes and jobs allow",
                "more job switching toward nearer jobs (on-the-job search) or moving nearer work"),

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from sim.errors import InputError
-from sim.geography import DATA_FILE, load_district, matrix_toml
+from sim.data import DATA_FILE
+from sim.geography import load_district, matrix_toml
 
 LABELS = ("source", "assumption", "census", "public")
 LABELLED_SECTIONS = ("district", "population", "commute", "external", "space", "public_services", "approvals",

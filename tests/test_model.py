@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.agents.residents import NO_JOB
+from sim.agents.residents import NO_JOB, Residents
+from sim.agents.street import Street
+from sim.agents.zone import ZoneCommittee
 from sim.categories import WORKING
 from sim.config import Config, override
 from sim.model import IndustryCityModel
@@ -122,5 +126,41 @@ def test_outputs_are_in_persons_whatever_the_scale():
     assert coarse["jobs"] == pytest.approx(fine["jobs"], rel=0.05)
 
 
-def test_default_config_is_the_baseline():
-    assert Config().name == "baseline_2018"
+def test_the_baseline_scenario_file_is_the_defaults():
+    """baseline_2018.toml names nothing but its run settings, which are the defaults: every lever
+    off, every uncertainty at its default."""
+    from sim.config import resolve
+
+    assert resolve("baseline_2018") == replace(Config(), description=resolve("baseline_2018").description)
+
+
+def test_streets_and_committees_are_read_only_mesa_agents_over_the_tables():
+    model = IndustryCityModel(small(months=1), 0)
+    streets = list(model.agents_by_type[Street])
+    committees = list(model.agents_by_type[ZoneCommittee])
+    assert [s.name for s in streets] == list(model.district.street_names)
+    assert [c.key for c in committees] == [z.key for z in model.district.zones]
+    first = streets[0]
+    assert first.rent == model.streets.rent[0] and first.residents == model.streets.residents()[0]
+    with pytest.raises(ValueError):
+        first.housing[0] = 0.0  # a view: the table changes only through its methods
+    model.streets.deliver(0, 0, 100.0)
+    assert first.housing[0] == model.streets.housing[0, 0]
+    assert committees[0].coverage() == pytest.approx(model.zones.coverage(0.0)[0, committees[0].streets])
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.floats(0.0, 1.0)), min_size=1, max_size=12))
+def test_persistent_ids_are_unique_and_never_reused(events):
+    """Rows are recycled for newcomers; ids are not: every individual ever added has its own."""
+    pop = Residents(np.zeros((3, 3)), np.zeros((3, 3)))
+    rng = np.random.default_rng(0)
+    seen: set[int] = set()
+    for n, leave in events:
+        rows = pop.add(n, home=np.zeros(n, dtype=np.int8), age=np.full(n, WORKING))
+        new = set(pop.id[rows].tolist())
+        assert not new & seen and len(new) == n
+        seen |= new
+        alive = pop.rows()
+        pop.remove(alive[rng.random(len(alive)) < leave])
+        assert (pop.id[pop.alive] >= 0).all() and (pop.id[~pop.alive] == -1).all()

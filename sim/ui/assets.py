@@ -25,7 +25,7 @@ from pathlib import Path
 
 from solara.server.settings import assets as solara_assets
 
-# What the page loads from the CDN: Solara's app shell and widgets (DESIGN §8) and ECharts.
+# What the page loads from the CDN: Solara's app shell and widgets (docs/TOOLCHAIN.md) and ECharts.
 PACKAGES = (
     "@widgetti/solara-vuetify-app@10.1.1",
     "requirejs@2.3.6",

@@ -3,7 +3,7 @@
 Each browser session builds its own ``Session`` (``solara.use_memo``), so stepping one page never
 touches another. Play runs in a thread (``solara.use_thread`` without the line tracer, which
 doubles the server's CPU per step); the charts are ECharts, which keep a step on the page well
-under half a second (DESIGN §8).
+under half a second (docs/TOOLCHAIN.md).
 """
 
 from __future__ import annotations
