@@ -27,6 +27,7 @@ from sim import metrics
 from sim.categories import CHILD, ELDERLY, WORKING
 from sim.config import Config, with_run
 from sim.model import IndustryCityModel
+from sim.processes.homes import amenity, housing_costs
 
 
 class FirmAgent(mesa.Agent):
@@ -171,9 +172,9 @@ class MesaMonth(mesa.Model):
         self.minutes = source.district.minutes.tolist()
         self.death_rate = source.district.population.elderly_deaths_per_1000_year / 12000.0
         self.external_wage = source.district.external.wage_mean
-        self.cost = list(source.housing_costs()[0])
-        self.amenity = list(source.amenity())
-        self.place = [s.service_quality for s in source.streets]
+        self.cost = list(housing_costs(source)[0])
+        self.amenity = list(amenity(source))
+        self.place = list(source.streets.service_quality)
         self.km = source.district.km.tolist()
         self.np_rng = np.random.default_rng(seed)
         self.workers_of: dict = {}

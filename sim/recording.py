@@ -155,7 +155,7 @@ class Recorder:
                                             / max(places[:, RESETTLEMENT].sum(), 1e-9)),
             "talent_apartment_places": float(places[:, TALENT].sum()),
             "talent_apartment_residents": float(m.occupancy[:, TALENT].sum()),
-            "talent_apartment_eligible": talent_eligible_count(model) * scale,
+            "talent_apartment_eligible": talent_eligible_count(model, m.firm_zones) * scale,
             "resettlement_places": float(places[:, RESETTLEMENT].sum()),
             "students_per_teacher_primary": float(students[0] / teachers[0]),
             "students_per_teacher_junior": float(students[1] / teachers[1]),

@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from sim.errors import InputError
 from sim.data import DATA_FILE
+from sim.errors import InputError
 from sim.geography import load_district, matrix_toml
 
 LABELS = ("source", "assumption", "census", "public")

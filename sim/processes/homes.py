@@ -64,11 +64,11 @@ def talent_eligible(model, rows: np.ndarray, zones: np.ndarray) -> np.ndarray:
     return model.policy.talent.eligible(res.talent[rows], employer_zone, model.district.zone_of_street())
 
 
-def talent_eligible_count(model) -> int:
-    """Residents (rows) the talent-apartment rule admits somewhere."""
+def talent_eligible_count(model, zones: np.ndarray) -> int:
+    """Residents (rows) the talent-apartment rule admits somewhere; ``zones`` is every firm row's zone."""
     res, f = model.residents, model.firms
     workers, talent_workers = res.firm_counts(f.capacity)
-    in_zone = (firm_zone(model) >= 0) & f.alive
+    in_zone = (zones >= 0) & f.alive
     return model.policy.talent.eligible_count(int(np.count_nonzero(res.talent & res.alive)), workers,
                                               talent_workers, in_zone)
 
