@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pandas as pd
 
 from sim import config as cfg
 from sim.design import RunTask, SweepSpec
-from sim.errors import InputError
+from sim.errors import JSON_LIMIT, InputError, read_bounded
 from sim.io import RunWriter, create_folder, write_atomically, write_json
 from sim.outcomes import TABLES
 from sim.runner import Result, run
@@ -168,6 +169,8 @@ def finished_runs(folder: Path) -> set[int]:
 
 
 def _complete_lines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise InputError("is not a regular file; move it aside or choose another folder", source=str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -192,7 +195,10 @@ def repair(folder: Path) -> set[int]:
     """Trim a killed sweep's files to the runs ``runs.csv`` lists; return those run ids.
 
     A run's table rows are written before its ``runs.csv`` row, so rows of unlisted runs (and
-    any torn last line) are the only damage a kill can do; they are removed atomically.
+    any torn last line) are the only damage a kill can do; they are removed atomically. A run
+    written twice (two sweeps on one folder before folders were locked) keeps its first copy:
+    its first ``runs.csv`` row, and its table rows once (a run's rows are the same bytes
+    whichever process wrote them).
     """
     done = finished_runs(folder)
     for name in ("runs", *TABLES):
@@ -200,7 +206,14 @@ def repair(folder: Path) -> set[int]:
         if not path.exists():
             continue
         lines = _complete_lines(path)
-        keep = lines[:1] + [line for line in lines[1:] if _run_id(line, path) in done]
+        if name == "runs":
+            first = {}
+            for line in lines[1:]:
+                first.setdefault(_run_id(line, path), line)
+            rows = list(first.values())
+        else:
+            rows = list(dict.fromkeys(lines[1:]))  # (distinct lines, in order)
+        keep = lines[:1] + [line for line in rows if _run_id(line, path) in done]
         if keep != path.read_text(encoding="utf-8-sig").splitlines(keepends=True):
             text = "".join(keep)  # (an empty file stays empty: no byte-order mark, so a header comes next)
             encoding = "utf-8-sig" if text else "utf-8"
@@ -216,17 +229,20 @@ class SweepOutcome:
     seconds: float
 
 
+LOCK = ".lock"  # in a sweep folder: held by the one sweep writing to it
+
+
 def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
     """Check the output folder fits this sweep; return the runs already done (when resuming)."""
     marker = out / "sweep.json"
     if out.exists() and not out.is_dir():
         raise InputError("exists and is not a folder", source=str(out), field="--out")
-    if out.is_dir() and any(out.iterdir()):
+    if out.is_dir() and any(p.name != LOCK for p in out.iterdir()):
         if not marker.exists():
             raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
                              field="--out")
         try:
-            held = json.loads(marker.read_text(encoding="utf-8"))
+            held = json.loads(read_bounded(marker, JSON_LIMIT).decode("utf-8"))
         except ValueError:  # (not UTF-8, or not JSON)
             held = None
         if not isinstance(held, dict):
@@ -251,17 +267,42 @@ def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
 
 def sweep(spec: SweepSpec, out: Path, executor, *, resume: bool = False, only: Iterable[int] | None = None,
           on_result=None) -> SweepOutcome:
-    """Run the design's runs not yet done, appending each as it finishes."""
+    """Run the design's runs not yet done, appending each as it finishes; the folder is locked
+    for the whole sweep (a second sweep on it is refused)."""
     started = time.perf_counter()
-    done = prepare_folder(spec, out, resume)
-    writer = RunWriter(out)
-    ok = failed = 0
-    todo = spec.tasks(only=[i for i in (range(spec.n_runs) if only is None else only) if i not in done])
-    for result in executor.results(todo):
-        writer.write(result)
-        ok += result.ok
-        failed += not result.ok
-        if on_result is not None:
-            on_result(result)
+    with folder_lock(out):
+        done = prepare_folder(spec, out, resume)
+        writer = RunWriter(out)
+        ok = failed = 0
+        todo = spec.tasks(only=[i for i in (range(spec.n_runs) if only is None else only) if i not in done])
+        for result in executor.results(todo):
+            writer.write(result)
+            ok += result.ok
+            failed += not result.ok
+            if on_result is not None:
+                on_result(result)
     return SweepOutcome(ok=ok, failed=failed, skipped=len(done), seconds=time.perf_counter() - started)
+
+
+@contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock (an OS file lock: released if the process dies) or refuse at once."""
+    from filelock import FileLock, Timeout
+
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", source=str(out), field="--out")
+    if out.is_dir() and any(p.name != LOCK for p in out.iterdir()) and not (out / "sweep.json").exists():
+        raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
+                         field="--out")
+    create_folder(out, out)
+    lock = FileLock(out / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputError("is in use by another chancheng sweep; wait for it to finish, or choose another folder",
+                         source=str(out), field="--out") from None
+    try:
+        yield
+    finally:
+        lock.release()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import unicodedata
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import config as cfg
-from sim.errors import InputError
+from sim.errors import JSON_LIMIT, InputError, read_bounded
 from sim.outcomes import label
 from sim.params import specs
 from sim.policies import GROUPS, LEVERS
@@ -310,8 +311,8 @@ def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     marker = folder / "sweep.json"
     if marker.exists():  # an unfinished sweep: say so, the summary covers only what ran
         try:
-            planned = json.loads(marker.read_text(encoding="utf-8")).get("runs")
-        except (ValueError, AttributeError):
+            planned = json.loads(read_bounded(marker, JSON_LIMIT).decode("utf-8")).get("runs")
+        except (ValueError, AttributeError, InputError):
             planned = None
         if isinstance(planned, int) and len(runs) < planned:
             print(f"note: {folder} holds {len(runs)} of the sweep's {planned} runs (add --resume to the sweep "
@@ -453,7 +454,6 @@ def cmd_calibrate(args) -> int:
 
 def cmd_app(args) -> int:
     """Serve the web page (Solara) after making sure its front-end files are cached locally."""
-    import os
     import socket
 
     from sim.ui import assets, server
@@ -643,6 +643,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"chancheng {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`chancheng scenarios | head -1`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         kept = ("; the finished runs are kept: add --resume to finish" if args.command in ("sweep", "sensitivity")
                 else "; nothing written")

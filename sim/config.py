@@ -18,8 +18,8 @@ from typing import Any
 import tomli_w
 
 from sim.data import builtin_street_names
-from sim.errors import InputError, read_toml
-from sim.params import build, param, specs, suggest, to_table
+from sim.errors import InputError, read_toml, shown
+from sim.params import build, param, specs, suggest, to_table, unknown
 from sim.policies import LEVERS, Lever
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "experiments" / "scenarios"
@@ -186,21 +186,24 @@ def _street_names(data: str, source: str):
 def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
     """Build and check a configuration from a parsed TOML document."""
     if not isinstance(raw, dict):
-        raise InputError("a scenario must be a TOML table", source=source)
+        raise InputError("a scenario must be a TOML table", source=source, zh="情景文件应为 TOML 表")
     allowed = ["name", "description", *SECTIONS]
     for key in raw:
         if key not in allowed:
-            raise InputError(suggest(key, allowed), source=source, field=key)
+            raise unknown(key, allowed, source=source, field=key)
     for key in ("name", "description"):
         if key in raw and not isinstance(raw[key], str):
-            raise InputError(f"must be text, got {raw[key]!r}", source=source, field=key)
+            raise InputError(f"must be text, got {shown(raw[key])}", source=source, field=key,
+                             zh=f"应为文本，实际为 {shown(raw[key])}")
     name = check_name(raw.get("name", DEFAULT_SCENARIO), source)
 
     run = build(RunSettings, raw.get("run"), source=source, where="run")
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", run.start):
-        raise InputError(f"got {run.start!r}; allowed: a month as YYYY-MM", source=source, field="run.start")
+        raise InputError(f"got {shown(run.start)}; allowed: a month as YYYY-MM", source=source, field="run.start",
+                         zh=f"取值 {shown(run.start)} 无效；允许：YYYY-MM 格式的月份")
     if "\0" in run.data:
-        raise InputError("a file path cannot hold a NUL character", source=source, field="run.data")
+        raise InputError("a file path cannot hold a NUL character", source=source, field="run.data",
+                         zh="文件路径不能含 NUL 字符")
     if run.data:
         data = Path(run.data)
         if not data.is_absolute() and source.endswith(".toml"):
@@ -212,20 +215,22 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
 
     levers_raw = raw.get("levers", {})
     if not isinstance(levers_raw, dict):
-        raise InputError("must be a table of lever tables", source=source, field="levers")
+        raise InputError("must be a table of lever tables", source=source, field="levers",
+                         zh="应为由各杠杆表组成的表")
     for key in levers_raw:
         if key not in LEVERS:
-            raise InputError(suggest(key, list(LEVERS)), source=source, field="levers")
+            raise unknown(key, list(LEVERS), source=source, field="levers")
     levers = {}
     for lever_name, cls in LEVERS.items():
         lever: Lever = build(cls, levers_raw.get(lever_name), source=source, where=f"levers.{lever_name}",
                              street_names=streets)
-        for key, message in lever.problems():
-            raise InputError(message, source=source, field=f"levers.{lever_name}.{key}")
+        for key, message, zh in lever.problems():
+            raise InputError(message, source=source, field=f"levers.{lever_name}.{key}", zh=zh)
         if lever != cls() and lever.start_month > run.months:
             raise InputError(
                 f"{lever.start_month} is beyond the horizon; allowed: 1 to run.months ({run.months})",
                 source=source, field=f"levers.{lever_name}.start_month",
+                zh=f"{lever.start_month} 超出模拟期；允许：1 至 run.months（{run.months}）",
             )
         levers[lever_name] = lever
     return Config(name=name, description=raw.get("description", ""), run=run, uncertainties=uncertainties,
@@ -235,8 +240,9 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Config:
 def check_name(name: object, source: str) -> str:
     """A scenario's or sweep's name: it names its output folder, so a plain file name."""
     if not isinstance(name, str) or not re.fullmatch(r"[\w\-.]{1,80}", name) or not name.strip("."):
-        raise InputError(f"got {name!r}; allowed: 1–80 letters, digits, '_', '-' or '.', not only dots",
-                         source=source, field="name")
+        raise InputError(f"got {shown(name)}; allowed: 1–80 letters, digits, '_', '-' or '.', not only dots",
+                         source=source, field="name",
+                         zh=f"取值 {shown(name)} 无效；允许：1–80 个字母、数字、'_'、'-' 或 '.'，不能只有点")
     return name
 
 
@@ -329,5 +335,8 @@ def with_run(config: Config, **settings) -> Config:
 
 
 def save(config: Config, path: str | Path) -> None:
-    Path(path).write_text(config.to_toml(), encoding="utf-8")
+    try:
+        Path(path).write_text(config.to_toml(), encoding="utf-8")
+    except OSError as exc:  # (a full disk: name the file)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import config as cfg
-from sim.errors import InputError, read_toml
+from sim.errors import InputError, finite_number, read_toml
 from sim.outcomes import TABLES, measures
 from sim.params import specs, suggest
 from sim.policies import LEVERS
@@ -207,8 +207,7 @@ def _factor(path: str, value: Any, source: str) -> Factor:
         return Factor(path=path, kind=kind, levels=tuple(value))
     if isinstance(value, dict) and set(value) == {"low", "high"}:
         low, high = value["low"], value["high"]
-        if kind not in ("int", "float") or not all(isinstance(v, int | float) and not isinstance(v, bool)
-                                                   for v in (low, high)) or not low < high:
+        if kind not in ("int", "float") or not all(finite_number(v) for v in (low, high)) or not low < high:
             raise InputError("a range needs a numeric field and numbers low < high", source=source, field=where)
         return Factor(path=path, kind=kind, low=float(low), high=float(high))
     raise InputError("give a list of levels, or { low = …, high = … }", source=source, field=where)
@@ -227,6 +226,9 @@ def _design(kind: str, design: dict, factors: tuple[Factor, ...], raw: dict, see
                     parameter = cfg.parameter_path(key)
                 except InputError as exc:
                     raise InputError(str(exc).split(": ", 1)[-1], source=source, field=f"points[{i}]") from None
+                if parameter[0] == "run":
+                    raise InputError(f"sets {key}; run settings cannot differ between points: set them in [run]",
+                                     source=source, field=f"points[{i}]")
                 if parameter in seen:
                     raise InputError(f"sets {'.'.join(parameter)} twice (under two spellings)", source=source,
                                      field=f"points[{i}]")

@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.categories import SPACE_TYPES
 from sim.data import DATA_FILE
-from sim.errors import InputError, read_toml
+from sim.errors import InputError, finite_number, read_toml, shown
 
 
 @dataclass(frozen=True)
@@ -302,18 +302,20 @@ def _section(cls, table: object, where: str, source: str):
         value = table[f.name]
         kind = f.type if isinstance(f.type, str) else f.type.__name__
         if kind == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-                raise InputError(f"must be a number, got {value!r}", source=source, field=f"{where}.{f.name}")
+            if not finite_number(value):
+                raise InputError(f"must be a finite number, got {shown(value)}", source=source,
+                                 field=f"{where}.{f.name}")
             value = float(value)
             if value < 0 and f.name not in ("x_km", "y_km", "growth_per_year"):
                 raise InputError(f"must be ≥ 0, got {value}", source=source, field=f"{where}.{f.name}")
         elif kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InputError(f"must be a whole number ≥ 0, got {value!r}", source=source, field=f"{where}.{f.name}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
+                raise InputError(f"must be a whole number from 0 to 1,000,000,000, got {shown(value)}", source=source,
+                                 field=f"{where}.{f.name}")
         elif kind == "str" and not isinstance(value, str):
-            raise InputError(f"must be text, got {value!r}", source=source, field=f"{where}.{f.name}")
+            raise InputError(f"must be text, got {shown(value)}", source=source, field=f"{where}.{f.name}")
         elif kind == "bool" and not isinstance(value, bool):
-            raise InputError(f"must be true or false, got {value!r}", source=source, field=f"{where}.{f.name}")
+            raise InputError(f"must be true or false, got {shown(value)}", source=source, field=f"{where}.{f.name}")
         values[f.name] = value
     return cls(**values)
 
@@ -326,12 +328,12 @@ def _street_column(streets: list, key: str, kind, source: str) -> list:
             raise InputError("missing", source=source, field=where)
         value = street[key]
         if kind is float:
-            if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-                raise InputError(f"must be a number, got {value!r}", source=source, field=where)
+            if not finite_number(value):
+                raise InputError(f"must be a finite number, got {shown(value)}", source=source, field=where)
             if value < 0 and key not in ("x_km", "y_km"):
                 raise InputError(f"must be ≥ 0, got {value}", source=source, field=where)
         elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise InputError(f"must be {kind.__name__}, got {value!r}", source=source, field=where)
+            raise InputError(f"must be {kind.__name__}, got {shown(value)}", source=source, field=where)
         out.append(value)
     return out
 
@@ -363,7 +365,7 @@ def _matrix_section(table: object, names: list[str], outside: str, source: str):
     for key in ("km", "minutes"):
         try:
             m = np.array(table.get(key), dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             m = np.zeros(0)
         n = len(areas)
         if m.shape != (n, n):

@@ -36,10 +36,21 @@ OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "compare.csv", "summa
 def append_csv(path: Path, frame: pd.DataFrame) -> None:
     """Append rows to a CSV file, writing the header (and the byte-order mark) if it is new."""
     new = not path.exists() or path.stat().st_size == 0
-    with open(path, "a", encoding=ENCODING if new else "utf-8", newline="") as fh:
+    with named(path), open(path, "a", encoding=ENCODING if new else "utf-8", newline="") as fh:
         frame.to_csv(fh, header=new, index=False, lineterminator="\n")
         fh.flush()
         os.fsync(fh.fileno())
+
+
+@contextmanager
+def named(path: Path) -> Iterator[None]:
+    """An ``OSError`` while writing ``path`` (a full disk, a read-only folder) names it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 class RunWriter:
@@ -69,6 +80,8 @@ def git_commit() -> str:
 def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     """A CSV file chancheng wrote, with at least ``columns``; ``InputError`` naming the file if it
     is missing, unreadable, not a table or lacks one of them."""
+    if path.exists() and not path.is_file():
+        raise InputError("is not a regular file; give a folder chancheng wrote", source=str(path))
     try:
         table = pd.read_csv(path, encoding=ENCODING)
     except FileNotFoundError:
@@ -112,11 +125,12 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     or the whole new one; on failure the temporary file is removed and the error names ``path``."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
+        with named(path):
+            write(tmp)
+            os.replace(tmp, path)
+    except OSError:
         tmp.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -64,8 +64,12 @@ def compare_metric(table: pd.DataFrame, metric: str, area: str, names: tuple[str
 
 
 def save(fig, path: Path) -> None:
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=110)
+    except OSError as exc:  # (a full disk: name the file)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    finally:
+        plt.close(fig)
 
 
 def time_series(bands: pd.DataFrame, metric: str, by: str, lang: str):

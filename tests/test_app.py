@@ -170,9 +170,7 @@ def test_a_bad_uploaded_toml_shows_its_error(page, tmp_path):
 
 
 def upload(page, path: Path) -> None:
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="选择情景文件").click()
-    chooser.value.set_files(str(path))
+    page.locator("input[type=file]").set_input_files(str(path))
 
 
 def test_two_sessions_stay_isolated(browser, server):
@@ -190,3 +188,23 @@ def test_two_sessions_stay_isolated(browser, server):
     finally:
         for c in contexts:
             c.close()
+
+
+def test_hostile_uploads_get_one_line_in_chinese_and_the_session_goes_on(page, tmp_path):
+    """A number too large for a float, nesting too deep to parse, a run finer than the page allows
+    and a 50 MB file (refused from its size, before it is sent): each is one Chinese line."""
+    cases = {
+        "huge.toml": ("[uncertainties]\nrent_weight = 1" + "0" * 400 + "\n", "不是有限的数"),
+        "deep.toml": ("a = " + "[" * 5000 + "]" * 5000 + "\n", "嵌套过深"),
+        "fine.toml": ("[run]\nscale = 1\n", "比网页允许的更精细"),
+        "big.toml": ("# " + "x" * (50 * 1024 * 1024) + "\n", "文件过大"),
+    }
+    for name, (text, expected) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        upload(page, path)
+        page.get_by_text(expected).wait_for(timeout=30_000)
+        assert not page.get_by_text("Traceback").count()
+    shot(page, "hostile_upload")
+    step(page, 1)
+    assert page.get_by_text("第 1 月").is_visible()

@@ -48,8 +48,8 @@ class Lever:
         default = next(f.default for f in fields(self) if f.name == name)
         return default + self.share_by(month) * (getattr(self, name) - default)
 
-    def problems(self) -> list[tuple[str, str]]:
-        """Combinations of parameters that make no sense: (field, message) pairs."""
+    def problems(self) -> list[tuple[str, str, str]]:
+        """Combinations of parameters that make no sense: (field, message, Chinese message)."""
         return []
 
     def apply(self, model, month: int):
@@ -58,8 +58,11 @@ class Lever:
         raise NotImplementedError
 
 
-def need_streets(lever: Lever, amount_fields: tuple[str, ...], streets_field: str = "streets") -> list[tuple[str, str]]:
+def need_streets(lever: Lever, amount_fields: tuple[str, ...],
+                 streets_field: str = "streets") -> list[tuple[str, str, str]]:
     """A lever that delivers an amount somewhere must say where."""
     if any(getattr(lever, f) > 0 for f in amount_fields) and not getattr(lever, streets_field):
-        return [(streets_field, f"list at least one street when {' or '.join(amount_fields)} is above 0")]
+        names = " or ".join(amount_fields)
+        return [(streets_field, f"list at least one street when {names} is above 0",
+                 f"{names} 大于 0 时至少列出一个街道")]
     return []

@@ -48,9 +48,10 @@ class Committee(Lever):
     def problems(self):
         total = self.attraction_share + self.construction_share + self.coordination_share
         if abs(total - 1.0) > 0.01:
-            return [("coordination_share", f"the three time shares must sum to 1, they sum to {total:.3f}")]
+            return [("coordination_share", f"the three time shares must sum to 1, they sum to {total:.3f}",
+                     f"三项时间占比之和应为 1，现为 {total:.3f}")]
         if min(self.attraction_share, self.construction_share, self.coordination_share) <= 0:
-            return [("attraction_share", "each time share must be above 0")]
+            return [("attraction_share", "each time share must be above 0", "每项时间占比都应大于 0")]
         return []
 
     def apply(self, model, month: int) -> None:

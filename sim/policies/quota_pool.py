@@ -35,7 +35,8 @@ class QuotaPool(Lever):
 
     def problems(self):
         if self.quotas > 0 and self.education_share > 0 and not self.levels:
-            return [("levels", "list at least one school level when quotas go to schools")]
+            return [("levels", "list at least one school level when quotas go to schools",
+                     "编制调剂给学校时至少列出一个学段")]
         return []
 
     def apply(self, model, month: int) -> None:

@@ -12,9 +12,9 @@ import html
 import threading
 import time
 
-import ipywidgets
 import numpy as np
 import solara
+from ipyvuetify.extra import FileInput
 from solara.components.echarts import EchartsWidget
 
 from sim import config as cfg
@@ -25,7 +25,7 @@ from sim.params import STREETS, specs
 from sim.policies import GROUPS, LEVERS
 from sim.ui import charts
 from sim.ui.i18n import choice, field_label, group, t, unit
-from sim.ui.session import Session
+from sim.ui.session import UPLOAD_LIMIT, Session
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
                "students_per_teacher_primary")
@@ -117,7 +117,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
             session.reset()
             tell(None)
         except InputError as exc:
-            tell(("error", str(exc)))
+            tell(("error", exc.text(lang)))
         levers_changed()
         redraw()
 
@@ -250,7 +250,7 @@ def ExportPanel(session: Session, lang: str, levers_version: int):
         toml_text = session.scenario_toml()
         problem = None
     except InputError as exc:
-        toml_text, problem = None, str(exc)
+        toml_text, problem = None, exc.text(lang)
     with solara.Card(t("export", lang)):
         solara.FileDownload(session.export_zip, filename=f"chancheng_{session.config.name}.zip",
                             label=t("download_csv", lang))
@@ -269,18 +269,6 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
         session.load_preset(name)
         redraw()
 
-    def on_file(files):
-        if not files:
-            return
-        upload = files[0]
-        try:
-            config = session.load_upload(upload["name"], bytes(upload["content"]))
-        except InputError as exc:
-            set_message(("error", t("upload_error", lang, error=exc)))
-            return
-        set_message(("info", t("uploaded", lang, name=config.name)))
-        redraw()
-
     solara.Text(t("levers", lang), style={"font-size": "1.2em", "font-weight": "bold"})
     solara.Select(t("preset", lang), values=presets, value=session.draft.get("name") if session.draft.get("name")
                   in presets else None, on_value=choose_preset)
@@ -292,8 +280,44 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
             if cls.group == name_zh:
                 LeverCard(session, name, cls, lang, redraw, version)
     solara.Text(t("upload", lang), style={"margin-top": "12px", "font-size": "0.9em"})
-    ipywidgets.FileUpload.element(accept=".toml", multiple=False, description=t("choose_file", lang),
-                                  on_value=on_file)
+    ScenarioUpload(session, lang, redraw, set_message)
+
+
+@solara.component
+def ScenarioUpload(session: Session, lang: str, redraw, set_message):
+    """A scenario file from the browser. Its size is checked from what the browser reports, before
+    any of its bytes is sent; its content is read (in a thread) only when small enough. Every
+    problem is one line in the page's language; the session stays as it was."""
+    info, set_info = solara.use_state(None)
+    files, set_files = solara.use_state(None)
+    element = FileInput.element(accept=".toml", multiple=False, show_progress=False, on_file_info=set_info)
+
+    def wire():  # (as solara's FileDrop does: a new version for the chunks of the chosen file)
+        if info:
+            widget = solara.get_widget(element)
+            widget.version += 1
+            widget.reset_stats()
+            set_files(widget.get_files())
+
+    solara.use_effect(wire, [info])
+
+    def read(cancel):
+        if not files:
+            return
+        name, size = files[0]["name"], files[0]["size"]
+        try:
+            Session.check_upload_size(name, size)
+            config = session.load_upload(name, files[0]["file_obj"].read(UPLOAD_LIMIT + 1))
+        except InputError as exc:
+            set_message(("error", t("upload_error", lang, error=exc.text(lang))))
+            return
+        except Exception as exc:  # (whatever else a file can do: one line, never a traceback with server paths)
+            set_message(("error", t("upload_failed", lang, name=name, kind=type(exc).__name__)))
+            return
+        set_message(("info", t("uploaded", lang, name=config.name)))
+        redraw()
+
+    solara.use_thread(read, dependencies=[files], intrusive_cancel=False)
 
 
 @solara.component

@@ -23,6 +23,11 @@ from sim.model import IndustryCityModel
 from sim.runner import Result, run_info, run_key, tables
 
 UPLOAD_LIMIT = 64 * 1024  # bytes: a scenario file is a few KB
+# The page's own limits, so one visitor cannot take the server's memory or time (a run at scale 10
+# takes ~250 MB and ~11 ms a month; at full scale ~450 MB and ~60 ms): uploads may not go finer or
+# longer. The command line has no such limits.
+PAGE_MIN_SCALE = 10  # persons per row, at least
+PAGE_MAX_MONTHS = 240  # months, at most
 
 
 class Session:
@@ -89,14 +94,33 @@ class Session:
         self.draft = self.config.to_dict()
         self.build()
 
+    @staticmethod
+    def check_upload_size(filename: str, size: int) -> None:
+        """Refuse a file larger than ``UPLOAD_LIMIT`` from the size the browser reports, before any
+        of its bytes is sent."""
+        if size > UPLOAD_LIMIT:
+            raise InputError(f"too large ({size:,} bytes; allowed: at most {UPLOAD_LIMIT // 1024} KB)",
+                             source=filename, zh=f"文件过大（{size:,} 字节；允许：最多 {UPLOAD_LIMIT // 1024} KB）")
+
     def load_upload(self, filename: str, data: bytes) -> cfg.Config:
-        """A scenario file from the browser: parsed as data only (never executed), size-limited."""
-        if len(data) > UPLOAD_LIMIT:
-            raise InputError(f"too large ({len(data)} bytes; at most {UPLOAD_LIMIT})", source=filename)
+        """A scenario file from the browser: parsed as data only (never executed), size-limited,
+        within the page's limits (``PAGE_MIN_SCALE``, ``PAGE_MAX_MONTHS``)."""
+        self.check_upload_size(filename, len(data))
         raw = parse_toml(data, filename)
         if isinstance(raw.get("run"), dict) and raw["run"].get("data"):
-            raise InputError("may not point at a data file on the server", source=filename, field="run.data")
+            raise InputError("may not point at a data file on the server", source=filename, field="run.data",
+                             zh="不能指向服务器上的数据文件")
         config = cfg.from_dict(raw, source=filename)
+        if config.run.scale < PAGE_MIN_SCALE:
+            raise InputError(f"{config.run.scale} is finer than the page allows; allowed: at least {PAGE_MIN_SCALE} "
+                             "persons per row (run finer scales with the chancheng command)", source=filename,
+                             field="run.scale", zh=f"{config.run.scale} 比网页允许的更精细；允许：每行至少 "
+                             f"{PAGE_MIN_SCALE} 人（更精细的比例请用 chancheng 命令运行）")
+        if config.run.months > PAGE_MAX_MONTHS:
+            raise InputError(f"{config.run.months} months is longer than the page allows; allowed: at most "
+                             f"{PAGE_MAX_MONTHS} (run longer horizons with the chancheng command)", source=filename,
+                             field="run.months", zh=f"{config.run.months} 个月超出网页允许的期限；允许：最多 "
+                             f"{PAGE_MAX_MONTHS} 个月（更长期限请用 chancheng 命令运行）")
         self.draft = config.to_dict()
         return config
 
