@@ -473,6 +473,10 @@ def cmd_app(args) -> int:
             print(f"chancheng app: warning: {exc}; without these files the page needs internet to render",
                   file=sys.stderr)
     print(f"chancheng app: http://{args.host}:{args.port}/  (Ctrl-C stops it)", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("chancheng app: note: anyone who can reach this port can use the page, and read /readyz and "
+              "/resourcez (server statistics: sessions, threads, memory; no scenario or result); see the README, "
+              "Serving on an intranet", file=sys.stderr)
     os.execv(sys.executable, server.command(args.host, args.port))
     return 0  # not reached: the server replaces this process
 
