@@ -232,15 +232,23 @@ class SweepOutcome:
 LOCK = ".lock"  # in a sweep folder: held by the one sweep writing to it
 
 
+def check_folder(out: Path) -> bool:
+    """Whether ``out`` already holds a sweep (``sweep.json``); ``InputError`` if it is a file or
+    holds anything else."""
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", source=str(out), field="--out")
+    if not out.is_dir() or not any(p.name != LOCK for p in out.iterdir()):
+        return False
+    if not (out / "sweep.json").exists():
+        raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
+                         field="--out")
+    return True
+
+
 def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
     """Check the output folder fits this sweep; return the runs already done (when resuming)."""
     marker = out / "sweep.json"
-    if out.exists() and not out.is_dir():
-        raise InputError("exists and is not a folder", source=str(out), field="--out")
-    if out.is_dir() and any(p.name != LOCK for p in out.iterdir()):
-        if not marker.exists():
-            raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
-                             field="--out")
+    if check_folder(out):
         try:
             held = json.loads(read_bounded(marker, JSON_LIMIT).decode("utf-8"))
         except ValueError:  # (not UTF-8, or not JSON)
@@ -289,11 +297,7 @@ def folder_lock(out: Path) -> Iterator[None]:
     """Hold ``out``'s lock (an OS file lock: released if the process dies) or refuse at once."""
     from filelock import FileLock, Timeout
 
-    if out.exists() and not out.is_dir():
-        raise InputError("exists and is not a folder", source=str(out), field="--out")
-    if out.is_dir() and any(p.name != LOCK for p in out.iterdir()) and not (out / "sweep.json").exists():
-        raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
-                         field="--out")
+    check_folder(out)  # (before the lock file goes into a folder of the user's)
     create_folder(out, out)
     lock = FileLock(out / LOCK, timeout=0)
     try:
