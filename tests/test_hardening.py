@@ -156,3 +156,41 @@ def test_a_full_disk_names_the_file(tmp_path, capsys, monkeypatch):
 
 def test_the_data_file_itself_is_read_within_its_limit():
     assert read_toml(DATA_FILE)["district"]["name"] == "成华区"
+
+
+FIELDS = {"run": [n for n, *_ in specs(config.RunSettings)],
+          "uncertainties": [n for n, *_ in specs(config.Uncertainties)],
+          **{f"levers.{name}": [n for n, *_ in specs(cls)] for name, cls in LEVERS.items()}}
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**400), 10**400) | st.floats(allow_nan=True)
+    | st.text(max_size=30) | st.sampled_from(["龙潭", "longtan", "2019-01", "", "talent"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(sorted(FIELDS)), st.integers(0, 40), VALUES), max_size=6),
+       name=st.one_of(st.none(), VALUES))
+def test_any_scenario_document_loads_or_is_an_input_error(tmp_path, entries, name):
+    """Generated scenarios — every section, any field, values of any type and size: a scenario or
+    an input error, never another exception."""
+    import tomli_w
+
+    raw: dict = {} if name is None else {"name": name}
+    for section, index, value in entries:
+        if value is None:
+            continue
+        fields = FIELDS[section]
+        table = raw
+        for part in section.split("."):
+            table = table.setdefault(part, {})
+        table[fields[index % len(fields)] if index < 40 else "nonsense"] = value
+    path = tmp_path / "generated.toml"
+    try:
+        path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    except (TypeError, ValueError):  # (a document TOML cannot write)
+        return
+    try:
+        config.load(path)
+    except InputError as exc:
+        assert str(exc).count("\n") == 0
