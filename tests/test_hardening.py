@@ -194,3 +194,21 @@ def test_any_scenario_document_loads_or_is_an_input_error(tmp_path, entries, nam
         config.load(path)
     except InputError as exc:
         assert str(exc).count("\n") == 0
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(top=st.dictionaries(st.sampled_from(list(design.SPEC_KEYS) + ["other"]), VALUES, max_size=4),
+       factors=st.dictionaries(st.sampled_from(NUMERIC[:12] + ["nonsense.x", "run.months"]), VALUES, max_size=3))
+def test_any_sweep_spec_loads_or_is_an_input_error(tmp_path, top, factors):
+    import tomli_w
+
+    raw = {**top, "factors": factors} if factors else top
+    path = tmp_path / "spec.toml"
+    try:
+        path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    except (TypeError, ValueError):
+        return
+    try:
+        design.load_spec(path)
+    except InputError as exc:
+        assert str(exc).count("\n") == 0
