@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from sim.data import builtin_street_names
-from sim.errors import InputError, read_toml, shown
+from sim.errors import InputError, named, read_toml, shown
 from sim.params import build, param, specs, suggest, to_table, unknown
 from sim.policies import LEVERS, Lever
 
@@ -335,8 +335,6 @@ def with_run(config: Config, **settings) -> Config:
 
 
 def save(config: Config, path: str | Path) -> None:
-    try:
+    with named(path):
         Path(path).write_text(config.to_toml(), encoding="utf-8")
-    except OSError as exc:  # (a full disk: name the file)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
 

@@ -7,6 +7,8 @@ import math
 import os
 import stat
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TOML_LIMIT = 1024 * 1024  # bytes: a scenario, sweep spec or data file is a few KB
@@ -48,6 +50,16 @@ def finite_number(value) -> bool:
         return math.isfinite(float(value))
     except OverflowError:
         return False
+
+
+@contextmanager
+def named(path: str | Path) -> Iterator[None]:
+    """An ``OSError`` while writing ``path`` (a full disk, a read-only folder) names ``path``
+    (a write error carries no file name, and a temporary file's name means nothing to a user)."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 def read_bounded(path: str | Path, limit: int) -> bytes:

@@ -10,31 +10,32 @@ from __future__ import annotations
 
 
 class Flows:
-    def __init__(self, **district: float):
+    def __init__(self):
         self.district: dict[str, float] = {}
         self.street: dict[str, object] = {}  # name -> array over streets
         self.zone: dict[str, object] = {}  # name -> array over zones
         self.approvals: list[tuple[object, object]] = []  # (days, zone index) arrays of approved applications
-        for name, value in district.items():
-            self.add(name, value)
 
     def add(self, name: str, value: float) -> None:
         """Add to a district flow."""
-        self.district[name] = self.district.get(name, 0.0) + value
+        _add(self.district, name, value)
 
     def add_street(self, name: str, values) -> None:
-        self.street[name] = self.street[name] + values if name in self.street else 0.0 + values
+        _add(self.street, name, values)
 
     def add_zone(self, name: str, values) -> None:
-        self.zone[name] = self.zone[name] + values if name in self.zone else 0.0 + values
+        _add(self.zone, name, values)
 
     def __iadd__(self, other: Flows | None) -> Flows:
         if other is not None:
-            for name, value in other.district.items():
-                self.add(name, value)
-            for name, values in other.street.items():
-                self.add_street(name, values)
-            for name, values in other.zone.items():
-                self.add_zone(name, values)
+            for mine, theirs in ((self.district, other.district), (self.street, other.street),
+                                 (self.zone, other.zone)):
+                for name, value in theirs.items():
+                    _add(mine, name, value)
             self.approvals += other.approvals
         return self
+
+
+def _add(flows: dict, name: str, value) -> None:
+    """A flow adds up from 0.0, in the order reported (the bytes out are part of the model)."""
+    flows[name] = flows.get(name, 0.0) + value

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.config import Config, save
-from sim.errors import InputError
+from sim.errors import InputError, named
 from sim.outcomes import TABLES
 from sim.runner import Result
 
@@ -40,17 +40,6 @@ def append_csv(path: Path, frame: pd.DataFrame) -> None:
         frame.to_csv(fh, header=new, index=False, lineterminator="\n")
         fh.flush()
         os.fsync(fh.fileno())
-
-
-@contextmanager
-def named(path: Path) -> Iterator[None]:
-    """An ``OSError`` while writing ``path`` (a full disk, a read-only folder) names it."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.filename:
-            raise
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 class RunWriter:

@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from sim.colours import zone_colour  # noqa: E402
+from sim.errors import named  # noqa: E402
 from sim.outcomes import label  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei",
@@ -65,9 +66,8 @@ def compare_metric(table: pd.DataFrame, metric: str, area: str, names: tuple[str
 
 def save(fig, path: Path) -> None:
     try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:  # (a full disk: name the file)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
+        with named(path):
+            fig.savefig(path, dpi=110)
     finally:
         plt.close(fig)
 

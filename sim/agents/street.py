@@ -51,6 +51,7 @@ class StreetTable:
         self.overflow = np.zeros(n)
         self.resolution_days = np.zeros(n)
         self.backlog = np.zeros(n)
+        self.school_staffing = np.zeros(n)  # mean over levels of min(1, standard / students per teacher)
         self.service_quality = np.full(n, 0.5)
 
     # ------------------------------------------------------------------ who lives here (from the census)
@@ -142,11 +143,12 @@ class StreetTable:
         self.doctors += doctors
 
     def update_services(self, *, students, students_per_teacher, doctors_per_1000, events, overflow,
-                        resolution_days, backlog, service_quality) -> None:
+                        resolution_days, backlog, school_staffing, service_quality) -> None:
         """This month's service results (phase 7)."""
         self.students, self.students_per_teacher = students, students_per_teacher
         self.doctors_per_1000, self.events, self.overflow = doctors_per_1000, events, overflow
-        self.resolution_days, self.backlog, self.service_quality = resolution_days, backlog, service_quality
+        self.resolution_days, self.backlog = resolution_days, backlog
+        self.school_staffing, self.service_quality = school_staffing, service_quality
 
 
 def _read_only(value):

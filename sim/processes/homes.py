@@ -34,11 +34,10 @@ def housing_costs(model) -> np.ndarray:
 
 def amenity(model) -> np.ndarray:
     """Utility of living in each street, commute and housing cost aside."""
-    u, pub, streets = model.config.uncertainties, model.district.public, model.streets
+    u, streets = model.config.uncertainties, model.streets
     green = streets.green_per_person()
-    school = np.minimum(1.0, pub.standards() / np.maximum(streets.students_per_teacher, 1e-9)).mean(axis=1)
     return (model.location_constant + u.green_weight * np.log(np.maximum(green, 0.1)) + u.park_weight * streets.parks
-            + u.greenway_weight * streets.greenway_km + u.school_weight * school
+            + u.greenway_weight * streets.greenway_km + u.school_weight * streets.school_staffing
             + u.service_weight * streets.service_quality)
 
 

@@ -37,7 +37,7 @@ def serve(model) -> None:
     streets.update_services(students=students, students_per_teacher=students_per_teacher,
                             doctors_per_1000=doctors_per_1000, events=events, overflow=overflow,
                             resolution_days=resolution_days, backlog=events * resolution_days / 30.0,
-                            service_quality=(school + health + governance) / 3.0)
+                            school_staffing=school, service_quality=(school + health + governance) / 3.0)
 
 
 def update_satisfaction(model, memory: float) -> None:
