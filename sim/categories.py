@@ -20,3 +20,14 @@ OFFICE, FACTORY, SHOP = range(3)
 LEVELS = ("primary", "junior", "senior")  # school levels
 
 RENEWAL, CLEARED = 1, 2  # why a household must move: its home is renewed, or cleared for development
+
+# What a building project builds (``sim.processes.development``): the three floor-space types
+# first (so a use below 3 is its ``SPACE_TYPES`` index), then market housing, talent apartments
+# and resettlement housing.
+USES = ("office", "factory", "shop", "housing", "talent", "resettlement")
+HOUSING, TALENT_HOMES, RESETTLEMENT_HOMES = 3, 4, 5
+PRIVATE_USES = ("office", "factory", "shop", "housing")  # what private developers build (indices 0–3)
+
+# A project's stage: land, engineering approval, construction; then delivered or withdrawn.
+STAGES = ("land", "approval", "construction", "delivered", "withdrawn")
+LAND, APPROVAL, CONSTRUCTION, DELIVERED, WITHDRAWN = range(5)

@@ -87,10 +87,17 @@ class Uncertainties:
     rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
                                  doc="relative rent change a month per unit of occupancy above target (±0.5% at most)")
     target_occupancy: float = param(0.94, unit="share", lo=0.5, hi=1.0, doc="occupancy at which rents are steady")
-    housing_growth_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
-                                           doc="growth of market housing by private building")
-    space_growth_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
-                                         doc="growth of commercial floor space by private building")
+    space_rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
+                                       doc="relative change of floor-space rents a month per unit of occupancy "
+                                           "above the start's (±0.5% at most)")
+    housing_starts_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
+                                           doc="market housing private developers start a year at the start's "
+                                               "margins, as a share of the stock")
+    space_starts_per_year: float = param(0.005, unit="per year", lo=0.0, hi=0.2,
+                                         doc="floor space private developers start a year at the start's margins, "
+                                             "as a share of each stock")
+    development_max_pull: float = param(3.0, unit="×", lo=1.0, hi=20.0,
+                                        doc="most a high margin can raise private starts (vs at the hurdle)")
     migration_in_rate: float = param(0.0048, unit="per month", lo=0.0, hi=0.1,
                                      doc="arrivals per resident a month when jobs and homes are open")
     migration_out_rate: float = param(0.0020, unit="per month", lo=0.0, hi=0.1,

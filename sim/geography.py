@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.categories import SPACE_TYPES
+from sim.categories import PRIVATE_USES, SPACE_TYPES, USES
 from sim.data import DATA_FILE
 from sim.errors import InputError, finite_number, read_toml, shown
 
@@ -80,10 +80,52 @@ class SpaceInfo:
     talent_apartment_m2_per_resident: float
     renewal_persons_per_m2: float
     persons_per_courtyard: float
+    rent_office: float
+    rent_factory: float
+    rent_shop: float
+    resettlement_unit_m2: float
 
     def m2_per_job(self) -> np.ndarray:
         """Floor space per job, indexed like ``SPACE_TYPES``."""
         return np.array([self.m2_per_job_office, self.m2_per_job_factory, self.m2_per_job_shop])
+
+    def rents(self) -> np.ndarray:
+        """District mean rent at the start (yuan per m² a month), indexed like ``SPACE_TYPES``."""
+        return np.array([self.rent_office, self.rent_factory, self.rent_shop])
+
+
+@dataclass(frozen=True)
+class ProForma:
+    """A private developer's figures for one use (``[development.<use>]``)."""
+
+    project_m2: float
+    build_cost: float
+    cap_rate: float
+
+
+@dataclass(frozen=True)
+class DevelopmentInfo:
+    """The development pipeline and the developers' pro-forma (``[development]``)."""
+
+    land_months: float
+    interest_per_year: float
+    hurdle: float
+    major_project_m2: float
+    build_months_office: float
+    build_months_factory: float
+    build_months_shop: float
+    build_months_housing: float
+    build_months_talent: float
+    build_months_resettlement: float
+    proforma: tuple = ()  # ProForma per private use, indexed like ``PRIVATE_USES``
+
+    def build_months(self) -> np.ndarray:
+        """Months of construction, indexed like ``USES``."""
+        return np.array([getattr(self, f"build_months_{use}") for use in USES])
+
+    def column(self, name: str) -> np.ndarray:
+        """A pro-forma figure per private use, indexed like ``PRIVATE_USES``."""
+        return np.array([getattr(p, name) for p in self.proforma])
 
 
 @dataclass(frozen=True)
@@ -130,6 +172,8 @@ class ApprovalInfo:
     full_agency_saving: float
     coordination_days: float
     noise_sigma: float
+    centre_saving: float
+    service_centre_zone: str
 
 
 @dataclass(frozen=True)
@@ -184,6 +228,7 @@ class District:
     public: PublicServicesInfo
     approvals: ApprovalInfo
     zones_common: ZonesCommonInfo
+    development: DevelopmentInfo
     sectors: tuple[Sector, ...]
     zones: tuple[Zone, ...]
     street_names: tuple[str, ...]
@@ -197,6 +242,7 @@ class District:
     resettled: np.ndarray
     green_m2: np.ndarray
     farming: np.ndarray
+    land: np.ndarray  # developable floor area (m²) left at the start, street × private use
     km: np.ndarray
     minutes: np.ndarray
 
@@ -243,6 +289,13 @@ class District:
             if name == zh or name.lower() == py.lower():
                 return i
         raise KeyError(name)
+
+    @property
+    def centre_zone(self) -> int:
+        """Index of the zone of the government-service sub-centre (-1: none)."""
+        keys = [z.key for z in self.zones]
+        key = self.approvals.service_centre_zone
+        return keys.index(key) if key in keys else -1
 
     def zone_of_street(self) -> np.ndarray:
         """Zone index of each street's whole-street footprint, -1 where no zone covers it."""
@@ -318,6 +371,20 @@ def _section(cls, table: object, where: str, source: str):
             raise InputError(f"must be true or false, got {shown(value)}", source=source, field=f"{where}.{f.name}")
         values[f.name] = value
     return cls(**values)
+
+
+def _development(table: object, source: str) -> DevelopmentInfo:
+    """``[development]`` with one ``[development.<use>]`` pro-forma table per private use."""
+    if not isinstance(table, dict):
+        return _section(DevelopmentInfo, table, "development", source)  # (reports what it must hold)
+    flat = {k: v for k, v in table.items() if k not in PRIVATE_USES}
+    proforma = tuple(_section(ProForma, table.get(use), f"development.{use}", source) for use in PRIVATE_USES)
+    for use, p in zip(PRIVATE_USES, proforma, strict=True):
+        if p.cap_rate <= 0 or p.project_m2 <= 0:
+            field = "cap_rate" if p.cap_rate <= 0 else "project_m2"
+            raise InputError("must be above 0", source=source, field=f"development.{use}.{field}")
+    info = _section(DevelopmentInfo, flat, "development", source)
+    return dataclasses.replace(info, proforma=proforma)
 
 
 def _street_column(streets: list, key: str, kind, source: str) -> list:
@@ -420,6 +487,7 @@ def _load_cached(path: str) -> District:
     public = section(PublicServicesInfo, "public_services")
     approvals = section(ApprovalInfo, "approvals")
     zones_common = section(ZonesCommonInfo, "zones_common")
+    development = _development(raw.get("development"), source)
 
     sectors_raw = raw.get("sectors")
     if not isinstance(sectors_raw, dict) or not sectors_raw:
@@ -449,6 +517,7 @@ def _load_cached(path: str) -> District:
     col = {k: np.array(_street_column(streets, k, float, source), dtype=float)
            for k in ("x_km", "y_km", "area_km2", "population", "jobs", "rent", "resettled", "green_m2")}
     farming = np.array(_street_column(streets, "farming", bool, source))
+    land = np.column_stack([_street_column(streets, f"land_{use}", float, source) for use in PRIVATE_USES])
     total = int(col["population"].sum())
     if abs(total - info.population) > 0.5:
         raise InputError(
@@ -496,6 +565,9 @@ def _load_cached(path: str) -> District:
             streets=tuple(names.index(s) for s in table["streets"]), coverage=tuple(float(c) for c in cov),
             leading=tuple([s.key for s in sectors].index(k) for k in table["leading"]),
         ))
+    if approvals.service_centre_zone and approvals.service_centre_zone not in [z.key for z in zones]:
+        raise InputError(f"unknown zone {approvals.service_centre_zone!r}; zones: {', '.join(z.key for z in zones)}",
+                         source=source, field="approvals.service_centre_zone")
     claimed = [s for zone in zones for s in zone.streets]
     if len(claimed) != len(set(claimed)):
         raise InputError("a street may belong to one zone only", source=source, field="zones.streets")
@@ -504,11 +576,11 @@ def _load_cached(path: str) -> District:
     km, minutes = _matrix_section(raw.get("commute_matrix"), names, external.name, source)
     return District(
         source=source, info=info, population=population, commute=commute, external=external, space=space,
-        public=public, approvals=approvals, zones_common=zones_common, sectors=sectors, zones=tuple(zones),
+        public=public, approvals=approvals, zones_common=zones_common, development=development, sectors=sectors, zones=tuple(zones),
         street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],
         street_population=col["population"], street_jobs=col["jobs"], street_sector_shares=shares,
         rent=col["rent"], resettled=col["resettled"], green_m2=col["green_m2"], farming=farming,
-        km=km, minutes=minutes,
+        land=land.astype(float), km=km, minutes=minutes,
     )
 
 

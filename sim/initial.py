@@ -41,8 +41,11 @@ def build_streets(model) -> StreetTable:
         d.resettled / 0.97,  # resettlement housing nearly full (assumption)
         np.zeros(len(pop)),
     ])
+    # Floor-space rents follow the housing rents' location gradient (assumption).
+    space_rent = d.space.rents()[None, :] * (d.rent / d.rent.mean())[:, None]
     return StreetTable(d, model.residents, model.scale, housing=housing, rent=d.rent,
-                       space=np.zeros((d.n_streets, len(SPACE_TYPES))), teachers=teachers, doctors=doctors,
+                       space=np.zeros((d.n_streets, len(SPACE_TYPES))), space_rent=space_rent, land=d.land,
+                       teachers=teachers, doctors=doctors,
                        government_posts=organs, staff=np.full(d.n_streets, d.public.street_staff),
                        green_m2=d.green_m2)
 

@@ -3,8 +3,9 @@
 Residents and firms are column-wise agent populations (``sim.agents``); streets and zone
 committees are tables (``model.streets``, ``model.zones``) whose rows Mesa users find as
 ``mesa.Agent`` views in ``model.agents``; the rest of Chengdu is an external region. The levers
-(``sim.policies``) set the policy in force (``model.policy``). The model holds the state; the
-month is ``SCHEDULE``, its phases in order (``sim.processes``).
+(``sim.policies``) set the policy in force (``model.policy``) and start public building projects
+(``model.projects``), which private developers (``model.developers``) join. The model holds the
+state; the month is ``SCHEDULE``, its phases in order (``sim.processes``).
 """
 
 from __future__ import annotations
@@ -25,19 +26,20 @@ from sim.config import Config
 from sim.flows import Flows
 from sim.geography import load_district
 from sim.policies.state import PolicyState
-from sim.processes import approvals, firms, homes, jobs, policies, population, services
+from sim.processes import approvals, development, firms, homes, jobs, policies, population, services
 from sim.recording import Recorder, record
 
 # The month, in this order (the order is a modelling choice: policy first, records last).
 SCHEDULE = (
-    ("policies", policies.step),  # 1. levers deliver what is due this month
+    ("policies", policies.step),  # 1. levers act: policy in force, public projects started
     ("approvals", approvals.step),  # 2. committees' leads → approval pipeline → openings
-    ("firms", firms.step),  # 3. firms exit, grow, enter; posts open
-    ("jobs", jobs.step),  # 4. labour market; in-commuters
-    ("homes", homes.step),  # 5. housing market and rents
-    ("population", population.step),  # 6. ageing, births, deaths, migration in and out
-    ("services", services.step),  # 7. schools, health, grid governance; satisfaction
-    ("record", record),  # 8. metrics
+    ("development", development.step),  # 3. building projects: land → approval → construction → delivery
+    ("firms", firms.step),  # 4. firms exit, grow, enter; posts open; floor-space rents
+    ("jobs", jobs.step),  # 5. labour market; in-commuters
+    ("homes", homes.step),  # 6. housing market and rents
+    ("population", population.step),  # 7. ageing, births, deaths, migration in and out
+    ("services", services.step),  # 8. schools, health, grid governance; satisfaction
+    ("record", record),  # 9. metrics
 )
 
 
@@ -65,7 +67,8 @@ class IndustryCityModel(mesa.Model):
             Street(self, i)
         for z in range(self.zones.n):
             ZoneCommittee(self, z)
-        self.pipeline = approvals.Applications()
+        self.pipeline = approvals.Applications(self.rng)
+        self.projects = development.Projects(d.development.land_months, self.rng)
         self.policy = PolicyState()
         self.flows = Flows()  # this month's, as the phases report them
 
@@ -73,6 +76,8 @@ class IndustryCityModel(mesa.Model):
         initial.build_firms(self)
         initial.place_workers(self)
         policies.enact(self, month=0)  # the policy in force before any lever acts
+        self.developers = development.Developers.at_start(self)
+        development.seed_pipeline(self)
         f, res = self.firms, self.residents
         self.initial_open_share = f.open_posts(res.firm_counts(f.capacity)[0]).sum() / max(
             np.count_nonzero(res.active), 1)

@@ -1,4 +1,4 @@
-"""Per-month records: district, street and zone aggregates, and the OD table.
+"""Per-month records: district, street and zone aggregates, the OD table, and the building projects.
 
 Aggregates only — one row per month (× street, × zone), computed with numpy from the column-wise
 populations; per-agent records would cost more than the month itself (docs/TOOLCHAIN.md). Counts
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import metrics
-from sim.categories import CHILD, MARKET, RESETTLEMENT, TALENT, TENURES, WORKING
+from sim.categories import CHILD, FACTORY, MARKET, OFFICE, RESETTLEMENT, SHOP, TALENT, TENURES, USES, WORKING
 from sim.outcomes import FLOWS, ordered
 from sim.processes.approvals import zone_coordination_days
+from sim.processes.firms import space_used
 from sim.processes.homes import firm_zone, talent_eligible_count
 
 OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
@@ -56,6 +57,7 @@ class Recorder:
         self.street_rows: list[dict] = []
         self.zone_rows: list[dict] = []
         self.od_rows: list[dict] = []
+        self.project_rows: list[dict] = []  # projects as they finish; at the last month, those still open
         d = model.district
         self.street_to_zone = np.append(d.zone_of_street(), -1)  # the external area is in no zone
         self.rent_start = model.streets.rent_start
@@ -72,6 +74,17 @@ class Recorder:
         self.zone_rows += [ordered("zones", row) for row in self.zone_table(model, month)]
         if model.steps % OD_EVERY == 0 or model.steps == model.months:
             self.od_rows += self.od_table(model, month)
+        self.project_rows += [ordered("projects", self.project_row(model, p)) for p in model.projects.finished]
+        model.projects.finished.clear()
+        if model.steps == model.months:
+            pipe = model.projects
+            self.project_rows += [ordered("projects", self.project_row(model, pipe.record(row, pipe.stage[row], None)))
+                                  for row in pipe.rows()]
+
+    def tables(self) -> dict[str, list[dict]]:
+        """Every table's rows so far, by table name (``sim.outcomes.TABLES``)."""
+        return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
+                "projects": self.project_rows}
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
@@ -132,8 +145,8 @@ class Recorder:
             "jobs": float(m.district["jobs"][0]),
             "posts": float(f.target[firm_rows].sum()) * scale,
             "open_posts": float(np.maximum(f.target[firm_rows] - m.filled[firm_rows], 0).sum()) * scale,
-            "firms": int(len(m.private)) * scale,
-            "large_investors": int(np.count_nonzero(f.large[m.private])) * scale,
+            "firms": int(f.firms_per_row(scale)[m.private].sum()),
+            "large_investors": int(np.count_nonzero(f.large[m.private])),
             "jobs_housing_ratio": float(m.district["jobs_housing_ratio"][0]),
             "self_containment": float(m.district["self_containment"][0]),
             # (residents live in the streets: the outside's row of the table holds no resident)
@@ -143,7 +156,8 @@ class Recorder:
             "approval_days_p90": float(np.percentile(m.days, 90)) if len(m.days) else float("nan"),
             "approval_days_12m": float(year_days.mean()) if len(year_days) else float("nan"),
             "approvals": int(len(m.days)) * scale,
-            "pipeline": int(model.pipeline.count) * scale,
+            "pipeline": int(np.where(model.pipeline.large, 1, scale)[model.pipeline.alive].sum()),
+            "projects": int(model.projects.count),
             "in_commuters": float(m.od[n, :n].sum()),
             "out_commuters": float(m.od[:n, n].sum()),
             **{k: float(model.flows.district.get(k, 0.0)) for k in FLOWS},
@@ -181,6 +195,8 @@ class Recorder:
         green_pp = st.green_per_person()
         entries, moves_in = (model.flows.street.get(k, np.zeros(d.n_streets)) for k in ("firm_entries", "moves_in"))
         places, occupancy, balance = st.housing, m.occupancy, m.streets
+        vacancy = 1.0 - space_used(model) / np.maximum(st.space, 1.0)
+        firms_per_row = f.firms_per_row(scale)
         rows = []
         for i in range(d.n_streets):
             rows.append({
@@ -202,11 +218,20 @@ class Recorder:
                 "resettlement_places": float(places[i, RESETTLEMENT]),
                 "talent_apartment_places": float(places[i, TALENT]),
                 "talent_apartment_residents": float(occupancy[i, TALENT]),
-                "firms": int(np.count_nonzero(f.street[m.private] == i)) * scale,
+                "firms": int(firms_per_row[m.private][f.street[m.private] == i].sum()),
                 "firm_entries": float(entries[i]),
                 "moves_in": float(moves_in[i]),
-                "office_m2": float(st.space[i, 0]),
-                "factory_m2": float(st.space[i, 1]),
+                "housing_places": float(places[i, MARKET]),
+                "office_m2": float(st.space[i, OFFICE]),
+                "factory_m2": float(st.space[i, FACTORY]),
+                "shop_m2": float(st.space[i, SHOP]),
+                "rent_office": float(st.space_rent[i, OFFICE]),
+                "rent_factory": float(st.space_rent[i, FACTORY]),
+                "rent_shop": float(st.space_rent[i, SHOP]),
+                "vacancy_office": float(vacancy[i, OFFICE]),
+                "vacancy_factory": float(vacancy[i, FACTORY]),
+                "vacancy_shop": float(vacancy[i, SHOP]),
+                "land_left_m2": float(sum(st.land[i].tolist())),
                 "students_per_teacher_primary": float(st.students_per_teacher[i, 0]),
                 "students_per_teacher_junior": float(st.students_per_teacher[i, 1]),
                 "students_per_teacher_senior": float(st.students_per_teacher[i, 2]),
@@ -236,6 +261,13 @@ class Recorder:
         zone_of_street = self.street_to_zone[:n]
         market_w = m.occupancy[:, MARKET]
         entries = model.flows.zone.get("entries", np.zeros(n_zones))
+        pipe = model.pipeline
+        # Talent workers of each zone's firms who live in the zone's streets.
+        talent = np.flatnonzero(res.talent & (res.employer >= 0))
+        employer_zone = m.firm_zones[res.employer[talent]]
+        home_zone = zone_of_street[res.home[talent]]
+        living_in = np.bincount(employer_zone[(employer_zone >= 0) & (employer_zone == home_zone)],
+                                minlength=n_zones) * scale
         rows = []
         for z, zone in enumerate(d.zones):
             members = zone_of_street == z
@@ -257,17 +289,32 @@ class Recorder:
                 "rent_index": float((st.rent[footprint] * market_w[footprint]).sum()
                                     / max((self.rent_start[footprint] * market_w[footprint]).sum(), 1e-9)),
                 "zone_worker_commute_min": metrics.ratio(zone_minutes[z], zone_people[z]).item(),
-                "zone_firms": int(len(inside)) * scale,
+                "zone_firms": int(f.firms_per_row(scale)[inside].sum()),
                 "zone_entries": float(entries[z]),
                 "zone_firm_jobs": float(m.filled[inside].sum()) * scale,
                 "coverage": float(model.zones.footprint_coverage(z, model.policy.zone_alignment).mean()),
                 "coordination_days": float(zone_coordination_days(model, z)),
                 "approval_days_mean": float(zd.mean()) if len(zd) else float("nan"),
-                "pipeline": int(np.count_nonzero(model.pipeline.alive & (model.pipeline.zone == z))) * scale,
+                "pipeline": int(np.where(pipe.large, 1, scale)[pipe.alive & (pipe.zone == z)].sum()),
                 "talent_apartment_places": float(st.housing[footprint, TALENT].sum()),
                 "talent_apartment_residents": float(m.occupancy[footprint, TALENT].sum()),
+                "zone_talent_living_in_zone": float(living_in[z]),
             })
         return rows
+
+    # ------------------------------------------------------------------ projects.csv
+    def project_row(self, model, p: dict) -> dict:
+        d = model.district
+        street, zone = p["street"], self.street_to_zone[p["street"]]
+        nan = float("nan")
+        return {
+            "project": p["project"], "street": d.street_names[street], "street_en": d.street_pinyin[street],
+            "zone": d.zones[zone].key if zone >= 0 else "", "use": USES[p["use"]],
+            "developer": "public" if p["public"] else "private", "m2": p["m2"], "month_started": p["started"],
+            "month_applied": p["applied"] if p["applied"] >= 0 else nan, "approval_days": p["days"],
+            "month_approved": p["approved"] if p["approved"] >= 0 else nan, "status": p["stage"],
+            "month_ended": p["ended"] if p["ended"] is not None else nan,
+        }
 
     # ------------------------------------------------------------------ od.csv
     def od_table(self, model, m: Month) -> list[dict]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim.config import Config
 from sim.model import IndustryCityModel
-from sim.outcomes import TABLES
+from sim.outcomes import COLUMNS, TABLES
 
 Seed = int | np.random.SeedSequence
 
@@ -52,10 +52,10 @@ class Result:
 
 def tables(model: IndustryCityModel, key: dict[str, object]) -> dict[str, pd.DataFrame]:
     """The model's records so far as tidy frames, each prefixed with the run's key columns."""
-    rec = model.recorder
     out = {}
-    for name, rows in zip(TABLES, (rec.model_rows, rec.street_rows, rec.zone_rows, rec.od_rows), strict=True):
-        frame = pd.DataFrame(rows)
+    rows_of = model.recorder.tables()
+    for name in TABLES:
+        frame = pd.DataFrame(rows_of[name], columns=list(COLUMNS[name]))
         for i, (col, value) in enumerate(key.items()):
             frame.insert(i, col, value)
         out[name] = frame

@@ -27,6 +27,9 @@ MONTHS = 24
 SCALE = 50
 FIRM_SCALE = 10  # investment leads are few and firm rows lumpy: zone effects need finer rows to be seen
 WEAK = {"seeds": 10, "months": 36}  # for effects too small to tell from noise in 5 seeds × 24 months
+# Building levers start projects; land, approval and construction take ~30 months before a
+# delivery, so their tests run past it.
+BUILT = {"months": 54}
 
 
 @cache
@@ -64,6 +67,10 @@ def late(frame: pd.DataFrame, months: int = MONTHS) -> pd.DataFrame:
     return frame[frame["month"] > months // 2]
 
 
+def last_year(frame: pd.DataFrame, months: int) -> pd.DataFrame:
+    return frame[frame["month"] > months - 12]
+
+
 EARLY = ("start_month=1", "ramp_months=6")
 
 
@@ -93,14 +100,63 @@ def test_the_source_approval_regime_is_within_90_working_days_and_the_old_one_is
 
 def test_approval__shortens_waits_and_brings_more_firm_entries():
     days = paired(lambda m: late(m)["approval_days_mean"].mean(), "only_approval")
-    # Approvals are a few a year at this scale: a seed whose baseline or lever run approves
-    # nothing late has no difference (NaN) and is left out; most seeds must have one.
+    # A seed whose baseline or lever run approves nothing late has no difference (NaN) and is
+    # left out; most seeds must have one.
     assert np.isfinite(days).sum() >= SEEDS - 1
     assert below_zero(days)
-    withdrawals = paired(lambda m: m["withdrawals"].sum(), "only_approval", scale=FIRM_SCALE)
-    entries = paired(lambda m: m["zone_entries"].sum(), "only_approval", scale=FIRM_SCALE)
-    assert below_zero(withdrawals)
+    entries = paired(lambda m: m["zone_entries"].sum(), "only_approval", scale=FIRM_SCALE, **WEAK)
     assert above_zero(entries)
+
+
+DOSE_MONTHS = 60  # "by year 5"
+
+
+def test_approval__the_regime_shortens_every_use_and_full_agency_major_projects_more():
+    info = load_district().approvals
+    from sim.processes.approvals import approval_days
+
+    days = {}
+    for items in (71, 52, 30):
+        regime = ApprovalRegime(items, 24, 0.3, 0.4, True)
+        # office, factory, shop, housing, talent, resettlement: an ordinary and a major project each
+        days[items] = approval_days(regime, info, np.array([False, True]), np.zeros(2), np.zeros(2, dtype=bool),
+                                    np.zeros(2))
+    assert np.all(days[30] < days[52]) and np.all(days[52] < days[71])
+    assert np.all(days[71][1] < days[71][0])
+
+
+@cache
+def dose(items: int) -> pd.DataFrame:
+    """Per seed, by year 5 at ``items`` approval items (the rest of the regime as in 2018): approval
+    days of the building projects by use, floor space delivered, private projects withdrawn and
+    jobs in the last year."""
+    config = override(small(resolve("baseline_2018"), months=DOSE_MONTHS, scale=SCALE),
+                      [f"levers.approval.items={items}"])
+    rows = []
+    for seed in range(SEEDS):
+        r = run(config, seed)
+        p = r.projects[r.projects["month_approved"] > 0]
+        rows.append({"seed": seed, "delivered": r.model["floor_space_delivered"].sum(),
+                     "withdrawn": r.model["project_withdrawals"].sum(),
+                     "jobs": last_year(r.model, DOSE_MONTHS)["jobs"].mean(), "days": p["approval_days"].mean(),
+                     "days_housing": p[p["use"] == "housing"]["approval_days"].mean()})
+    return pd.DataFrame(rows).set_index("seed")
+
+
+def test_approval__fewer_items_shorten_every_use_and_deliver_more_floor_space_by_year_5():
+    """The dose–response at the source's 71 and 52 items and a deeper cut to 30: monotone in the
+    approval days of all projects and of housing, the use built often enough to compare in 5
+    seeds (which streets the few offices and shops go to moves their mean more than the items
+    do; the rule above covers every use), and in floor space delivered; fewer private projects
+    withdrawn. (Jobs by year 5 move too little to tell from noise at this size;
+    docs/MODEL.md reports them from more seeds.)"""
+    for fewer, more in ((52, 71), (30, 52)):
+        diff = dose(fewer) - dose(more)
+        for column in ("days", "days_housing"):
+            assert below_zero(diff[column].to_numpy()), (fewer, more, column)
+    assert above_zero((dose(52) - dose(71))["delivered"].to_numpy())
+    assert above_zero((dose(30) - dose(71))["delivered"].to_numpy())
+    assert below_zero((dose(30) - dose(71))["withdrawn"].to_numpy())
 
 
 def test_approval__the_whole_package_is_within_90_working_days():
@@ -128,36 +184,37 @@ def test_industrial_space__brings_firm_openings_where_it_is_built():
     where = ["龙潭", "白莲池"]
     sets = sets_for("industrial_space", 'streets=["龙潭", "白莲池"]')
     opened = paired(lambda s: s[s["street"].isin(where)]["firm_entries"].sum(), "only_industrial_space", sets,
-                    table=1, scale=FIRM_SCALE)
+                    table=1, scale=FIRM_SCALE, **BUILT)
     assert above_zero(opened)
 
 
-def test_talent_apartments__near_a_zone_raise_self_containment_and_shorten_its_workers_commutes():
+def test_talent_apartments__more_talent_of_the_zone_s_firms_live_in_the_zone():
     sets = sets_for("talent_apartments", 'streets=["龙潭", "白莲池"]')
-    model, _, _ = runs("only_talent_apartments", sets, FIRM_SCALE, **WEAK)
-    months = WEAK["months"]
+    model, _, _ = runs("only_talent_apartments", sets, FIRM_SCALE, **BUILT)
+    months = BUILT["months"]
     assert (late(model, months)["talent_apartment_residents"].mean()
             > 0.3 * late(model, months)["talent_apartment_places"].mean())
 
     def longtan(z):
-        return late(z[z["zone"] == "longtan"], months)
+        return last_year(z[z["zone"] == "longtan"], months)
 
-    containment = paired(lambda z: longtan(z)["self_containment"].mean(), "only_talent_apartments", sets, table=2,
-                         scale=FIRM_SCALE, **WEAK)
+    living = paired(lambda z: longtan(z)["zone_talent_living_in_zone"].mean(), "only_talent_apartments", sets,
+                    table=2, scale=FIRM_SCALE, **BUILT)
     commute = paired(lambda z: longtan(z)["zone_worker_commute_min"].mean(), "only_talent_apartments", sets, table=2,
-                     scale=FIRM_SCALE, **WEAK)
-    assert above_zero(containment)
+                     scale=FIRM_SCALE, **BUILT)
+    assert above_zero(living)
     assert below_zero(commute)
 
 
 def test_resettlement__rehouses_the_households_renewal_displaces():
-    model, _, _ = runs("only_resettlement", sets_for("resettlement"))
+    model, _, _ = runs("only_resettlement", sets_for("resettlement"), **BUILT)
     by_seed = model.groupby("seed")
     displaced = by_seed["displaced"].sum()
     assert (displaced > 0).all()
     assert (by_seed["rehoused"].sum() >= 0.9 * displaced).all()
     assert (by_seed["awaiting_rehousing"].last() <= 0.1 * displaced).all()
-    places = paired(lambda m: m["resettlement_places"].iloc[-1], "only_resettlement", sets_for("resettlement"))
+    places = paired(lambda m: m["resettlement_places"].iloc[-1], "only_resettlement", sets_for("resettlement"),
+                    **BUILT)
     assert above_zero(places)
 
 

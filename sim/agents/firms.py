@@ -1,7 +1,9 @@
 """Firms and public employers, one row per ``scale`` firms of the same size.
 
 A row's ``target`` is the posts it wants, each post standing for ``scale`` jobs, so a row of a
-firm with 40 employees has 40 posts and stands for ``scale`` such firms. Public employers
+firm with 40 employees has 40 posts and stands for ``scale`` such firms. A large investor (the
+source's Fortune-500 projects) is one row per firm whatever the scale: its row has a scale-th
+of the firm's jobs as posts and stands for that one firm (``firms_per_row``). Public employers
 (schools, hospitals, government) are one row per street and service whose posts follow the
 street's staff; they neither grow nor exit on their own.
 """
@@ -27,6 +29,10 @@ class Firms(Population):
         "large": (np.bool_, False),  # a large investor (≥ 500 jobs at maturity)
         "public": (np.bool_, False),
     }
+
+    def firms_per_row(self, scale: int) -> np.ndarray:
+        """Firms each row stands for: ``scale``, or 1 for a large investor's row."""
+        return np.where(self.large, 1, scale)
 
     def zone(self, coverage: np.ndarray) -> np.ndarray:
         """Zone index of each row (-1 outside every zone) under a zone × street coverage matrix:

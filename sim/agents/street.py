@@ -1,10 +1,10 @@
 """Sub-district streets (街道): their state as one table, and each street as a ``mesa.Agent`` view.
 
 ``StreetTable`` holds every street's state, a row per street: housing places by tenure, market
-rent, non-residential floor space by type, teachers by school level, doctors, district-organ
+rent, non-residential floor space by type and its rents, the developable land left by use, teachers by school level, doctors, district-organ
 posts sited there, governance staff (编制), green space, parks and greenways, the renewed homes
 still under works, and the results of the month's services (students, grid events, service
-quality). Only its methods change it — deliveries, demolition, sales, private building, staff
+quality). Only its methods change it — deliveries, demolition, sales, land taken by projects, staff
 transfers, service results — so every change to a street is a named event. Who lives in a
 street (residents, children, occupied places) is not stored: it is read from the residents'
 census, which the residents keep current.
@@ -24,7 +24,7 @@ class StreetTable:
     """Every street's state; the processes and levers change it only through its methods."""
 
     def __init__(self, district, residents, scale: int, *, housing: np.ndarray, rent: np.ndarray, space: np.ndarray,
-                 teachers: np.ndarray, doctors: np.ndarray, government_posts: np.ndarray, staff: np.ndarray,
+                 space_rent: np.ndarray, land: np.ndarray, teachers: np.ndarray, doctors: np.ndarray, government_posts: np.ndarray, staff: np.ndarray,
                  green_m2: np.ndarray):
         n = district.n_streets
         self.n = n
@@ -33,6 +33,9 @@ class StreetTable:
         self.rent = np.array(rent, dtype=float)  # market rent, yuan per m² a month
         self.rent_start = self.rent.copy()
         self.space = np.array(space, dtype=float)  # non-residential floor space (m²), street × space type
+        self.space_rent = np.array(space_rent, dtype=float)  # yuan per m² a month, street × space type
+        self.space_rent_start = self.space_rent.copy()
+        self.land = np.array(land, dtype=float)  # developable floor area left (m²), street × private use
         self.teachers = np.array(teachers, dtype=float)  # street × school level
         self.teachers_start = self.teachers.copy()
         self.doctors = np.array(doctors, dtype=float)
@@ -110,20 +113,23 @@ class StreetTable:
         self.housing[:, RESETTLEMENT] -= places
         self.housing[:, MARKET] += places
 
-    def build_housing(self, growth: float) -> None:
-        """Private building adds market housing by ``growth`` (a share)."""
-        self.housing[:, MARKET] *= 1.0 + growth
-
     def set_rents(self, rents: np.ndarray) -> None:
         self.rent = np.asarray(rents, dtype=float)
 
-    # ------------------------------------------------------------------ floor space, green space
+    # ------------------------------------------------------------------ floor space, land, green space
     def deliver_space(self, street: int, kind: int, m2: float) -> None:
         self.space[street, kind] += m2
 
-    def build_space(self, growth: float) -> None:
-        """Private building adds non-residential floor space by ``growth`` (a share)."""
-        self.space *= 1.0 + growth
+    def set_space_rents(self, rents: np.ndarray) -> None:
+        self.space_rent = np.asarray(rents, dtype=float)
+
+    def take_land(self, street: int, use: int, m2: float) -> None:
+        """A private project starts on ``m2`` of a street's developable floor area for a use."""
+        self.land[street, use] -= m2
+
+    def add_land(self, street: int, use: int, m2: float) -> None:
+        """Developable floor area comes (back) to the market: a withdrawn project's, or cleared land."""
+        self.land[street, use] += m2
 
     def plant(self, street: int, green_m2: float = 0.0, greenway_km: float = 0.0, parks: int = 0) -> None:
         self.green_m2[street] += green_m2
@@ -176,6 +182,8 @@ class Street(mesa.Agent):
     housing = property(lambda self: self._row("housing"), doc="places (persons) by tenure")
     rent = property(lambda self: self._row("rent"), doc="market rent, yuan per m² a month")
     space = property(lambda self: self._row("space"), doc="floor space (m²) by space type")
+    space_rent = property(lambda self: self._row("space_rent"), doc="floor-space rents by space type")
+    land = property(lambda self: self._row("land"), doc="developable floor area left (m²) by private use")
     teachers = property(lambda self: self._row("teachers"), doc="teachers by school level")
     doctors = property(lambda self: self._row("doctors"))
     staff = property(lambda self: self._row("staff"), doc="governance staff (编制)")

@@ -142,10 +142,3 @@ def relocate(rng: np.random.Generator, movers: Movers, options: HomeOptions, min
     got = admit(rng, choice, options.vacant.reshape(-1))
     return np.where(got, choice, STAY)
 
-
-def adjust_rents(rent: np.ndarray, occupancy: np.ndarray, response: float, target: float,
-                 max_change: float = 0.005) -> np.ndarray:
-    """Market rents rise where housing is fuller than the target occupancy and fall where emptier."""
-    change = np.clip(response * (occupancy - target), -max_change, max_change)
-    return rent * (1.0 + change)
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.categories import FACTORY, OFFICE
+from sim.flows import Flows
 from sim.params import param
 from sim.policies.base import Lever, need_streets
 
@@ -17,25 +18,30 @@ class IndustrialSpace(Lever):
     label = "标准厂房与专业楼宇"
     label_en = "Factories and office buildings"
     group = "经济"
-    mechanism = "Adds factory and office floor space in the chosen streets, so firms can open and grow there."
-    mechanism_zh = "在所选街道增加厂房与楼宇面积，企业得以入驻和扩张。"
+    mechanism = ("Starts public factory and office-building projects in the chosen streets; once approved and "
+                 "built, their floor space lets firms open and grow there.")
+    mechanism_zh = "在所选街道启动厂房与楼宇建设项目；审批、建成后企业得以入驻和扩张。"
 
     factory_m2: float = param(0.0, unit="m²", lo=0.0, hi=5_000_000.0, reform=110_000.0,
-                              source="source: 11万 m² standard factories", doc="standard-factory floor space delivered")
+                              source="source: 11万 m² standard factories", doc="standard-factory floor space built (projects started over the ramp)")
     office_m2: float = param(0.0, unit="m²", lo=0.0, hi=10_000_000.0, reform=490_000.0,
                              source="source: 49万 m² professional office buildings",
-                             doc="professional office floor space delivered")
+                             doc="professional office floor space built (projects started over the ramp)")
     streets: tuple[str, ...] = param((), reform=ZONE_STREETS, source="assumption: the zones' streets",
                                      doc="streets where the space is built (shared equally)")
 
     def problems(self):
         return need_streets(self, ("factory_m2", "office_m2"))
 
-    def apply(self, model, month: int) -> None:
+    def apply(self, model, month: int) -> Flows | None:
         share = self.share_in(month)
         if share <= 0 or not self.streets:
-            return
+            return None
+        flows = Flows()
         for name in self.streets:
             street = model.district.street_index(name)
-            model.streets.deliver_space(street, FACTORY, self.factory_m2 * share / len(self.streets))
-            model.streets.deliver_space(street, OFFICE, self.office_m2 * share / len(self.streets))
+            for use, m2 in ((FACTORY, self.factory_m2), (OFFICE, self.office_m2)):
+                if m2 > 0:
+                    flows += model.projects.start(street, use, m2 * share / len(self.streets), public=True,
+                                                  month=month)
+        return flows

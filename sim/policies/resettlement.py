@@ -1,16 +1,17 @@
 """Resettlement housing (安置房) and the renewal of dilapidated housing and old courtyards (城市更新).
 
-The lever delivers resettlement places and orders households out of their homes — those whose
-land is cleared as the units are delivered, and those whose housing is renewed — as
-``Clearance`` orders the policies phase carries out; the housing market rehouses them
-(resettlement units first) and demolishes or renews the homes they leave.
+The lever starts resettlement-housing projects (the development pipeline delivers them; on
+delivery the households whose land is cleared for them must move) and orders the households
+whose housing is renewed out of their homes, as ``Clearance`` orders the policies phase carries
+out; the housing market rehouses them (resettlement units first) and demolishes or renews the
+homes they leave.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.categories import CLEARED, RENEWAL, RESETTLEMENT
+from sim.categories import RENEWAL, RESETTLEMENT_HOMES
 from sim.flows import Flows
 from sim.params import param
 from sim.policies.base import Lever, need_streets
@@ -36,15 +37,15 @@ class Resettlement(Lever):
     label = "安置房与城市更新"
     label_en = "Resettlement housing and renewal"
     group = "经济"
-    mechanism = ("Adds resettlement units for households whose homes are cleared for development in their "
-                 "streets (as units are delivered) and for those renewal of dilapidated housing and old "
+    mechanism = ("Starts resettlement-housing projects for households whose homes are cleared for development in "
+                 "their streets (they move as the units are delivered) and for those renewal of dilapidated housing and old "
                  "courtyards displaces; displaced households are rehoused in resettlement units first. "
                  "Cleared homes are gone; renewed ones are lived in again after the works.")
-    mechanism_zh = ("安置房用于安置征地拆迁户（随交付进度搬迁）和危旧房、老旧院落改造的搬离户，优先安置；"
+    mechanism_zh = ("启动安置房建设项目，用于安置征地拆迁户（随交付进度搬迁）和危旧房、老旧院落改造的搬离户，优先安置；"
                     "拆除的住房不再恢复，改造的住房在工期结束后恢复居住。")
 
     units: int = param(0, unit="units", lo=0, hi=100_000, reform=7631, source="source: 7631 resettlement units",
-                       doc="resettlement units (安置房) delivered")
+                       doc="resettlement units (安置房) built (projects started over the ramp)")
     streets: tuple[str, ...] = param((), reform=FARMING_STREETS, source="assumption: farming-related streets",
                                      doc="streets where the units are built (shared equally)")
     cleared_per_unit: float = param(1.0, unit="households per unit", lo=0.0, hi=3.0, reform=1.0,
@@ -68,16 +69,15 @@ class Resettlement(Lever):
 
     def apply(self, model, month: int) -> Flows | None:
         model.policy.renewal_works_months = self.works_months
+        model.policy.cleared_per_unit = self.cleared_per_unit
         share = self.share_in(month)
         if share <= 0:
             return None
         d, flows = model.district, Flows()
-        for name in self.streets:
-            places = self.units * d.population.persons_per_household * share / len(self.streets)
-            street = d.street_index(name)
-            model.streets.deliver(street, RESETTLEMENT, places)
-            flows.add("resettlement_delivered", places)
-            model.policy.clearances.append(Clearance(street, places * self.cleared_per_unit, CLEARED))
+        if self.units > 0:
+            for name in self.streets:
+                m2 = self.units * d.space.resettlement_unit_m2 * share / len(self.streets)
+                flows += model.projects.start(d.street_index(name), RESETTLEMENT_HOMES, m2, public=True, month=month)
         persons = (self.renewal_m2 * d.space.renewal_persons_per_m2
                    + self.courtyards * d.space.persons_per_courtyard) * self.displaced_share * share
         for name in self.renewal_streets:

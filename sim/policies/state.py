@@ -2,8 +2,9 @@
 
 Each month the policies phase lets every lever act (``Lever.apply``): a lever sets its part of
 this state — the approval regime, the zone boundary, the committees' time, the talent-apartment
-rule, productivities, the households it orders out — or delivers stocks (housing, floor space,
-teachers, green space) through the streets' table. No process reads a lever's parameters; they
+rule, productivities, the households it orders out — or starts building projects (housing,
+floor space: ``model.projects``) or delivers stocks (teachers, green space) through the streets'
+table. No process reads a lever's parameters; they
 read this state. Every field is set by its lever at month 0, before the first month runs.
 """
 
@@ -26,6 +27,7 @@ class PolicyState:
     joint_attraction: bool = False  # committees attract investment jointly (committee)
     talent: TalentRule | None = None  # who may rent talent apartments where, the discount (talent_apartments)
     renewal_works_months: int = 0  # months renewed homes are under works (resettlement)
+    cleared_per_unit: float = 0.0  # households whose land is cleared per resettlement unit delivered (resettlement)
     governance_productivity: float = 1.0  # grid events per staff member, relative (smart_governance)
     doctor_productivity: float = 1.0  # residents a doctor serves, relative (hospital_merger)
     clearances: list[Clearance] = field(default_factory=list)  # households ordered out this month (resettlement)

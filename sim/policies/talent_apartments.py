@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.categories import TALENT
+from sim.categories import TALENT_HOMES
+from sim.flows import Flows
 from sim.params import param
 from sim.policies.base import Lever, need_streets
 
@@ -63,12 +64,12 @@ class TalentApartments(Lever):
     label = "人才公寓"
     label_en = "Talent apartments"
     group = "经济"
-    mechanism = ("Adds talent-apartment places in the chosen streets; eligible talent rent them below market, "
-                 "so zone workers can live near their jobs.")
-    mechanism_zh = "在所选街道增加人才公寓；符合条件的人才以低于市场的租金入住，就近居住。"
+    mechanism = ("Starts public talent-apartment projects in the chosen streets; once approved and built, eligible "
+                 "talent rent them below market, so zone workers can live near their jobs.")
+    mechanism_zh = "在所选街道启动人才公寓建设项目；审批、建成后符合条件的人才以低于市场的租金入住，就近居住。"
 
     floor_m2: float = param(0.0, unit="m²", lo=0.0, hi=5_000_000.0, reform=370_000.0,
-                            source="source: 37万 m² talent apartments", doc="talent-apartment floor space delivered")
+                            source="source: 37万 m² talent apartments", doc="talent-apartment floor space built (projects started over the ramp)")
     streets: tuple[str, ...] = param((), reform=NEAR_ZONES, source="assumption: near the zones",
                                      doc="streets where the apartments are built (shared equally)")
     rent_discount: float = param(0.3, unit="share", lo=0.0, hi=0.9, reform=0.3,
@@ -82,11 +83,13 @@ class TalentApartments(Lever):
     def problems(self):
         return need_streets(self, ("floor_m2",))
 
-    def apply(self, model, month: int) -> None:
+    def apply(self, model, month: int) -> Flows | None:
         model.policy.talent = TalentRule(self.eligibility, self.rent_discount)
         share = self.share_in(month)
-        if share <= 0 or not self.streets:
-            return
-        places = self.floor_m2 * share / model.district.space.talent_apartment_m2_per_resident
+        if share <= 0 or not self.streets or self.floor_m2 <= 0:
+            return None
+        flows = Flows()
         for name in self.streets:
-            model.streets.deliver(model.district.street_index(name), TALENT, places / len(self.streets))
+            flows += model.projects.start(model.district.street_index(name), TALENT_HOMES,
+                                          self.floor_m2 * share / len(self.streets), public=True, month=month)
+        return flows

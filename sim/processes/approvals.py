@@ -1,7 +1,10 @@
 """Phase 2: zone committees' investment leads, the engineering-approval pipeline, and openings.
 
 A committee's attraction time brings investment leads (firms of its zone's leading sectors, a
-few of them large investors). Each lead applies for approval: its working days follow the
+few of them large investors — one row per large firm whatever the scale). The leads and their
+own draws come from the pipeline's own random stream (seeded from the model's at the start), so
+scenarios on the same seed see the same leads while the committees' effort is the same (common
+random numbers). Each lead applies for approval: its working days follow the
 regime in force (``ApprovalRegime.base_days``) plus committee–street coordination while zones
 cover streets only partly and streets still compete for investment; major projects with the
 full-agency service (全程代办) save a share; each application draws its own noise and its own
@@ -23,7 +26,7 @@ FITOUT_MONTHS = 3.0  # months from approval to opening at the base construction 
 
 
 class Applications(Population):
-    """Firm-entry applications in the pipeline, one row per ``scale`` applicants."""
+    """Firm-entry applications in the pipeline, one row per ``scale`` applicants (per large investor)."""
 
     COLUMNS = {
         "zone": (np.int8, -1),
@@ -37,6 +40,10 @@ class Applications(Population):
         "approved": (np.bool_, False),
         "months_to_open": (np.float32, 0.0),  # fit-out months left after approval
     }
+
+    def __init__(self, rng: np.random.Generator):
+        super().__init__()
+        self.draws = np.random.default_rng(rng.integers(2**63))  # the leads' own stream
 
 
 # ---------------------------------------------------------------------------------- the rules
@@ -57,28 +64,32 @@ def fitout_months(time: CommitteeTime) -> float:
     return FITOUT_MONTHS * BASE_TIME.construction / max(time.construction, 1e-6)
 
 
-def approval_days(rng: np.random.Generator, regime, info, large: np.ndarray, coordination: np.ndarray) -> np.ndarray:
-    """Working days each application needs, with its own log-normal noise."""
-    days = regime.base_days(info) + coordination
+def approval_days(regime, info, large: np.ndarray, coordination: np.ndarray, in_centre_zone: np.ndarray,
+                  z: np.ndarray) -> np.ndarray:
+    """Working days each application needs (``large``: a major project; ``in_centre_zone``: in the
+    zone of the service sub-centre), with its own log-normal noise (``z``: a standard normal draw
+    per application)."""
+    days = regime.base_days(info, in_centre_zone) + coordination
     if regime.full_agency:
         days = np.where(large, days * (1.0 - info.full_agency_saving), days)
-    noise = np.exp(info.noise_sigma * rng.standard_normal(len(large)) - info.noise_sigma**2 / 2)
-    return days * noise
+    return days * np.exp(info.noise_sigma * z - info.noise_sigma**2 / 2)
 
 
 def attract(rng: np.random.Generator, model, zone: int) -> dict[str, np.ndarray]:
-    """This month's investment leads of a committee (rows of ``scale`` firms)."""
-    d, u, policy, zones = model.district, model.config.uncertainties, model.policy, model.zones
+    """This month's investment leads of a committee: rows of ``scale`` ordinary firms, and one row
+    per large investor (its posts a scale-th of its jobs)."""
+    d, u, policy, zones, scale = model.district, model.config.uncertainties, model.policy, model.zones, model.scale
     common = d.zones_common
     effort = policy.committee.attraction / BASE_TIME.attraction
     if policy.joint_attraction:
         effort *= 1.0 + u.joint_attraction_gain
     rate = zones.staff[zone] * common.leads_per_staff_year / 12.0 * effort * u.lead_rate_scale
-    n = rng.poisson(rate / model.scale)
+    n_large = rng.poisson(rate * common.large_investor_share)
+    n = rng.poisson(rate * (1.0 - common.large_investor_share) / scale) + n_large
     sector = rng.choice(zones.leading[zone], size=n)
-    large = rng.random(n) < common.large_investor_share
+    large = np.arange(n) >= n - n_large
     sizes = np.array([d.sectors[s].size for s in sector]) * common.lead_size_factor
-    sizes = np.where(large, common.large_investor_size, sizes)
+    sizes = np.where(large, common.large_investor_size / scale, sizes)
     posts = np.maximum(1, np.round(sizes * rng.lognormal(-0.125, 0.5, n))).astype(np.int32)
     # Firms settle in the covered part of a footprint street.
     weights = zones.footprint_coverage(zone, policy.zone_alignment)
@@ -109,14 +120,16 @@ def site_for(model, zone: int, street: int, kind: int, need: float, free: np.nda
 
 # ---------------------------------------------------------------------------------- the phase
 def step(model) -> Flows:
-    rng, d, u, pipe = model.rng, model.district, model.config.uncertainties, model.pipeline
+    d, u, pipe = model.district, model.config.uncertainties, model.pipeline
+    rng = pipe.draws
     for zone in range(model.zones.n):
         leads = attract(rng, model, zone)
         n = len(leads["sector"])
         if n == 0:
             continue
-        days = approval_days(rng, model.policy.regime, d.approvals, leads["large"],
-                             np.full(n, zone_coordination_days(model, zone)))
+        days = approval_days(model.policy.regime, d.approvals, leads["large"],
+                             np.full(n, zone_coordination_days(model, zone)), np.full(n, zone == d.centre_zone),
+                             rng.standard_normal(n))
         patience = u.patience_days * rng.lognormal(0.0, u.patience_sigma, n)
         pipe.add(n, zone=np.full(n, zone), days_needed=days, patience=patience,
                  months_to_open=np.full(n, fitout_months(model.policy.committee)), **leads)
@@ -136,7 +149,7 @@ def advance_pipeline(model) -> Flows:
     if len(newly):
         flows.approvals.append((pipe.days_needed[newly].astype(float), pipe.zone[newly].astype(int)))
     gave_up = rows[~pipe.approved[rows] & (pipe.waited[rows] > pipe.patience[rows])]
-    flows.add("withdrawals", len(gave_up) * scale)
+    flows.add("withdrawals", float(np.where(pipe.large[gave_up], 1, scale).sum()))
     pipe.remove(gave_up)
 
     ready = pipe.rows()
@@ -152,17 +165,18 @@ def advance_pipeline(model) -> Flows:
         kind = model.district.space_of_sector[sector]
         need = pipe.posts[row] * scale * m2_per_job[kind]
         site = site_for(model, int(pipe.zone[row]), int(pipe.street[row]), kind, need, free, coverage)
+        firms = 1 if pipe.large[row] else scale
         if site is None:
             if pipe.waited[row] > 1.5 * pipe.patience[row]:  # no room for too long
-                flows.add("withdrawals", scale)
+                flows.add("withdrawals", firms)
                 pipe.remove(np.array([row]))
             continue
         zone, street = site
         free[street, kind] -= need
         flows += open_firms(model, np.array([sector]), np.array([street]), pipe.posts[row:row + 1],
                             large=pipe.large[row:row + 1], zone=zone)
-        flows.add("zone_entries", scale)
-        entries[pipe.zone[row]] += scale
+        flows.add("zone_entries", firms)
+        entries[pipe.zone[row]] += firms
         pipe.remove(np.array([row]))
     flows.add_zone("entries", entries)
     return flows

@@ -15,6 +15,7 @@ import numpy as np
 from sim.categories import SPACE_TYPES
 from sim.flows import Flows
 from sim.markets import admit
+from sim.markets import property as market
 
 
 def space_used(model) -> np.ndarray:
@@ -39,7 +40,9 @@ def open_firms(model, sector: np.ndarray, street: np.ndarray, posts: np.ndarray,
     rng, d = model.rng, model.district
     n = len(sector)
     flows = Flows()
-    flows.add_street("firm_entries", np.bincount(street, minlength=d.n_streets) * model.scale)
+    is_large = np.zeros(n, dtype=bool) if large is None else large
+    flows.add_street("firm_entries", np.bincount(street, weights=np.where(is_large, 1, model.scale),
+                                                 minlength=d.n_streets))
     zone_u = rng.random(n)
     if zone is not None:
         zone_u = zone_u * model.zones.coverage(model.policy.zone_alignment)[zone, street[0]]
@@ -47,7 +50,7 @@ def open_firms(model, sector: np.ndarray, street: np.ndarray, posts: np.ndarray,
         n, sector=sector, street=street, zone_u=zone_u, target=posts,
         wage=d.wage_base[sector] * rng.lognormal(-0.02, 0.2, n),
         talent_share=np.array([d.sectors[k].talent_share for k in sector]),
-        large=np.zeros(n, dtype=bool) if large is None else large,
+        large=is_large,
     )
     return flows
 
@@ -62,14 +65,13 @@ def step(model) -> Flows:
     cell = f.street.astype(np.int64).clip(0) * len(sectors) + f.sector.clip(0)
     expected_exits = np.bincount(cell, weights=hazard, minlength=d.n_streets * len(sectors))
     closing = np.flatnonzero(rng.random(f.capacity) < hazard)
-    flows.add("exits", len(closing) * scale)
+    flows.add("exits", float(f.firms_per_row(scale)[closing].sum()))
     closed = np.zeros(f.capacity, dtype=bool)
     closed[closing] = True
     res.lose_jobs_at(closed, model.steps)
     f.remove(closing)
 
-    # Private building adds floor space; firms grow where there is room.
-    model.streets.build_space(u.space_growth_per_year / 12.0)
+    # Firms grow where there is room.
     free = free_space(model)
     stock = model.streets.space
     room_by_type = np.clip(free / np.maximum(0.02 * stock, 1.0), 0.0, 1.0)  # full room above 2% vacancy
@@ -107,4 +109,9 @@ def step(model) -> Flows:
     if excess.any():
         workers = res.at_firms(excess > 0)
         res.quit_jobs(workers[admit(rng, res.employer[workers], excess)], model.steps)
+
+    streets = model.streets
+    occupancy = space_used(model) / np.maximum(streets.space, 1.0)
+    streets.set_space_rents(market.adjust_rents(streets.space_rent, occupancy, u.space_rent_response,
+                                                1.0 - d.space.vacancy))
     return flows

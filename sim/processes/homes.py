@@ -5,8 +5,8 @@ Residents consider moving — everyone a little, more so with a commute over an 
 displaced must move; eligible talent apply for free talent apartments (``TalentRule``). Movers
 choose a street and tenure by the market's rule; the homes the displaced leave are demolished
 or go under renewal, resettlement places their owners leave are sold on the market. Eligible
-in-commuters may take a talent apartment and move in. Rents follow occupancy; private building
-adds market housing at a steady rate.
+in-commuters may take a talent apartment and move in. Rents follow occupancy
+(``sim.markets.property``); new housing comes from the development pipeline.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sim.agents.residents import NO_JOB
 from sim.categories import CLEARED, MARKET, RENEWAL, RESETTLEMENT, TALENT, WORKING
 from sim.flows import Flows
 from sim.markets import housing as housing_market
+from sim.markets import property as market
 
 
 # ---------------------------------------------------------------------------------- views
@@ -148,8 +149,7 @@ def step(model) -> Flows:
 
     streets = model.streets
     occupancy = streets.occupancy()[:, MARKET] / np.maximum(streets.housing[:, MARKET], 1.0)
-    streets.set_rents(housing_market.adjust_rents(streets.rent, occupancy, u.rent_response, u.target_occupancy))
-    streets.build_housing(u.housing_growth_per_year / 12.0)
+    streets.set_rents(market.adjust_rents(streets.rent, occupancy, u.rent_response, u.target_occupancy))
     return flows
 
 

@@ -66,12 +66,13 @@ UNITS_ZH = {
 # Chinese names of lever fields (the English ones are the classes' field docs).
 FIELDS_ZH: dict[str, str] = {
     "start_month": "开始月份（1 = 模拟第一个月）",
-    "ramp_months": "推进月数（在此期间逐步交付）",
+    "ramp_months": "推进月数（在此期间逐步交付或开工）",
     "approval.items": "工程建设项目审批事项数",
     "approval.departments": "参与审批的部门数",
     "approval.one_window_share": "“一窗办”服务占比",
     "approval.online_share": "“网上办”服务占比",
     "approval.full_agency": "重大项目全程代办",
+    "approval.service_centre": "功能区政务分中心（在功能区内办理审批）",
     "zone_alignment.whole_street": "功能区整建制覆盖街道",
     "zone_alignment.street_duties_moved": "街道招商引资与协税职能移交部门",
     "committee.attraction_share": "管委会招商引资时间占比",
