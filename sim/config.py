@@ -110,6 +110,16 @@ class Uncertainties:
     firm_shock_sigma: float = param(0.03, unit="log per month", lo=0.0, hi=0.5, doc="firms' own size shocks")
     entry_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0,
                                doc="organic firm entries relative to exits' replacement")
+    firm_rent_weight: float = param(1.0, unit="utility / log rent", lo=0.0, hi=10.0,
+                                    doc="weight of log floor-space rent (vs the start's) in entering firms' street choice")
+    firm_access_weight: float = param(1.0, unit="utility / log access", lo=0.0, hi=10.0,
+                                      doc="weight of log access to workers of the sector's skill mix in firms' "
+                                          "street choice")
+    firm_agglomeration_weight: float = param(0.3, unit="utility / log jobs", lo=0.0, hi=5.0,
+                                             doc="weight of log jobs of the firm's own sector in the street")
+    firm_zone_weight: float = param(0.5, unit="utility", lo=0.0, hi=10.0,
+                                    doc="value of being inside a zone that leads with the firm's sector "
+                                        "(its committee's services)")
     max_space_pull: float = param(2.0, unit="×", lo=1.0, hi=10.0,
                                   doc="most that free floor space can raise firm entry (vs the start's vacancy)")
     young_exit_factor: float = param(1.5, unit="×", lo=1.0, hi=10.0,

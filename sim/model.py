@@ -76,6 +76,7 @@ class IndustryCityModel(mesa.Model):
         initial.build_firms(self)
         initial.place_workers(self)
         policies.enact(self, month=0)  # the policy in force before any lever acts
+        self.firm_location_constant = firms.fit_location_constants(self)
         self.developers = development.Developers.at_start(self)
         development.seed_pipeline(self)
         f, res = self.firms, self.residents

@@ -1,9 +1,11 @@
-"""Phase 3: firms exit, grow and enter; overstaffed firms lay off.
+"""Phase 4: firms exit, grow and enter; overstaffed firms lay off.
 
 Private firms close at their sector's hazard (young firms more often); the survivors' targets
 drift with their sector's trend and their own shocks, an expansion only where floor space is
 free; organic entrants (business registration, no engineering approval) replace the expected
-exits of their street and sector, more where more floor space stands free than at the start.
+exits of their sector district-wide, more when more of its kind of floor space stands free than
+at the start, and choose their street by a logit on rent, access to workers, clustering, zone
+coverage and free space (``sim.markets.location``).
 Private building adds floor space at a steady rate. In-commuters quit at their own rate; firms
 above their target lay off, in-commuters first.
 """
@@ -14,7 +16,7 @@ import numpy as np
 
 from sim.categories import SPACE_TYPES
 from sim.flows import Flows
-from sim.markets import admit
+from sim.markets import admit, location
 from sim.markets import property as market
 
 
@@ -55,6 +57,47 @@ def open_firms(model, sector: np.ndarray, street: np.ndarray, posts: np.ndarray,
     return flows
 
 
+def firm_choice(model) -> location.FirmChoice:
+    u = model.config.uncertainties
+    return location.FirmChoice(rent_weight=u.firm_rent_weight, access_weight=u.firm_access_weight,
+                               agglomeration_weight=u.firm_agglomeration_weight, zone_weight=u.firm_zone_weight)
+
+
+def location_utilities(model, free: np.ndarray) -> np.ndarray:
+    """Entering firms' utility of each street, street × sector, before the constants."""
+    d, res, f, streets = model.district, model.residents, model.firms, model.streets
+    n, kind = d.n_streets, d.space_of_sector
+    labour = res.alive & res.active
+    talent = np.bincount(res.home[labour & res.talent], minlength=n).astype(float)
+    other = np.bincount(res.home[labour & ~res.talent], minlength=n).astype(float)
+    minutes = d.minutes[:n, :n]
+    decay = model.config.uncertainties.search_decay
+    rows = np.flatnonzero(f.alive & ~f.public)
+    sector_jobs = np.bincount(f.street[rows].astype(np.int64) * len(d.sectors) + f.sector[rows],
+                              weights=f.target[rows], minlength=n * len(d.sectors)).reshape(n, len(d.sectors))
+    coverage = model.zones.coverage(model.policy.zone_alignment)  # zone × street
+    zone_lead = np.zeros((n, len(d.sectors)))
+    for z in range(model.zones.n):
+        zone_lead[:, list(model.zones.leading[z])] += coverage[z][:, None]
+    return location.utilities(
+        firm_choice(model), rent_ratio=(streets.space_rent / streets.space_rent_start)[:, kind],
+        access_talent=location.access(talent, minutes, decay), access_other=location.access(other, minutes, decay),
+        talent_share=np.array([s.talent_share for s in d.sectors]), sector_jobs=sector_jobs * model.scale,
+        zone_lead=zone_lead, free=free[:, kind])
+
+
+def fit_location_constants(model) -> np.ndarray:
+    """Constants (street × sector) that send the start's entrants where its exits are."""
+    d, f = model.district, model.firms
+    rows = np.flatnonzero(f.alive & ~f.public)
+    monthly_exit = np.array([s.exit_per_year / 12.0 for s in d.sectors])
+    hazard = f.exit_hazard(monthly_exit, model.config.uncertainties.young_exit_factor)[rows]
+    exits = np.bincount(f.street[rows].astype(np.int64) * len(d.sectors) + f.sector[rows], weights=hazard,
+                        minlength=d.n_streets * len(d.sectors)).reshape(d.n_streets, len(d.sectors))
+    target = exits / np.maximum(exits.sum(axis=0, keepdims=True), 1e-12)
+    return location.constants(target, location_utilities(model, free_space(model)))
+
+
 def step(model) -> Flows:
     rng, d, u, f, res, scale = (model.rng, model.district, model.config.uncertainties, model.firms, model.residents,
                                 model.scale)
@@ -80,17 +123,18 @@ def step(model) -> Flows:
     f.grow(rng, growth, u.firm_shock_sigma, room)
 
     # Organic entry (business registration, no engineering approval): new firms replace the
-    # expected exits of their street and sector, more where more floor space stands free than
-    # at the start (new buildings draw firms) and fewer where less does.
+    # expected exits of their sector, more when more of its kind of floor space stands free than
+    # at the start (new buildings draw firms) and fewer when less does; each picks a street.
     private = np.flatnonzero(~d.public_sector)
-    vacancy = free / np.maximum(stock, 1.0)
-    supply = np.clip(vacancy / d.space.vacancy, 0.0, u.max_space_pull)[:, d.space_of_sector]
-    rate = expected_exits.reshape(d.n_streets, len(sectors)) * u.entry_scale * supply
-    entries = rng.poisson(rate)
-    street_idx, sector_idx = np.nonzero(entries)
-    counts = entries[street_idx, sector_idx]
-    sector = np.repeat(sector_idx, counts).astype(np.int8)
-    street = np.repeat(street_idx, counts).astype(np.int8)
+    vacancy = free.sum(axis=0) / np.maximum(stock.sum(axis=0), 1.0)
+    supply = np.clip(vacancy / d.space.vacancy, 0.0, u.max_space_pull)[d.space_of_sector]
+    rate = expected_exits.reshape(d.n_streets, len(sectors)).sum(axis=0) * u.entry_scale * supply
+    counts = np.zeros(len(sectors), dtype=np.int64)
+    counts[private] = rng.poisson(rate[private])
+    sector = np.repeat(np.arange(len(sectors)), counts).astype(np.int8)
+    shares = location.probabilities(location_utilities(model, free) + model.firm_location_constant)
+    street = np.concatenate([rng.choice(d.n_streets, size=counts[k], p=shares[:, k]) if counts[k] else
+                             np.zeros(0, dtype=np.int64) for k in range(len(sectors))]).astype(np.int8)
     if len(sector):
         sizes = np.array([sectors[k].size for k in private])
         mean = np.zeros(len(sectors))
