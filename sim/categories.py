@@ -7,9 +7,10 @@ Plain Python, no numerical library: the configuration and the levers use these n
 
 from __future__ import annotations
 
-# Housing tenures: market housing, resettlement units (安置房), talent apartments (人才公寓).
-TENURES = ("market", "resettlement", "talent")
-MARKET, RESETTLEMENT, TALENT = range(3)
+# Housing tenures: market housing, resettlement units (安置房), talent apartments (人才公寓), and
+# villagers' houses on collective land (集体土地) in the farming-related streets.
+TENURES = ("market", "resettlement", "talent", "village")
+MARKET, RESETTLEMENT, TALENT, VILLAGE = range(4)
 
 AGE_BANDS = ("child", "working", "elderly")  # 0–17, 18–59, 60+
 CHILD, WORKING, ELDERLY = range(3)
@@ -19,7 +20,7 @@ OFFICE, FACTORY, SHOP = range(3)
 
 LEVELS = ("primary", "junior", "senior")  # school levels
 
-RENEWAL, CLEARED = 1, 2  # why a household must move: its home is renewed, or cleared for development
+RENEWAL = 1  # a household must move: its home is renewed (it comes back after the works)
 
 # What a building project builds (``sim.processes.development``): the three floor-space types
 # first (so a use below 3 is its ``SPACE_TYPES`` index), then market housing, talent apartments

@@ -117,11 +117,20 @@ class DevelopmentInfo:
     build_months_housing: float
     build_months_talent: float
     build_months_resettlement: float
+    cleared_m2_per_villager: float
+    cleared_share_office: float
+    cleared_share_factory: float
+    cleared_share_shop: float
+    cleared_share_housing: float
     proforma: tuple = ()  # ProForma per private use, indexed like ``PRIVATE_USES``
 
     def build_months(self) -> np.ndarray:
         """Months of construction, indexed like ``USES``."""
         return np.array([getattr(self, f"build_months_{use}") for use in USES])
+
+    def cleared_shares(self) -> np.ndarray:
+        """How cleared collective land is zoned, indexed like ``PRIVATE_USES``."""
+        return np.array([getattr(self, f"cleared_share_{use}") for use in PRIVATE_USES])
 
     def column(self, name: str) -> np.ndarray:
         """A pro-forma figure per private use, indexed like ``PRIVATE_USES``."""
@@ -240,6 +249,7 @@ class District:
     street_sector_shares: np.ndarray  # street × sector share of private jobs
     rent: np.ndarray
     resettled: np.ndarray
+    villagers: np.ndarray  # residents of villagers' houses on collective land at the start
     green_m2: np.ndarray
     farming: np.ndarray
     land: np.ndarray  # developable floor area (m²) left at the start, street × private use
@@ -384,6 +394,9 @@ def _development(table: object, source: str) -> DevelopmentInfo:
             field = "cap_rate" if p.cap_rate <= 0 else "project_m2"
             raise InputError("must be above 0", source=source, field=f"development.{use}.{field}")
     info = _section(DevelopmentInfo, flat, "development", source)
+    if abs(info.cleared_shares().sum() - 1.0) > 1e-6:
+        raise InputError(f"the cleared_share_* values sum to {info.cleared_shares().sum():.4f}, not 1", source=source,
+                         field="development.cleared_share_housing")
     return dataclasses.replace(info, proforma=proforma)
 
 
@@ -515,9 +528,13 @@ def _load_cached(path: str) -> District:
     if len(set(names)) != len(names):
         raise InputError("street names must be unique", source=source, field="streets.name")
     col = {k: np.array(_street_column(streets, k, float, source), dtype=float)
-           for k in ("x_km", "y_km", "area_km2", "population", "jobs", "rent", "resettled", "green_m2")}
+           for k in ("x_km", "y_km", "area_km2", "population", "jobs", "rent", "resettled", "villagers", "green_m2")}
     farming = np.array(_street_column(streets, "farming", bool, source))
     land = np.column_stack([_street_column(streets, f"land_{use}", float, source) for use in PRIVATE_USES])
+    crowded = np.flatnonzero(col["resettled"] + col["villagers"] > col["population"])
+    if len(crowded):
+        raise InputError("resettled + villagers exceed the street's population", source=source,
+                         field=f"streets[{crowded[0]}].villagers")
     total = int(col["population"].sum())
     if abs(total - info.population) > 0.5:
         raise InputError(
@@ -579,7 +596,7 @@ def _load_cached(path: str) -> District:
         public=public, approvals=approvals, zones_common=zones_common, development=development, sectors=sectors, zones=tuple(zones),
         street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],
         street_population=col["population"], street_jobs=col["jobs"], street_sector_shares=shares,
-        rent=col["rent"], resettled=col["resettled"], green_m2=col["green_m2"], farming=farming,
+        rent=col["rent"], resettled=col["resettled"], villagers=col["villagers"], green_m2=col["green_m2"], farming=farming,
         land=land.astype(float), km=km, minutes=minutes,
     )
 

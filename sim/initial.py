@@ -13,7 +13,7 @@ import numpy as np
 from sim.agents.population import stochastic_round
 from sim.agents.residents import EXTERNAL_JOB, NO_JOB
 from sim.agents.street import StreetTable
-from sim.categories import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, WORKING
+from sim.categories import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, VILLAGE, WORKING
 from sim.geography import District
 from sim.markets import admit
 from sim.processes.firms import space_used
@@ -35,11 +35,12 @@ def build_streets(model) -> StreetTable:
     d = model.district
     pop = d.street_population
     teachers, doctors, organs = public_posts(d, pop)
-    market = pop - d.resettled
+    market = pop - d.resettled - d.villagers
     housing = np.column_stack([
         market / (1.0 - d.population.market_housing_vacancy),
         d.resettled / 0.97,  # resettlement housing nearly full (assumption)
         np.zeros(len(pop)),
+        d.villagers,  # villagers' houses: full (nobody else may move in)
     ])
     # Floor-space rents follow the housing rents' location gradient (assumption).
     space_rent = d.space.rents()[None, :] * (d.rent / d.rent.mean())[:, None]
@@ -102,9 +103,12 @@ def build_residents(model) -> None:
     factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n)
     tenure = np.full(n, MARKET)
     resettled = stochastic_round(rng, d.resettled / scale)
+    villagers = stochastic_round(rng, d.villagers / scale)
     for s in range(d.n_streets):
         members = np.flatnonzero(home == s)
-        tenure[rng.choice(members, size=min(int(resettled[s]), len(members)), replace=False)] = RESETTLEMENT
+        chosen = rng.choice(members, size=min(int(resettled[s] + villagers[s]), len(members)), replace=False)
+        tenure[chosen[: int(resettled[s])]] = RESETTLEMENT
+        tenure[chosen[int(resettled[s]):]] = VILLAGE
     model.residents.add(n, home=home, age=age, talent=talent, active=active, factor=factor, tenure=tenure,
                         satisfaction=np.full(n, 60.0))
 

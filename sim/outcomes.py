@@ -183,6 +183,10 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
             "in-commuters who moved into a talent apartment this month"),
     Outcome("resettlement_delivered", "places", "安置房交付", "resettlement delivered",
             "resettlement places delivered this month"),
+    Outcome("villagers_resettled", "persons", "村民安置", "villagers resettled",
+            "villagers who moved from collective land into the resettlement housing delivered for them this month"),
+    Outcome("village_residents", "persons", "集体土地村民", "villagers on collective land",
+            "residents of villagers' houses on collective land (集体土地)"),
     Outcome("firm_entries", "firms", "新进入企业", "firm entries", "firms that opened in the street this month"),
     Outcome("moves_in", "persons", "迁入本街道", "moves in", "residents who moved into the street this month"),
     # housing
@@ -260,7 +264,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "project_starts", "project_withdrawals", "floor_space_started", "floor_space_delivered", "in_commuters",
         "out_commuters", "births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused",
         "entries", "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers",
-        "resettlement_delivered", "awaiting_rehousing", "resettlement_residents", "rent_index", "occupancy_market",
+        "resettlement_delivered", "villagers_resettled", "awaiting_rehousing", "resettlement_residents",
+        "village_residents", "rent_index", "occupancy_market",
         "occupancy_resettlement", "talent_apartment_places", "talent_apartment_residents",
         "talent_apartment_eligible", "resettlement_places", "students_per_teacher_primary",
         "students_per_teacher_junior", "students_per_teacher_senior", "teachers", "doctors_per_1000",
@@ -269,7 +274,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "streets": (
         "month", "street", "street_en", "zone", "residents", "employed_residents", "jobs", "jobs_housing_ratio",
         "self_containment", "internal_capture", "mean_commute_min", "mean_commute_km", "rent", "rent_index",
-        "occupancy_market", "resettlement_places", "talent_apartment_places", "talent_apartment_residents", "firms",
+        "occupancy_market", "resettlement_places", "village_residents", "talent_apartment_places",
+        "talent_apartment_residents", "firms",
         "firm_entries", "moves_in", "housing_places", "office_m2", "factory_m2", "shop_m2", "rent_office",
         "rent_factory", "rent_shop", "vacancy_office", "vacancy_factory", "vacancy_shop", "land_left_m2",
         "students_per_teacher_primary",
@@ -290,7 +296,7 @@ TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, projects.c
 # The district flows of the month (``sim.flows.Flows``), as model.csv holds them.
 FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries", "exits",
          "zone_entries", "withdrawals", "hires", "separations", "talent_incomers", "resettlement_delivered",
-         "project_starts", "project_withdrawals", "floor_space_started", "floor_space_delivered")
+         "project_starts", "project_withdrawals", "floor_space_started", "floor_space_delivered", "villagers_resettled")
 
 
 def measures(table: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import metrics
-from sim.categories import CHILD, FACTORY, MARKET, OFFICE, RESETTLEMENT, SHOP, TALENT, TENURES, USES, WORKING
+from sim.categories import CHILD, FACTORY, MARKET, OFFICE, RESETTLEMENT, SHOP, TALENT, TENURES, USES, VILLAGE, WORKING
 from sim.outcomes import FLOWS, ordered
 from sim.processes.approvals import zone_coordination_days
 from sim.processes.firms import space_used
@@ -163,6 +163,7 @@ class Recorder:
             **{k: float(model.flows.district.get(k, 0.0)) for k in FLOWS},
             "awaiting_rehousing": int(np.count_nonzero(res.displaced)) * scale,
             "resettlement_residents": float(m.occupancy[:, RESETTLEMENT].sum()),
+            "village_residents": float(m.occupancy[:, VILLAGE].sum()),
             "rent_index": float((st.rent * market_w).sum() / max((self.rent_start * market_w).sum(), 1e-9)),
             "occupancy_market": float(m.occupancy[:, MARKET].sum() / max(places[:, MARKET].sum(), 1e-9)),
             "occupancy_resettlement": float(m.occupancy[:, RESETTLEMENT].sum()
@@ -216,6 +217,7 @@ class Recorder:
                 "rent_index": float(st.rent[i] / self.rent_start[i]),
                 "occupancy_market": float(occupancy[i, MARKET] / max(places[i, MARKET], 1e-9)),
                 "resettlement_places": float(places[i, RESETTLEMENT]),
+                "village_residents": float(occupancy[i, VILLAGE]),
                 "talent_apartment_places": float(places[i, TALENT]),
                 "talent_apartment_residents": float(occupancy[i, TALENT]),
                 "firms": int(firms_per_row[m.private][f.street[m.private] == i].sum()),

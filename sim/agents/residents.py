@@ -43,7 +43,7 @@ class Residents(Population):
         "cell": (np.intp, 0),  # 1 + tenure × streets + home (a housing option); 0 for an empty row
         "searching_since": (np.int16, 0),  # month the row last lost or left a job (or arrived)
         "satisfaction": (np.float64, 60.0),
-        "displaced": (np.int8, 0),  # must move: 0 no, RENEWAL (home back after works), CLEARED (home gone)
+        "displaced": (np.int8, 0),  # must move: 0 no, RENEWAL (its home is under renewal works)
     }
 
     def __init__(self, minutes: np.ndarray, km: np.ndarray):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.categories import CHILD, LEVELS, MARKET, RESETTLEMENT
+from sim.categories import CHILD, LEVELS, MARKET, RESETTLEMENT, VILLAGE
 
 
 class StreetTable:
@@ -91,9 +91,9 @@ class StreetTable:
         """New housing places (persons) of a tenure in a street."""
         self.housing[street, tenure] += places
 
-    def demolish(self, places: np.ndarray) -> None:
-        """Market homes (places per street) cleared for good."""
-        self.housing[:, MARKET] -= places
+    def clear_village(self, street: int, places: float) -> None:
+        """Villagers' houses (places) on a street's collective land are demolished."""
+        self.housing[street, VILLAGE] -= places
 
     def renew(self, places: np.ndarray, back: int) -> None:
         """Market homes (places per street) under renewal works until month ``back``."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.categories import RESETTLEMENT, TALENT
+from sim.categories import RESETTLEMENT, TALENT, VILLAGE
 from sim.compiled import inline, kernel
 from sim.markets import admit, gumbel
 
@@ -79,10 +79,12 @@ def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions,
 
 @inline
 def may_take(i, t, s, free, talent_eligible, displaced):
-    """Whether mover ``i`` may take tenure ``t`` in street ``s``: a free place, and talent
-    apartments only where it is eligible, resettlement units only if it is displaced."""
+    """Whether mover ``i`` may take tenure ``t`` in street ``s``: a free place, talent apartments
+    only where it is eligible, resettlement units only if it is displaced, never a villager's
+    house (collective land is not sold)."""
     # (`&` and `|`: numba compiles a chain of `and`/`or` that returns a value into a slow path)
-    return free[t, s] & ((t != TALENT) | talent_eligible[i, s]) & ((t != RESETTLEMENT) | displaced[i])
+    return (free[t, s] & ((t != TALENT) | talent_eligible[i, s]) & ((t != RESETTLEMENT) | displaced[i])
+            & (t != VILLAGE))
 
 
 @kernel("int64(boolean[:, :], boolean[:, :], boolean[:])")

@@ -1,34 +1,34 @@
 """Resettlement housing (安置房) and the renewal of dilapidated housing and old courtyards (城市更新).
 
-The lever starts resettlement-housing projects (the development pipeline delivers them; on
-delivery the households whose land is cleared for them must move) and orders the households
+Resettlement is land conversion: the lever starts resettlement-housing projects in the
+farming-related streets; when the development pipeline delivers one, villagers living on that
+street's collective land move into it (the units are allocated to them as compensation) and
+their cleared land becomes developable land for the pipeline. Renewal orders the households
 whose housing is renewed out of their homes, as ``Clearance`` orders the policies phase carries
-out; the housing market rehouses them (resettlement units first) and demolishes or renews the
-homes they leave.
+out; the housing market rehouses them (resettlement units first) and renews the homes they leave.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.categories import RENEWAL, RESETTLEMENT_HOMES
+from sim.categories import RESETTLEMENT_HOMES
 from sim.flows import Flows
 from sim.params import param
 from sim.policies.base import Lever, need_streets
 
-FARMING_STREETS = ("保和", "青龙", "龙潭", "白莲池")  # assumption: resettlement goes to the farming-related streets
+FARMING_STREETS = ("保和", "青龙", "龙潭", "白莲池")  # the farming-related streets (data file), where villagers live
 # assumption: old courtyards are in the inner streets
 INNER_STREETS = ("猛追湾", "双桥子", "府青路", "二仙桥", "跳蹬河")
 
 
 @dataclass(frozen=True)
 class Clearance:
-    """Persons of market housing in a street who must move out this month, and why (RENEWAL: their
-    home comes back after the works; CLEARED: it is gone)."""
+    """Persons of market housing in a street who must move out this month while their housing is
+    renewed (their home comes back after the works)."""
 
     street: int
     persons: float
-    reason: int
 
 
 @dataclass(frozen=True)
@@ -37,20 +37,21 @@ class Resettlement(Lever):
     label = "安置房与城市更新"
     label_en = "Resettlement housing and renewal"
     group = "经济"
-    mechanism = ("Starts resettlement-housing projects for households whose homes are cleared for development in "
-                 "their streets (they move as the units are delivered) and for those renewal of dilapidated housing and old "
-                 "courtyards displaces; displaced households are rehoused in resettlement units first. "
-                 "Cleared homes are gone; renewed ones are lived in again after the works.")
-    mechanism_zh = ("启动安置房建设项目，用于安置征地拆迁户（随交付进度搬迁）和危旧房、老旧院落改造的搬离户，优先安置；"
-                    "拆除的住房不再恢复，改造的住房在工期结束后恢复居住。")
+    mechanism = ("Starts resettlement-housing projects; as each is delivered, villagers on its street's collective "
+                 "land move into it and their land becomes developable land for housing, offices and factories. "
+                 "Renewal of dilapidated housing and old courtyards moves tenants out during the works; they are "
+                 "rehoused in resettlement units first, and the renewed homes are lived in again after the works.")
+    mechanism_zh = ("启动安置房建设项目；每批交付时，该街道集体土地上的村民迁入安置房，腾出的土地转为可开发的住宅、办公和厂房用地。"
+                    "危旧房、老旧院落改造期间住户搬离，优先安置，改造完成后恢复居住。")
 
     units: int = param(0, unit="units", lo=0, hi=100_000, reform=7631, source="source: 7631 resettlement units",
                        doc="resettlement units (安置房) built (projects started over the ramp)")
     streets: tuple[str, ...] = param((), reform=FARMING_STREETS, source="assumption: farming-related streets",
                                      doc="streets where the units are built (shared equally)")
-    cleared_per_unit: float = param(1.0, unit="households per unit", lo=0.0, hi=3.0, reform=1.0,
-                                    source="assumption: each unit rehouses one household whose home is cleared",
-                                    doc="households whose homes are cleared for development, per unit delivered")
+    cleared_per_unit: float = param(1.0, unit="households per unit", lo=0.0, hi=1.0, reform=1.0,
+                                    source="assumption: each unit rehouses one villager household",
+                                    doc="villager households whose collective land is cleared, per unit delivered "
+                                        "(the rest of the units go to households renewal displaces)")
     renewal_m2: float = param(0.0, unit="m²", lo=0.0, hi=2_000_000.0, reform=21_000.0,
                               source="source: 2.1万 m² dilapidated housing renewed", doc="dilapidated housing renewed")
     courtyards: int = param(0, unit="courtyards", lo=0, hi=2000, reform=45, source="source: 45 old courtyards renewed",
@@ -81,6 +82,5 @@ class Resettlement(Lever):
         persons = (self.renewal_m2 * d.space.renewal_persons_per_m2
                    + self.courtyards * d.space.persons_per_courtyard) * self.displaced_share * share
         for name in self.renewal_streets:
-            model.policy.clearances.append(Clearance(d.street_index(name), persons / len(self.renewal_streets),
-                                                     RENEWAL))
+            model.policy.clearances.append(Clearance(d.street_index(name), persons / len(self.renewal_streets)))
         return flows

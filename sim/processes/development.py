@@ -30,14 +30,13 @@ import numpy as np
 
 from sim.agents.population import Population
 from sim.categories import (
-    APPROVAL, CLEARED, CONSTRUCTION, DELIVERED, HOUSING, LAND, MARKET, PRIVATE_USES, RESETTLEMENT,
+    APPROVAL, CONSTRUCTION, DELIVERED, HOUSING, LAND, MARKET, PRIVATE_USES, RESETTLEMENT,
     RESETTLEMENT_HOMES, STAGES, TALENT, TALENT_HOMES, WITHDRAWN,
 )
 from sim.flows import Flows
 from sim.markets import property as market
-from sim.policies.resettlement import Clearance
 from sim.processes.approvals import approval_days, zone_coordination_days
-from sim.processes.homes import displace
+from sim.processes.homes import resettle_villagers
 
 
 class Projects(Population):
@@ -269,8 +268,8 @@ def apply_for_approval(model, rows: np.ndarray) -> None:
 
 
 def deliver(model, street: int, use: int, m2: float) -> Flows:
-    """A finished building joins the street's stock; resettlement housing clears the land of the
-    households it was built for."""
+    """A finished building joins the street's stock; resettlement housing takes in the villagers
+    it was built for, whose land is cleared."""
     d, streets, flows = model.district, model.streets, Flows()
     if use < HOUSING:
         streets.deliver_space(street, use, m2)
@@ -282,7 +281,7 @@ def deliver(model, street: int, use: int, m2: float) -> Flows:
         places = m2 / d.space.resettlement_unit_m2 * d.population.persons_per_household
         streets.deliver(street, RESETTLEMENT, places)
         flows.add("resettlement_delivered", places)
-        flows.add("displaced", displace(model, Clearance(street, places * model.policy.cleared_per_unit, CLEARED)))
+        flows.add("villagers_resettled", resettle_villagers(model, street, places * model.policy.cleared_per_unit))
     return flows
 
 

@@ -3,8 +3,8 @@ in-commuters, rents and private building; and the housing views other phases rea
 
 Residents consider moving — everyone a little, more so with a commute over an hour; the
 displaced must move; eligible talent apply for free talent apartments (``TalentRule``). Movers
-choose a street and tenure by the market's rule; the homes the displaced leave are demolished
-or go under renewal, resettlement places their owners leave are sold on the market. Eligible
+choose a street and tenure by the market's rule (never a villager's house: collective land is
+not sold); the homes the displaced leave go under renewal, resettlement places their owners leave are sold on the market. Eligible
 in-commuters may take a talent apartment and move in. Rents follow occupancy
 (``sim.markets.property``); new housing comes from the development pipeline.
 """
@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.agents.population import bernoulli_rows, distinct, stochastic_round
 from sim.agents.residents import NO_JOB
-from sim.categories import CLEARED, MARKET, RENEWAL, RESETTLEMENT, TALENT, WORKING
+from sim.categories import MARKET, RENEWAL, RESETTLEMENT, TALENT, VILLAGE, WORKING
 from sim.flows import Flows
 from sim.markets import housing as housing_market
 from sim.markets import property as market
@@ -26,10 +26,12 @@ def housing_costs(model) -> np.ndarray:
     """Housing cost per person a month, tenure × street (yuan)."""
     d = model.district
     rent = model.streets.rent
+    owned = rent * d.population.floor_m2_per_person * d.population.resettlement_rent_share
     return np.vstack([
         rent * d.population.floor_m2_per_person,
-        rent * d.population.floor_m2_per_person * d.population.resettlement_rent_share,
+        owned,
         rent * (1.0 - model.policy.talent.rent_discount) * d.space.talent_apartment_m2_per_resident,
+        owned,  # a villager's own house
     ])
 
 
@@ -75,16 +77,35 @@ def talent_eligible_count(model, zones: np.ndarray) -> int:
 
 # ---------------------------------------------------------------------------------- events
 def displace(model, order) -> int:
-    """Residents of market housing in a street must move (a ``Clearance``); return persons
-    displaced. Their homes leave the stock as they move out (``step``): renewed homes return
-    after the works, cleared ones do not."""
+    """Residents of market housing in a street must move while it is renewed (a ``Clearance``);
+    return persons displaced. Their homes leave the stock as they move out (``step``) and return
+    after the works."""
     res, rng = model.residents, model.rng
     n = int(stochastic_round(rng, order.persons / model.scale))
     candidates = np.flatnonzero(res.alive & (res.home == order.street) & (res.tenure == MARKET)
                                 & (res.displaced == 0))
     chosen = rng.choice(candidates, size=min(n, len(candidates)), replace=False)
-    res.displaced[chosen] = order.reason
+    res.displaced[chosen] = RENEWAL
     return len(chosen) * model.scale
+
+
+def resettle_villagers(model, street: int, persons: float) -> int:
+    """Villagers on a street's collective land move into its new resettlement units (allocated
+    to them, at most the free places); their houses are demolished and the land they free joins
+    the street's developable land by use (the data's ``[development]`` shares). Return persons
+    moved."""
+    res, rng, d, scale = model.residents, model.rng, model.district, model.scale
+    candidates = np.flatnonzero(res.alive & (res.home == street) & (res.tenure == VILLAGE))
+    room = int(model.streets.vacant_rows()[RESETTLEMENT, street])
+    n = min(int(stochastic_round(rng, persons / scale)), len(candidates), room)
+    chosen = rng.choice(candidates, size=n, replace=False)
+    res.move(chosen, np.full(n, street), np.full(n, RESETTLEMENT))
+    moved = n * scale
+    model.streets.clear_village(street, moved)
+    dev = d.development
+    for use, share in enumerate(dev.cleared_shares()):
+        model.streets.add_land(street, use, moved * dev.cleared_m2_per_villager * share)
+    return moved
 
 
 def sell_vacated(model, rows: np.ndarray) -> None:
@@ -94,17 +115,10 @@ def sell_vacated(model, rows: np.ndarray) -> None:
                                     * model.scale)
 
 
-def demolish_vacated(model, rows: np.ndarray) -> None:
-    """Homes the displaced leave go out of the stock: renewed ones until the works end, cleared
-    ones for good."""
-    res, n = model.residents, model.district.n_streets
-    for reason in (RENEWAL, CLEARED):
-        moved = rows[res.displaced[rows] == reason]
-        gone = np.bincount(res.home[moved], minlength=n) * model.scale
-        if reason == RENEWAL:
-            model.streets.renew(gone, back=model.steps + model.policy.renewal_works_months)
-        else:
-            model.streets.demolish(gone)
+def renew_vacated(model, rows: np.ndarray) -> None:
+    """Homes the displaced leave go out of the stock until the renewal works end."""
+    gone = np.bincount(model.residents.home[rows], minlength=model.district.n_streets) * model.scale
+    model.streets.renew(gone, back=model.steps + model.policy.renewal_works_months)
 
 
 # ---------------------------------------------------------------------------------- the phase
@@ -136,7 +150,7 @@ def step(model) -> Flows:
     choice = housing_market.relocate(rng, movers, options, d.minutes, home_choice(model))
     moved = choice != housing_market.STAY
     movers_rows = rows[moved]
-    demolish_vacated(model, movers_rows[res.displaced[movers_rows] > 0])
+    renew_vacated(model, movers_rows[res.displaced[movers_rows] > 0])
     sell_vacated(model, movers_rows[(res.tenure[movers_rows] == RESETTLEMENT) & (res.displaced[movers_rows] == 0)])
     # (both read the homes being left: the moves happen next)
     res.move(movers_rows, choice[moved] % n_streets, choice[moved] // n_streets)
