@@ -264,12 +264,7 @@ class Recorder:
         market_w = m.occupancy[:, MARKET]
         entries = model.flows.zone.get("entries", np.zeros(n_zones))
         pipe = model.pipeline
-        # Talent workers of each zone's firms who live in the zone's streets.
-        talent = np.flatnonzero(res.talent & (res.employer >= 0))
-        employer_zone = m.firm_zones[res.employer[talent]]
-        home_zone = zone_of_street[res.home[talent]]
-        living_in = np.bincount(employer_zone[(employer_zone >= 0) & (employer_zone == home_zone)],
-                                minlength=n_zones) * scale
+        living_in = res.talent_living_in_zone(m.firm_zones, zone_of_street, n_zones) * scale
         rows = []
         for z, zone in enumerate(d.zones):
             members = zone_of_street == z

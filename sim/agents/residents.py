@@ -103,6 +103,20 @@ class Residents(Population):
             self.commute_sum = np.concatenate([self.commute_sum, np.zeros(grow)])
         return self.workers[:n_firms], self.talent_workers[:n_firms]
 
+    def labour_by_home(self) -> np.ndarray:
+        """Labour-force members (rows) by home street and skill: streets × (other, talent)."""
+        out = np.zeros((self.n_streets, 2), dtype=np.int64)
+        count_labour(self.home, self.talent, self.active, self.alive, out)
+        return out
+
+    def talent_living_in_zone(self, firm_zone: np.ndarray, street_zone: np.ndarray, n_zones: int) -> np.ndarray:
+        """Talent workers (rows) of each zone's firms who live in that zone's streets, per zone
+        (``firm_zone`` per firm row, ``street_zone`` per street; −1: no zone)."""
+        out = np.zeros(n_zones, dtype=np.int64)
+        count_talent_in_zone(self.employer, self.home, self.talent, firm_zone.astype(np.int64),
+                             street_zone.astype(np.int64), out)
+        return out
+
     def _od_totals(self, rows: np.ndarray, sign: int) -> None:
         count_commutes(rows, self.od, self.factor, self.commute, self.commute_km, sign, self.od_count, self.od_factor,
                        self.long_commutes)
@@ -263,6 +277,25 @@ def update_satisfaction(work_area, active, commute, wage, cell, cost_by_cell, pl
         satisfaction[i] = s
         sums[c] += s
 
+
+
+@kernel("void(int8[::1], boolean[::1], boolean[::1], boolean[::1], int64[:, :])")
+def count_labour(home, talent, active, alive, out):
+    """``out[street, talent]`` += labour-force rows living there (``Residents.labour_by_home``)."""
+    for i in range(len(home)):
+        if alive[i] and active[i]:
+            out[home[i], numba.int64(talent[i])] += 1
+
+
+@kernel("void(intp[::1], int8[::1], boolean[::1], int64[:], int64[:], int64[:])")
+def count_talent_in_zone(employer, home, talent, firm_zone, street_zone, out):
+    """``out[zone]`` += talent rows working at a firm of the zone and living in its streets."""
+    for i in range(len(employer)):
+        e = employer[i]
+        if e >= 0 and talent[i]:
+            z = firm_zone[e]
+            if z >= 0 and street_zone[home[i]] == z:
+                out[z] += 1
 
 
 @kernel("void(intp[:], intp[:], boolean[:], float32[:], int64, int64[:], int64[:], float64[:])")

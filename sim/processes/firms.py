@@ -67,9 +67,7 @@ def location_utilities(model, free: np.ndarray) -> np.ndarray:
     """Entering firms' utility of each street, street × sector, before the constants."""
     d, res, f, streets = model.district, model.residents, model.firms, model.streets
     n, kind = d.n_streets, d.space_of_sector
-    labour = res.alive & res.active
-    talent = np.bincount(res.home[labour & res.talent], minlength=n).astype(float)
-    other = np.bincount(res.home[labour & ~res.talent], minlength=n).astype(float)
+    other, talent = (res.labour_by_home().T * model.scale).astype(float)
     minutes = d.minutes[:n, :n]
     decay = model.config.uncertainties.search_decay
     rows = np.flatnonzero(f.alive & ~f.public)
