@@ -59,7 +59,7 @@ class IndustryCityModel(mesa.Model):
         self.start = date(year, month, 1)
 
         self.external = ExternalRegion(d)
-        self.residents = Residents(d.minutes, d.km)
+        self.residents = Residents(d.minutes, d.km, d.zone_of_street())
         self.firms = Firms()
         self.streets = initial.build_streets(self)
         self.zones = ZoneTable(d)

@@ -17,7 +17,6 @@ from sim import metrics
 from sim.categories import CHILD, FACTORY, MARKET, OFFICE, RESETTLEMENT, SHOP, TALENT, TENURES, USES, VILLAGE, WORKING
 from sim.outcomes import FLOWS, ordered
 from sim.processes.approvals import zone_coordination_days
-from sim.processes.firms import space_used
 from sim.processes.homes import firm_zone, talent_eligible_count
 
 OD_EVERY = 12  # OD tables are kept every 12th month and at the last month
@@ -196,7 +195,7 @@ class Recorder:
         green_pp = st.green_per_person()
         entries, moves_in = (model.flows.street.get(k, np.zeros(d.n_streets)) for k in ("firm_entries", "moves_in"))
         places, occupancy, balance = st.housing, m.occupancy, m.streets
-        vacancy = 1.0 - space_used(model) / np.maximum(st.space, 1.0)
+        vacancy = 1.0 - st.space_occupancy
         firms_per_row = f.firms_per_row(scale)
         rows = []
         for i in range(d.n_streets):
@@ -264,7 +263,7 @@ class Recorder:
         market_w = m.occupancy[:, MARKET]
         entries = model.flows.zone.get("entries", np.zeros(n_zones))
         pipe = model.pipeline
-        living_in = res.talent_living_in_zone(m.firm_zones, zone_of_street, n_zones) * scale
+        living_in = res.talent_living_in_zone(np.where(f.alive, m.firm_zones, -1), n_zones) * scale
         rows = []
         for z, zone in enumerate(d.zones):
             members = zone_of_street == z

@@ -45,6 +45,10 @@ def check_month(model: IndustryCityModel) -> None:
     assert list(res.long_commutes) == [np.count_nonzero(res.commute_km[alive] > 5.0),
                                        np.count_nonzero(res.commute[alive] > 45.0),
                                        np.count_nonzero(res.commute[alive] > 60.0)]
+    at = alive[res.employer[alive] >= 0]
+    zone = res.area_zone[res.home[at]]
+    near = res.talent[at] & (zone >= 0) & (zone == res.area_zone[res.work_area[at]])
+    assert (res.talent_near[: f.capacity] == np.bincount(res.employer[at][near], minlength=f.capacity)).all()
     assert np.allclose(res.commute_sum[: f.capacity], np.bincount(res.employer[alive][res.employer[alive] >= 0],
                                                                   weights=res.commute[alive][res.employer[alive] >= 0],
                                                                   minlength=f.capacity), atol=1e-3)

@@ -46,15 +46,20 @@ class Residents(Population):
         "displaced": (np.int8, 0),  # must move: 0 no, RENEWAL (its home is under renewal works)
     }
 
-    def __init__(self, minutes: np.ndarray, km: np.ndarray):
+    def __init__(self, minutes: np.ndarray, km: np.ndarray, street_zone: np.ndarray | None = None):
         super().__init__()
         self.minutes = minutes.astype(np.float32)  # areas × areas, the district's commute matrix
         self.km = km.astype(np.float32)
         self.n_areas = len(minutes)
         self.n_streets = self.n_areas - 1
+        # Zone footprint of each area (-1: none; the outside is in none).
+        self.area_zone = np.full(self.n_areas, -1, dtype=np.int64)
+        if street_zone is not None:
+            self.area_zone[: self.n_streets] = street_zone
         self.census = np.zeros((self.n_streets, len(TENURES), len(AGE_BANDS)), dtype=np.int64)  # rows
         self.workers = np.zeros(16, dtype=np.int64)  # resident workers per firm row
         self.talent_workers = np.zeros(16, dtype=np.int64)
+        self.talent_near = np.zeros(16, dtype=np.int64)  # talent workers living in the footprint zone of the firm's street
         self.commute_sum = np.zeros(16)  # their commute minutes, summed per firm row
         cells = 1 + self.n_areas * self.n_areas
         self.od_count = np.zeros(cells, dtype=np.int64)  # workers per OD cell (cell 0: no job)
@@ -91,8 +96,8 @@ class Residents(Population):
         if len(rows) == 0:
             return
         self.firm_counts(int(self.employer[rows].max()) + 1)
-        count_at_firms(rows, self.employer, self.talent, self.commute, sign, self.workers, self.talent_workers,
-                       self.commute_sum)
+        count_at_firms(rows, self.employer, self.talent, self.commute, self.home, self.work_area, self.area_zone, sign,
+                       self.workers, self.talent_workers, self.talent_near, self.commute_sum)
 
     def firm_counts(self, n_firms: int) -> tuple[np.ndarray, np.ndarray]:
         """Resident workers and talent workers per firm row (arrays of length ``n_firms``)."""
@@ -100,6 +105,7 @@ class Residents(Population):
             grow = n_firms - len(self.workers)
             self.workers = np.concatenate([self.workers, np.zeros(grow, dtype=np.int64)])
             self.talent_workers = np.concatenate([self.talent_workers, np.zeros(grow, dtype=np.int64)])
+            self.talent_near = np.concatenate([self.talent_near, np.zeros(grow, dtype=np.int64)])
             self.commute_sum = np.concatenate([self.commute_sum, np.zeros(grow)])
         return self.workers[:n_firms], self.talent_workers[:n_firms]
 
@@ -109,13 +115,13 @@ class Residents(Population):
         count_labour(self.home, self.talent, self.active, self.alive, out)
         return out
 
-    def talent_living_in_zone(self, firm_zone: np.ndarray, street_zone: np.ndarray, n_zones: int) -> np.ndarray:
+    def talent_living_in_zone(self, firm_zone: np.ndarray, n_zones: int) -> np.ndarray:
         """Talent workers (rows) of each zone's firms who live in that zone's streets, per zone
-        (``firm_zone`` per firm row, ``street_zone`` per street; −1: no zone)."""
-        out = np.zeros(n_zones, dtype=np.int64)
-        count_talent_in_zone(self.employer, self.home, self.talent, firm_zone.astype(np.int64),
-                             street_zone.astype(np.int64), out)
-        return out
+        (``firm_zone`` per firm row, −1: none). A zone firm's zone is its street's footprint zone,
+        so these are the kept ``talent_near`` counts of the zone's firms."""
+        firms = np.flatnonzero(firm_zone >= 0)
+        self.firm_counts(len(firm_zone))
+        return np.bincount(firm_zone[firms], weights=self.talent_near[firms], minlength=n_zones).astype(np.int64)
 
     def _od_totals(self, rows: np.ndarray, sign: int) -> None:
         count_commutes(rows, self.od, self.factor, self.commute, self.commute_km, sign, self.od_count, self.od_factor,
@@ -281,31 +287,26 @@ def update_satisfaction(work_area, active, commute, wage, cell, cost_by_cell, pl
 
 @kernel("void(int8[::1], boolean[::1], boolean[::1], boolean[::1], int64[:, :])")
 def count_labour(home, talent, active, alive, out):
-    """``out[street, talent]`` += labour-force rows living there (``Residents.labour_by_home``)."""
+    """``out[street, talent]`` += labour-force rows living there (``Residents.labour_by_home``).
+    (Branch-free: the flags are random, and a mispredicted branch costs more than an add of 0.)"""
     for i in range(len(home)):
-        if alive[i] and active[i]:
-            out[home[i], numba.int64(talent[i])] += 1
+        out[max(home[i], 0), numba.int64(talent[i])] += numba.int64(alive[i] & active[i])
 
 
-@kernel("void(intp[::1], int8[::1], boolean[::1], int64[:], int64[:], int64[:])")
-def count_talent_in_zone(employer, home, talent, firm_zone, street_zone, out):
-    """``out[zone]`` += talent rows working at a firm of the zone and living in its streets."""
-    for i in range(len(employer)):
-        e = employer[i]
-        if e >= 0 and talent[i]:
-            z = firm_zone[e]
-            if z >= 0 and street_zone[home[i]] == z:
-                out[z] += 1
-
-
-@kernel("void(intp[:], intp[:], boolean[:], float32[:], int64, int64[:], int64[:], float64[:])")
-def count_at_firms(rows, employer, talent, commute, sign, workers, talent_workers, commute_sum):
-    """Add (``sign`` +1) or take away (−1) ``rows``' jobs at firms in the kept per-firm totals."""
+@kernel("void(intp[:], intp[:], boolean[:], float32[:], int8[:], int8[:], int64[:], int64, int64[:], int64[:], "
+        "int64[:], float64[:])")
+def count_at_firms(rows, employer, talent, commute, home, work_area, area_zone, sign, workers, talent_workers,
+                   talent_near, commute_sum):
+    """Add (``sign`` +1) or take away (−1) ``rows``' jobs at firms in the kept per-firm totals:
+    workers, talent workers, talent workers living in the footprint zone of the firm's street,
+    commute minutes."""
     for r in rows:
         firm = employer[r]
         if firm >= 0:
             workers[firm] += sign
             talent_workers[firm] += sign * talent[r]
+            zone = area_zone[home[r]]
+            talent_near[firm] += sign * (talent[r] & (zone >= 0) & (zone == area_zone[work_area[r]]))
             commute_sum[firm] += sign * numba.float64(commute[r])
 
 

@@ -35,6 +35,7 @@ class StreetTable:
         self.space = np.array(space, dtype=float)  # non-residential floor space (m²), street × space type
         self.space_rent = np.array(space_rent, dtype=float)  # yuan per m² a month, street × space type
         self.space_rent_start = self.space_rent.copy()
+        self.space_occupancy = np.zeros_like(self.space)  # occupied share, as the firms phase last found it
         self.land = np.array(land, dtype=float)  # developable floor area left (m²), street × private use
         self.teachers = np.array(teachers, dtype=float)  # street × school level
         self.teachers_start = self.teachers.copy()
@@ -120,8 +121,10 @@ class StreetTable:
     def deliver_space(self, street: int, kind: int, m2: float) -> None:
         self.space[street, kind] += m2
 
-    def set_space_rents(self, rents: np.ndarray) -> None:
+    def set_space_market(self, rents: np.ndarray, occupancy: np.ndarray) -> None:
+        """The month's floor-space rents and the occupancy they answered (street × space type)."""
         self.space_rent = np.asarray(rents, dtype=float)
+        self.space_occupancy = np.asarray(occupancy, dtype=float)
 
     def take_land(self, street: int, use: int, m2: float) -> None:
         """A private project starts on ``m2`` of a street's developable floor area for a use."""

@@ -154,6 +154,6 @@ def step(model) -> Flows:
 
     streets = model.streets
     occupancy = space_used(model) / np.maximum(streets.space, 1.0)
-    streets.set_space_rents(market.adjust_rents(streets.space_rent, occupancy, u.space_rent_response,
-                                                1.0 - d.space.vacancy))
+    streets.set_space_market(market.adjust_rents(streets.space_rent, occupancy, u.space_rent_response,
+                                                 1.0 - d.space.vacancy), occupancy)
     return flows
