@@ -207,9 +207,15 @@ def test_talent_apartments__more_talent_of_the_zone_s_firms_live_in_the_zone():
     assert below_zero(commute)
 
 
-def test_resettlement__rehouses_the_households_renewal_displaces():
-    model, _, _ = runs("only_resettlement", sets_for("resettlement"), **BUILT)
+def test_resettlement__houses_the_villagers_it_is_built_for_and_rehouses_those_renewal_displaces():
+    model, streets, _ = runs("only_resettlement", sets_for("resettlement"), **BUILT)
     by_seed = model.groupby("seed")
+    # The resettlement housing delivered is taken by the villagers whose land it clears.
+    delivered = by_seed["resettlement_delivered"].sum()
+    assert (delivered > 0).all()
+    assert (by_seed["villagers_resettled"].sum() >= 0.9 * delivered).all()
+    assert (by_seed["occupancy_resettlement"].last() >= 0.9).all()
+    # Renewal displaces tenants of market housing only; they are rehoused.
     displaced = by_seed["displaced"].sum()
     assert (displaced > 0).all()
     assert (by_seed["rehoused"].sum() >= 0.9 * displaced).all()
@@ -217,6 +223,14 @@ def test_resettlement__rehouses_the_households_renewal_displaces():
     places = paired(lambda m: m["resettlement_places"].iloc[-1], "only_resettlement", sets_for("resettlement"),
                     **BUILT)
     assert above_zero(places)
+    # Cleared collective land becomes developable land: the farming streets gain it.
+    farming = list(resolve("only_resettlement").levers.resettlement.streets)
+    land = paired(lambda t: t[t["street"].isin(farming) & (t["month"] == BUILT["months"])]["land_left_m2"].sum(),
+                  "only_resettlement", sets_for("resettlement"), table=1, **BUILT)
+    assert above_zero(land)
+    # The population does not fall because of it (villagers move within their street).
+    residents = paired(lambda m: m["residents"].iloc[-1], "only_resettlement", sets_for("resettlement"), **BUILT)
+    assert not below_zero(residents)
 
 
 def test_street_staff__more_staff_resolve_grid_events_faster():

@@ -1,0 +1,168 @@
+"""The development pipeline and the property market: rules on hand-built cases, then the
+pipeline on a small model (``sim.markets.property``, ``sim.markets.location``,
+``sim.processes.development``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.analysis import t_interval
+from sim.categories import APPROVAL, CONSTRUCTION, HOUSING, LAND, OFFICE
+from sim.config import resolve
+from sim.markets import location
+from sim.markets import property as market
+from sim.model import IndustryCityModel
+from sim.processes import development
+from tests.conftest import small
+
+
+# ---------------------------------------------------------------------------------- pro-forma
+@settings(max_examples=100, deadline=None)
+@given(st.floats(5.0, 200.0), st.floats(0.01, 0.1), st.floats(500.0, 8000.0), st.floats(6.0, 60.0),
+       st.floats(0.0, 0.5))
+def test_land_priced_at_the_start_earns_the_hurdle_and_rent_or_delay_move_the_margin(rent, cap, cost, months, hurdle):
+    value = market.building_value(np.array([rent]), 0.9, cap)
+    carrying = market.carry(0.06, months)
+    land = market.residual_land_price(value, cost, hurdle, carrying)
+    margin = market.margin(value, land, cost, carrying)
+    if land[0] > 0:
+        assert margin[0] == pytest.approx(hurdle)
+    else:  # building does not pay even on free land
+        assert margin[0] <= hurdle + 1e-12
+    dearer = market.margin(market.building_value(np.array([rent * 1.1]), 0.9, cap), land, cost, carrying)
+    slower = market.margin(value, land, cost, market.carry(0.06, months + 3.0))
+    assert dearer[0] > margin[0] > slower[0]
+
+
+def test_starts_follow_the_margin_and_the_land_left():
+    rate = market.start_rate(np.array([1e-6]), np.array([[1e5, 1e5, 1e5, 0.0, 2e5]]).T,
+                             np.array([[-0.1, 0.15, 0.3, 0.3, 0.3]]).T, hurdle=0.15, max_pull=1.5)
+    assert rate[0, 0] == 0.0  # a negative margin: no starts
+    assert rate[1, 0] == pytest.approx(0.1)  # at the hurdle: the base rate
+    assert rate[2, 0] == pytest.approx(0.15)  # twice the hurdle, capped at 1.5 × the base
+    assert rate[3, 0] == 0.0  # no land left
+    assert rate[4, 0] == pytest.approx(2 * rate[2, 0])  # twice the land, twice the starts
+
+
+def test_poisson_draws_by_inversion_are_coupled_and_poisson():
+    u = np.random.default_rng(0).random(200_000)
+    low = development.poisson_quantile(u, np.full(len(u), 0.3), 6)
+    high = development.poisson_quantile(u, np.full(len(u), 0.6), 6)
+    assert (high >= low).all()
+    assert low.mean() == pytest.approx(0.3, abs=0.01) and low.var() == pytest.approx(0.3, abs=0.01)
+
+
+# ---------------------------------------------------------------------------------- firm location
+def hand_built_district():
+    """Three streets in a row, 20 minutes apart; talent workers live by street 0."""
+    minutes = np.array([[10.0, 20.0, 40.0], [20.0, 10.0, 20.0], [40.0, 20.0, 10.0]])
+    talent = np.array([9000.0, 1000.0, 1000.0])
+    other = np.array([3000.0, 3000.0, 3000.0])
+    return minutes, talent, other
+
+
+def entrant_shares(rent_ratio, talent, other, minutes, draws=20000, seed=1):
+    p = location.FirmChoice(rent_weight=1.0, access_weight=1.0, agglomeration_weight=0.3, zone_weight=0.5)
+    v = location.utilities(p, rent_ratio=rent_ratio, access_talent=location.access(talent, minutes, 3.6),
+                           access_other=location.access(other, minutes, 3.6), talent_share=np.array([0.75]),
+                           sector_jobs=np.full((3, 1), 500.0), zone_lead=np.zeros((3, 1)),
+                           free=np.full((3, 1), 10000.0))
+    shares = location.probabilities(v)[:, 0]
+    chosen = np.random.default_rng(seed).choice(3, size=draws, p=shares)
+    return np.bincount(chosen, minlength=3) / draws
+
+
+def test_a_street_cheaper_and_nearer_to_skilled_workers_draws_more_entrants():
+    minutes, talent, other = hand_built_district()
+    even = np.full(3, 3000.0)
+    base = entrant_shares(np.ones((3, 1)), even, other, minutes)
+    assert abs(base[0] - base[2]) < 0.02  # street 0 and street 2 are alike (street 1 is the central one)
+    cheaper = entrant_shares(np.array([[0.8], [1.0], [1.0]]), even, other, minutes)
+    nearer = entrant_shares(np.ones((3, 1)), talent, other, minutes)
+    both = entrant_shares(np.array([[0.8], [1.0], [1.0]]), talent, other, minutes)
+    assert cheaper[0] > base[0] + 0.02 and nearer[0] > base[0] + 0.02
+    assert both[0] > max(cheaper[0], nearer[0])
+
+
+def test_the_constants_reproduce_the_start_and_a_street_without_space_draws_no_one():
+    rng = np.random.default_rng(3)
+    v = rng.normal(size=(4, 2))
+    target = np.array([[0.1, 0.4], [0.2, 0.3], [0.3, 0.2], [0.4, 0.1]])
+    assert np.allclose(location.probabilities(v + location.constants(target, v)), target)
+    v[1, 0] = -np.inf  # no free space of the kind
+    assert location.probabilities(v)[1, 0] == 0.0
+
+
+# ---------------------------------------------------------------------------------- the pipeline
+def test_a_public_project_goes_land_approval_construction_delivered():
+    m = IndustryCityModel(small(resolve("baseline_2018"), months=60, scale=50), 7)
+    d, p = m.district, m.projects
+    street = d.street_index("龙潭")
+    before = m.streets.space[street, OFFICE]
+    m.projects.start(street, OFFICE, 20000.0, public=True, month=0)
+    row = int(np.flatnonzero(p.alive & p.public)[0])
+    stages = []
+    for month in range(1, 60):
+        m.steps = month  # (the pipeline alone, month by month)
+        development.advance(m)
+        if not p.alive[row] or not p.public[row]:
+            break
+        stages.append(int(p.stage[row]))
+    record = m.projects.finished[-1]
+    assert stages[0] == LAND and APPROVAL in stages and stages[-1] == CONSTRUCTION
+    assert stages == sorted(stages)  # never back
+    assert stages.count(APPROVAL) == pytest.approx(np.ceil(record["days"] / d.info.working_days_per_month), abs=1)
+    assert stages.count(CONSTRUCTION) == pytest.approx(d.development.build_months_office, abs=1)
+    assert m.streets.space[street, OFFICE] == pytest.approx(before + 20000.0)
+    assert record["stage"] == "delivered"
+
+
+def test_a_private_project_that_waits_past_its_patience_withdraws_and_gives_its_land_back():
+    m = IndustryCityModel(small(resolve("baseline_2018"), months=60, scale=50), 8)
+    street = m.district.street_index("保和")
+    land = m.streets.land[street, HOUSING]
+    m.streets.take_land(street, HOUSING, 40000.0)
+    m.projects.start(street, HOUSING, 40000.0, public=False, month=0, noise=3.0, patience=10.0)
+    project = m.projects.next_id - 1
+    for month in range(1, 12):
+        m.steps = month
+        development.advance(m)
+    ended = {p["project"]: p for p in m.projects.finished}
+    assert ended[project]["stage"] == "withdrawn" and ended[project]["ended"] <= 5
+    assert m.streets.land[street, HOUSING] == pytest.approx(land)
+
+
+def starts_in(street: str, rent_factor: float, seed: int, months: int = 120, land: float | None = None):
+    """Private projects started in a street over ``months`` of developers alone (the rest of the
+    model held still), with its housing rent × ``rent_factor``."""
+    m = IndustryCityModel(small(resolve("baseline_2018"), months=months, scale=50), seed)
+    s = m.district.street_index(street)
+    rent = m.streets.rent.copy()
+    rent[s] *= rent_factor
+    m.streets.set_rents(rent)
+    if land is not None:
+        m.streets.take_land(s, HOUSING, m.streets.land[s, HOUSING] - land)
+    first = m.projects.next_id
+    for month in range(1, months + 1):
+        m.steps = month
+        development.start_private(m)
+    p = m.projects
+    mine = p.alive & (p.id >= first) & (p.street == s) & (p.use == HOUSING)
+    return int(np.count_nonzero(mine)), float(p.m2[mine].sum()), m.streets.land[s, HOUSING]
+
+
+def test_higher_rents_in_a_street_bring_more_housing_starts_there():
+    diff = [starts_in("青龙", 1.15, seed)[0] - starts_in("青龙", 1.0, seed)[0] for seed in range(5)]
+    mean, low, high, _ = t_interval(pd.Series(diff, dtype=float))
+    assert low > 0, (diff, mean, low, high)
+
+
+def test_the_developable_land_caps_what_developers_start():
+    _, free_m2, _ = starts_in("青龙", 1.5, seed=2)
+    n, capped_m2, left = starts_in("青龙", 1.5, seed=2, land=60000.0)
+    assert free_m2 > 60000.0  # with the street's land, developers start more than 60,000 m²…
+    assert 1 <= n and capped_m2 <= 60000.0 and left >= 0.0  # …with 60,000 m² left, no more than that
