@@ -69,6 +69,8 @@ class ExternalInfo:
     migrant_share_child: float
     migrant_share_elderly: float
     migrant_share_talent: float
+    incommuter_pool: float
+    incommuter_wage_elasticity: float
 
 
 @dataclass(frozen=True)

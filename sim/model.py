@@ -82,6 +82,8 @@ class IndustryCityModel(mesa.Model):
         f, res = self.firms, self.residents
         self.initial_open_share = f.open_posts(res.firm_counts(f.capacity)[0]).sum() / max(
             np.count_nonzero(res.active), 1)
+        self.wage_index = np.ones(len(d.sectors))  # wage offers by sector, relative to the start
+        self.vacancy_reference = np.zeros(len(d.sectors))  # each sector's usual vacancy rate (``jobs.wages``)
         self.initial_housing_vacancy = sum(self.streets.vacant()[:, MARKET]) / sum(self.streets.housing[:, MARKET])
         services.serve(self)
         self.location_constant = np.zeros(d.n_streets)

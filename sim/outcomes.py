@@ -21,6 +21,7 @@ UNIT_LABELS = {
     "working days": ("工作日", "working days"),
     "days": ("天", "days"),
     "yuan per m² a month": ("元/平方米·月", "yuan/m²·month"),
+    "yuan a month": ("元/月", "yuan/month"),
     "m²": ("平方米", "m²"),
     "m² per person": ("平方米/人", "m²/person"),
     "per 10k residents": ("每万人", "per 10k residents"),
@@ -58,6 +59,8 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
     Outcome("developer", "", "开发主体", "developer", "public (started by a lever) or private (a developer)"),
     Outcome("status", "", "状态", "status",
             "delivered, withdrawn, or the stage it is in at the run's end: land, approval, construction"),
+    Outcome("sector", "", "行业", "sector", "the sector's key in the data file"),
+    Outcome("sector_name", "", "行业名称", "sector name", "the sector's Chinese name"),
     Outcome("origin", "", "居住地", "origin", "where the commuters live: a street or the rest of Chengdu"),
     Outcome("destination", "", "工作地", "destination", "where they work: a street or the rest of Chengdu"),
 )}
@@ -80,7 +83,7 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("unemployment_rate", "share", "失业率", "unemployment rate", "unemployed / labour force", LOWER),
     # jobs and firms
     Outcome("jobs", "jobs", "就业岗位", "jobs",
-            "filled posts located in the area, held by residents or in-commuters"),
+            "filled posts located in the area (in sectors.csv: of the sector), held by residents or in-commuters"),
     Outcome("posts", "posts", "岗位需求", "posts", "posts firms want, filled or open"),
     Outcome("open_posts", "posts", "空缺岗位", "open posts", "posts no one holds"),
     Outcome("firms", "firms", "企业数", "firms", "private firms (public employers aside)"),
@@ -145,6 +148,11 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("floor_space_delivered", "m²", "竣工交付面积", "floor space delivered",
             "floor space of the building projects delivered this month"),
     Outcome("m2", "m²", "建筑面积", "floor space", "the project's floor space"),
+    Outcome("vacancy_rate", "share", "岗位空缺率", "vacancy rate", "open posts / posts of the sector's firms"),
+    Outcome("wage_index", "index", "工资指数", "wage index",
+            "the sector's wage offers relative to the start (public pay scales stay at 1)"),
+    Outcome("wage_offer", "yuan a month", "平均工资报价", "mean wage offer",
+            "mean monthly wage the sector's firms offer a non-talent hire (talent earn the premium on top)"),
     Outcome("month_started", "month", "开工月份", "month started", "month the project started (its land stage)"),
     Outcome("month_applied", "month", "申请审批月份", "month applied", "month it applied for engineering approval",
             empty="still on its land"),
@@ -289,10 +297,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "talent_apartment_places", "talent_apartment_residents", "zone_talent_living_in_zone",
     ),
     "od": ("month", "origin", "destination", "commuters", "minutes", "km"),
+    "sectors": ("month", "sector", "sector_name", "jobs", "posts", "open_posts", "vacancy_rate", "wage_index",
+                "wage_offer"),
     "projects": ("project", "street", "street_en", "zone", "use", "developer", "m2", "month_started", "month_applied",
                  "approval_days", "month_approved", "status", "month_ended"),
 }
-TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, projects.csv
+TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, sectors.csv, projects.csv
 # The district flows of the month (``sim.flows.Flows``), as model.csv holds them.
 FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries", "exits",
          "zone_entries", "withdrawals", "hires", "separations", "talent_incomers", "resettlement_delivered",

@@ -56,6 +56,7 @@ class Recorder:
         self.street_rows: list[dict] = []
         self.zone_rows: list[dict] = []
         self.od_rows: list[dict] = []
+        self.sector_rows: list[dict] = []
         self.project_rows: list[dict] = []  # projects as they finish; at the last month, those still open
         d = model.district
         self.street_to_zone = np.append(d.zone_of_street(), -1)  # the external area is in no zone
@@ -73,6 +74,7 @@ class Recorder:
         self.zone_rows += [ordered("zones", row) for row in self.zone_table(model, month)]
         if model.steps % OD_EVERY == 0 or model.steps == model.months:
             self.od_rows += self.od_table(model, month)
+        self.sector_rows += [ordered("sectors", row) for row in self.sector_table(model, month)]
         self.project_rows += [ordered("projects", self.project_row(model, p)) for p in model.projects.finished]
         model.projects.finished.clear()
         if model.steps == model.months:
@@ -83,7 +85,7 @@ class Recorder:
     def tables(self) -> dict[str, list[dict]]:
         """Every table's rows so far, by table name (``sim.outcomes.TABLES``)."""
         return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
-                "projects": self.project_rows}
+                "sectors": self.sector_rows, "projects": self.project_rows}
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
@@ -297,6 +299,22 @@ class Recorder:
                 "zone_talent_living_in_zone": float(living_in[z]),
             })
         return rows
+
+    # ------------------------------------------------------------------ sectors.csv
+    def sector_table(self, model, m: Month) -> list[dict]:
+        d, f, scale = model.district, model.firms, model.scale
+        n = len(d.sectors)
+        rows = np.flatnonzero(f.alive)
+        sector = f.sector[rows]
+        filled = np.bincount(sector, weights=m.filled[rows], minlength=n) * scale
+        posts = np.bincount(sector, weights=f.target[rows], minlength=n) * scale
+        open_posts = np.bincount(sector, weights=np.maximum(f.target[rows] - m.filled[rows], 0), minlength=n) * scale
+        offers = np.bincount(sector, weights=f.wage[rows], minlength=n) / np.maximum(np.bincount(sector, minlength=n), 1)
+        return [{"month": model.steps, "sector": s.key, "sector_name": s.label, "jobs": float(filled[k]),
+                 "posts": float(posts[k]), "open_posts": float(open_posts[k]),
+                 "vacancy_rate": float(open_posts[k] / max(posts[k], 1.0)),
+                 "wage_index": float(model.wage_index[k]), "wage_offer": float(offers[k])}
+                for k, s in enumerate(d.sectors)]
 
     # ------------------------------------------------------------------ projects.csv
     def project_row(self, model, p: dict) -> dict:

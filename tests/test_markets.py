@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sim.markets import admit
 from sim.markets import housing as hm
 from sim.markets import labour as lm
-from sim.markets.property import adjust_rents
+from sim.markets import partial_adjustment
 
 # Two streets and the outside: street 0 is next to the seekers' homes, street 1 is an hour away.
 MINUTES = np.array([[10.0, 70.0, 50.0], [70.0, 10.0, 50.0], [50.0, 50.0, np.nan]])
@@ -130,7 +130,7 @@ def test_talent_apartments_are_let_only_where_a_mover_is_eligible():
     assert np.all(choice[talent] % 2 == 1)  # never the apartments of another zone
 
 def test_rents_rise_when_full_and_fall_when_empty():
-    rent = adjust_rents(np.array([40.0, 40.0]), np.array([0.99, 0.80]), response=0.1, target=0.94)
+    rent = partial_adjustment(np.array([40.0, 40.0]), np.array([0.99, 0.80]), response=0.1, target=0.94)
     assert rent[0] > 40.0 > rent[1]
 
 

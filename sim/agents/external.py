@@ -1,8 +1,8 @@
 """The external region: the rest of Chengdu, beyond the district boundary.
 
 It is not a population of rows: it offers jobs to residents (out-commuting), sends workers to
-fill the district's unfilled posts (in-commuting) and sends and receives migrants. Its size is
-taken as unlimited relative to the district.
+fill the district's unfilled posts (in-commuting) from a finite pool of workers within reach,
+and sends and receives migrants.
 """
 
 from __future__ import annotations
@@ -23,16 +23,25 @@ class ExternalRegion:
     def wage_offers(self, rng: np.random.Generator, talent: np.ndarray) -> np.ndarray:
         """Monthly wages of job offers from elsewhere in Chengdu (log-normal around the city mean)."""
         info = self.info
-        # The non-talent base wage that makes the mean offer the city mean at the district's talent share.
-        base = info.wage_mean / (1.0 + self.talent_share * (info.talent_wage_premium - 1.0))
+        base = self.base_wage()
         noise = rng.lognormal(-info.wage_sigma**2 / 2, info.wage_sigma, np.shape(talent))
         return (base * np.where(talent, info.talent_wage_premium, 1.0) * noise).astype(np.float32)
 
-    def in_commuters(self, rng: np.random.Generator, vacancies: np.ndarray, street: np.ndarray,
-                     fill_rate: float, commute_weight: float) -> np.ndarray:
-        """Posts each firm fills with non-residents this month; easier the nearer the street is."""
+    def base_wage(self) -> float:
+        """The non-talent wage that makes the mean offer elsewhere the city mean."""
+        info = self.info
+        return info.wage_mean / (1.0 + self.talent_share * (info.talent_wage_premium - 1.0))
+
+    def in_commuters(self, rng: np.random.Generator, vacancies: np.ndarray, street: np.ndarray, wage: np.ndarray,
+                     fill_rate: float, commute_weight: float, in_commuters: float) -> np.ndarray:
+        """Posts each firm fills with non-residents this month: easier the nearer the street is and
+        the better the firm pays against the city's wages (elasticity ``incommuter_wage_elasticity``),
+        and harder as the pool within reach (``incommuter_pool`` persons) is used up."""
+        info = self.info
         reach = np.exp(-commute_weight * (self.minutes_to[street] - self.minutes_to.min()) / 60.0)
-        return rng.binomial(np.maximum(vacancies, 0), fill_rate * reach)
+        pay = np.clip((np.maximum(wage, 1.0) / self.base_wage()) ** info.incommuter_wage_elasticity, 0.0, 3.0)
+        room = max(0.0, 1.0 - in_commuters / info.incommuter_pool)
+        return rng.binomial(np.maximum(vacancies, 0), np.minimum(fill_rate * reach * pay * room, 1.0))
 
     def migrants(self, rng: np.random.Generator, n: int):
         """Age band, talent and labour-force flags of ``n`` people arriving from outside."""

@@ -17,6 +17,19 @@ def gumbel(rng: np.random.Generator, shape) -> np.ndarray:
     return -np.log(-np.log(rng.random(shape)))
 
 
+MAX_PRICE_CHANGE = 0.005  # most a rent or wage level moves in a month (assumption)
+
+
+def partial_adjustment(price: np.ndarray, indicator: np.ndarray, response: float, target,
+                       max_change: float = MAX_PRICE_CHANGE) -> np.ndarray:
+    """Prices move toward clearing their market a little each month: up by ``response`` ×
+    (indicator − target) — occupancy above its target for rents, vacancies above the start's for
+    wages — by at most ``max_change`` (a partial-adjustment rule, as UrbanSim's supply–demand
+    price equilibration iterated once a period)."""
+    change = np.clip(response * (indicator - target), -max_change, max_change)
+    return price * (1.0 + change)
+
+
 def admit(rng: np.random.Generator, choice: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Which choosers get their chosen option: at most ``capacity[o]`` per option, in random order.
 

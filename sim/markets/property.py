@@ -1,9 +1,6 @@
-"""The property market's rules: rents follow occupancy, and private developers' feasibility.
+"""Private developers' feasibility: the pro-forma and the rate of project starts.
 
-Rents of housing and of floor space (office, factory, shop) move each month toward clearing
-their stock: up where it is fuller than its target occupancy, down where emptier, by at most
-0.5% a month (a partial-adjustment rule, as UrbanSim's supply–demand price equilibration is
-iterated once a period).
+(Rents of housing and of floor space follow occupancy by ``sim.markets.partial_adjustment``.)
 
 A private developer tests a project by a pro-forma (in the spirit of UrbanSim's square-foot
 pro-forma, reduced to one building type per use): the finished building is worth its yearly
@@ -19,16 +16,6 @@ over the hurdle (none at a negative margin).
 from __future__ import annotations
 
 import numpy as np
-
-MAX_RENT_CHANGE = 0.005  # most a rent moves in a month (assumption)
-
-
-def adjust_rents(rent: np.ndarray, occupancy: np.ndarray, response: float, target,
-                 max_change: float = MAX_RENT_CHANGE) -> np.ndarray:
-    """Rents rise where the stock is fuller than the target occupancy and fall where emptier."""
-    change = np.clip(response * (occupancy - target), -max_change, max_change)
-    return rent * (1.0 + change)
-
 
 def building_value(rent: np.ndarray, occupancy, cap_rate) -> np.ndarray:
     """Value of a m² of finished floor space (yuan): yearly rent at the expected occupancy over

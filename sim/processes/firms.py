@@ -16,8 +16,7 @@ import numpy as np
 
 from sim.categories import SPACE_TYPES
 from sim.flows import Flows
-from sim.markets import admit, location
-from sim.markets import property as market
+from sim.markets import admit, location, partial_adjustment
 
 
 def space_used(model) -> np.ndarray:
@@ -50,7 +49,7 @@ def open_firms(model, sector: np.ndarray, street: np.ndarray, posts: np.ndarray,
         zone_u = zone_u * model.zones.coverage(model.policy.zone_alignment)[zone, street[0]]
     model.firms.add(
         n, sector=sector, street=street, zone_u=zone_u, target=posts,
-        wage=d.wage_base[sector] * rng.lognormal(-0.02, 0.2, n),
+        wage=d.wage_base[sector] * model.wage_index[sector] * rng.lognormal(-0.02, 0.2, n),
         talent_share=np.array([d.sectors[k].talent_share for k in sector]),
         large=is_large,
     )
@@ -154,6 +153,6 @@ def step(model) -> Flows:
 
     streets = model.streets
     occupancy = space_used(model) / np.maximum(streets.space, 1.0)
-    streets.set_space_market(market.adjust_rents(streets.space_rent, occupancy, u.space_rent_response,
-                                                 1.0 - d.space.vacancy), occupancy)
+    streets.set_space_market(partial_adjustment(streets.space_rent, occupancy, u.space_rent_response,
+                                                1.0 - d.space.vacancy), occupancy)
     return flows

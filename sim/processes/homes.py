@@ -18,7 +18,7 @@ from sim.agents.residents import NO_JOB
 from sim.categories import MARKET, RENEWAL, RESETTLEMENT, TALENT, VILLAGE, WORKING
 from sim.flows import Flows
 from sim.markets import housing as housing_market
-from sim.markets import property as market
+from sim.markets import partial_adjustment
 
 
 # ---------------------------------------------------------------------------------- views
@@ -163,7 +163,7 @@ def step(model) -> Flows:
 
     streets = model.streets
     occupancy = streets.occupancy()[:, MARKET] / np.maximum(streets.housing[:, MARKET], 1.0)
-    streets.set_rents(market.adjust_rents(streets.rent, occupancy, u.rent_response, u.target_occupancy))
+    streets.set_rents(partial_adjustment(streets.rent, occupancy, u.rent_response, u.target_occupancy))
     return flows
 
 

@@ -2,7 +2,8 @@
 
 Workers lose their job (exogenous separation) or look for a better one; the unemployed look.
 Seekers and vacancies meet by the market's rule; the posts still open draw in-commuters from the
-rest of Chengdu, more readily in the streets nearer to it.
+rest of Chengdu — a finite pool, more readily in the streets nearer to it and at better pay.
+Private sectors' wage offers then follow their vacancy rate (``wages``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 
 from sim.agents.residents import EXTERNAL_JOB, NO_JOB
 from sim.flows import Flows
-from sim.markets import labour
+from sim.markets import labour, partial_adjustment
 
 
 def step(model) -> Flows:
@@ -52,6 +53,39 @@ def step(model) -> Flows:
     flows.add("hires", int(np.count_nonzero(moved & (result >= 0))) * scale)
 
     f.incommuters += model.external.in_commuters(rng, f.open_posts(res.firm_counts(f.capacity)[0]),
-                                                 np.maximum(f.street, 0), u.incommuter_fill_rate,
-                                                 u.job_commute_weight) * f.alive
+                                                 np.maximum(f.street, 0), f.wage, u.incommuter_fill_rate,
+                                                 u.job_commute_weight, int(f.incommuters[f.alive].sum()) * scale) * f.alive
+    wages(model)
     return flows
+
+
+def vacancy_by_sector(model) -> np.ndarray:
+    """Open posts over posts of private firms, by sector (0 for public sectors)."""
+    f, res, n = model.firms, model.residents, len(model.district.sectors)
+    rows = np.flatnonzero(f.alive & ~f.public)
+    posts = np.bincount(f.sector[rows], weights=f.target[rows], minlength=n)
+    open_posts = np.bincount(f.sector[rows], weights=f.open_posts(res.firm_counts(f.capacity)[0])[rows], minlength=n)
+    return open_posts / np.maximum(posts, 1.0)
+
+
+WAGE_REFERENCE_MONTHS = 12  # the first year sets each sector's usual vacancy rate (assumption)
+
+
+def wages(model) -> None:
+    """Private sectors' wage offers follow tightness: a sector whose vacancy rate is above its
+    usual rate raises the offers of all its firms (new hires get them; a worker's wage is the one
+    agreed when hired), one below lowers them (``partial_adjustment``); public pay scales stay.
+    The usual rate is the sector's mean over the first year, when offers stay put: the month-0
+    state is a transient (the first months fill posts the start left open), and a reference
+    taken there would make wages drift for no reason."""
+    f, d = model.firms, model.district
+    vacancy = vacancy_by_sector(model)
+    if model.steps <= WAGE_REFERENCE_MONTHS:
+        model.vacancy_reference += vacancy / WAGE_REFERENCE_MONTHS
+        return
+    factor = partial_adjustment(np.ones(len(d.sectors)), vacancy, model.config.uncertainties.wage_response,
+                                model.vacancy_reference)
+    factor[d.public_sector] = 1.0
+    model.wage_index *= factor
+    rows = np.flatnonzero(f.alive & ~f.public)
+    f.wage[rows] *= factor[f.sector[rows]].astype(np.float32)
