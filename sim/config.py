@@ -87,6 +87,9 @@ class Uncertainties:
                                  doc="weight of school staffing (vs the standard) in home choice")
     service_weight: float = param(0.6, unit="utility", lo=0.0, hi=10.0,
                                   doc="weight of service quality in home choice")
+    greenway_saving_per_km: float = param(0.01, unit="share per km", lo=0.0, hi=0.1,
+                                          doc="share of the in-vehicle minutes of trips within a street a km of "
+                                              "greenway saves (walking and cycling; at most a fifth)")
     moving_cost: float = param(2.0, unit="utility", lo=0.0, hi=20.0, doc="utility of staying where one lives")
     rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
                                  doc="relative rent change a month per unit of occupancy above target (±0.5% at most)")

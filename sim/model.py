@@ -58,6 +58,7 @@ class IndustryCityModel(mesa.Model):
         year, month = map(int, self.config.run.start.split("-"))
         self.start = date(year, month, 1)
 
+        self.minutes = d.minutes  # the commute matrix in force (the transport lever shortens it)
         self.external = ExternalRegion(d)
         self.residents = Residents(d.minutes, d.km, d.zone_of_street())
         self.firms = Firms()
@@ -90,6 +91,12 @@ class IndustryCityModel(mesa.Model):
         self.location_constant = initial.fit_location_constants(self)
         services.update_satisfaction(self, memory=0.0)  # everyone starts from this month's score
         self.recorder = Recorder(self)
+
+    def set_minutes(self, minutes: np.ndarray) -> None:
+        """A new commute matrix in force: every worker's commute follows."""
+        self.minutes = minutes
+        self.residents.set_minutes(minutes)
+        self.external.set_minutes(minutes)
 
     def step(self) -> None:
         """One month: the phases of ``schedule`` in order, each adding what happened to ``flows``."""

@@ -65,9 +65,14 @@ class Recorder:
         n = d.n_streets
         forbidden = np.zeros((n + 1, n + 1), dtype=bool)
         forbidden[n, n] = True  # nobody lives and works outside the district, as far as the table goes
-        self.commuting_bounds = metrics.CommutingBounds(d.minutes, forbidden)
+        self.forbidden = forbidden
+        self.costs = model.minutes  # the matrix the commuting bounds are solved over
+        self.commuting_bounds = metrics.CommutingBounds(model.minutes, forbidden)
 
     def record(self, model) -> None:
+        if self.costs is not model.minutes:  # (the transport lever changed the matrix)
+            self.costs = model.minutes
+            self.commuting_bounds = metrics.CommutingBounds(model.minutes, self.forbidden)
         month = self.month(model)
         self.model_rows.append(ordered("model", self.district_row(model, month)))
         self.street_rows += [ordered("streets", row) for row in self.street_table(model, month)]
@@ -109,7 +114,7 @@ class Recorder:
             streets=metrics.balance(od),
             zones=metrics.balance(metrics.aggregate(od, zone_groups, n_zones + 1)),
             workers_by_street=counts[:n].sum(axis=1),
-            minutes_by_street=(factors * np.nan_to_num(d.minutes))[:n].sum(axis=1),
+            minutes_by_street=(factors * np.nan_to_num(model.minutes))[:n].sum(axis=1),
             km_by_street=(factors * np.nan_to_num(d.km))[:n].sum(axis=1),
             residents=model.streets.residents(), occupancy=model.streets.occupancy(),
             satisfaction_by_home=by_cell.reshape(len(TENURES), n).sum(axis=0), living=res.census.sum(axis=(1, 2)),
@@ -256,7 +261,7 @@ class Recorder:
         # Everyone working in each zone's firms — resident workers and in-commuters — and their
         # commute minutes, summed per firm (the +1 shift sends non-workers to a dropped slot).
         workers, _ = res.firm_counts(f.capacity)
-        in_minutes = d.minutes[n, f.street.clip(0)] * f.incommuters
+        in_minutes = model.minutes[n, f.street.clip(0)] * f.incommuters
         zone_of_firm = np.where(f.alive, m.firm_zones, -1) + 1
         zone_minutes = np.bincount(zone_of_firm, weights=res.commute_sum[: f.capacity] + in_minutes,
                                    minlength=n_zones + 1)[1:]
@@ -336,5 +341,5 @@ class Recorder:
         n = d.n_streets
         names = d.area_names
         return [{"month": model.steps, "origin": names[o], "destination": names[w], "commuters": float(m.od[o, w]),
-                 "minutes": float(d.minutes[o, w]), "km": float(d.km[o, w])}
+                 "minutes": float(model.minutes[o, w]), "km": float(d.km[o, w])}
                 for o in range(n + 1) for w in range(n + 1) if not (o == n and w == n)]

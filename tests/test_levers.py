@@ -267,6 +267,31 @@ def test_park_city__draws_residents_toward_green_streets():
     assert above_zero(residents)
 
 
+def test_transport__roads_and_an_open_metro_line_shorten_the_minutes_they_serve():
+    from sim.model import IndustryCityModel
+    from sim.processes.policies import travel_minutes
+    from sim.policies.transport import TransportPlan
+
+    model = IndustryCityModel(small(resolve("baseline_2018"), months=1, scale=SCALE), 0)
+    d = model.district
+    base = d.minutes
+    a, b, c = (d.street_index(s) for s in ("龙潭", "青龙", "猛追湾"))
+    model.policy.transport = TransportPlan(road_streets=("龙潭",), road_saving=0.1, line_streets=("青龙", "猛追湾"),
+                                           line_saving=0.25)
+    m = travel_minutes(model)
+    access = d.commute.access_min
+    assert m[a, c] == pytest.approx(access + 0.9 * (base[a, c] - access))  # a road street's trips
+    assert m[b, c] == pytest.approx(access + 0.75 * (base[b, c] - access))  # between line streets
+    assert m[b, d.ext] < base[b, d.ext]  # the line runs on into the rest of Chengdu
+    others = [i for i in range(d.n_streets) if i not in (a, b, c)]
+    assert np.array_equal(m[np.ix_(others, others)], base[np.ix_(others, others)])
+
+
+def test_transport__shortens_commutes():
+    commute = paired(lambda m: late(m, 48)["mean_commute_min"].mean(), "only_transport", months=48)
+    assert below_zero(commute)
+
+
 def test_reform_2019_uses_every_source_figure():
     reform = resolve("reform_2019")
     from sim.params import specs

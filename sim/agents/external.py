@@ -18,7 +18,12 @@ class ExternalRegion:
         self.info = district.external
         self.talent_share = district.population.share_talent
         self.participation = district.population.participation
-        self.minutes_to = district.minutes[district.ext, : district.n_streets]
+        self.ext = district.ext
+        self.set_minutes(district.minutes)
+
+    def set_minutes(self, minutes: np.ndarray) -> None:
+        """The commute matrix in force (the transport lever changes it)."""
+        self.minutes_to = minutes[self.ext, : self.ext]
 
     def wage_offers(self, rng: np.random.Generator, talent: np.ndarray) -> np.ndarray:
         """Monthly wages of job offers from elsewhere in Chengdu (log-normal around the city mean)."""

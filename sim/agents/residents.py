@@ -123,6 +123,14 @@ class Residents(Population):
         self.firm_counts(len(firm_zone))
         return np.bincount(firm_zone[firms], weights=self.talent_near[firms], minlength=n_zones).astype(np.int64)
 
+    def set_minutes(self, minutes: np.ndarray) -> None:
+        """A new commute matrix: every worker's commute, OD totals and firms' commute sums follow."""
+        rows = np.flatnonzero(self.alive & (self.work_area >= 0))
+        self._firm_totals(rows, -1)
+        self.minutes = minutes.astype(np.float32)
+        self._route(rows)
+        self._firm_totals(rows, +1)
+
     def _od_totals(self, rows: np.ndarray, sign: int) -> None:
         count_commutes(rows, self.od, self.factor, self.commute, self.commute_km, sign, self.od_count, self.od_factor,
                        self.long_commutes)

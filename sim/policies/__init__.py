@@ -17,6 +17,7 @@ from sim.policies.resettlement import Resettlement
 from sim.policies.smart_governance import SmartGovernance
 from sim.policies.street_staff import StreetStaff
 from sim.policies.talent_apartments import TalentApartments
+from sim.policies.transport import Transport
 from sim.policies.zone_alignment import ZoneAlignment
 
 GROUPS = {"生态": "ecology", "经济": "economy", "社会": "society", "服务": "services"}
@@ -25,7 +26,7 @@ LEVERS: dict[str, type[Lever]] = {
     cls.name: cls
     for cls in (
         Approval, ZoneAlignment, Committee, IndustrialSpace, TalentApartments, Resettlement,
-        StreetStaff, SmartGovernance, QuotaPool, HospitalMerger, ParkCity,
+        StreetStaff, SmartGovernance, QuotaPool, HospitalMerger, ParkCity, Transport,
     )
 }
 

@@ -16,6 +16,7 @@ from sim.policies.approval import ApprovalRegime
 from sim.policies.committee import CommitteeTime
 from sim.policies.resettlement import Clearance
 from sim.policies.talent_apartments import TalentRule
+from sim.policies.transport import TransportPlan
 
 
 @dataclass
@@ -30,4 +31,5 @@ class PolicyState:
     cleared_per_unit: float = 0.0  # households whose land is cleared per resettlement unit delivered (resettlement)
     governance_productivity: float = 1.0  # grid events per staff member, relative (smart_governance)
     doctor_productivity: float = 1.0  # residents a doctor serves, relative (hospital_merger)
+    transport: TransportPlan = field(default_factory=TransportPlan)  # roads built, metro open (transport)
     clearances: list[Clearance] = field(default_factory=list)  # households ordered out this month (resettlement)

@@ -67,7 +67,7 @@ def location_utilities(model, free: np.ndarray) -> np.ndarray:
     d, res, f, streets = model.district, model.residents, model.firms, model.streets
     n, kind = d.n_streets, d.space_of_sector
     other, talent = (res.labour_by_home().T * model.scale).astype(float)
-    minutes = d.minutes[:n, :n]
+    minutes = model.minutes[:n, :n]
     decay = model.config.uncertainties.search_decay
     rows = np.flatnonzero(f.alive & ~f.public)
     sector_jobs = np.bincount(f.street[rows].astype(np.int64) * len(d.sectors) + f.sector[rows],

@@ -147,7 +147,7 @@ def step(model) -> Flows:
     )
     options = housing_market.HomeOptions(cost=housing_costs(model), vacant=model.streets.vacant_rows(),
                                          amenity=amenity(model))
-    choice = housing_market.relocate(rng, movers, options, d.minutes, home_choice(model))
+    choice = housing_market.relocate(rng, movers, options, model.minutes, home_choice(model))
     moved = choice != housing_market.STAY
     movers_rows = rows[moved]
     renew_vacated(model, movers_rows[res.displaced[movers_rows] > 0])
@@ -201,7 +201,7 @@ def house_incommuting_talent(model, zones: np.ndarray) -> Flows:
     costs = housing_costs(model)
     options = housing_market.HomeOptions(cost=costs, vacant=only_talent, amenity=place,
                                          outside_amenity=float(place.mean()), outside_cost=float(costs[MARKET].mean()))
-    choice = housing_market.relocate(rng, movers, options, d.minutes, home_choice(model))
+    choice = housing_market.relocate(rng, movers, options, model.minutes, home_choice(model))
     came = np.flatnonzero(choice != housing_market.STAY)
     if len(came) == 0:
         return flows

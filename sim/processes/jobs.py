@@ -45,7 +45,7 @@ def step(model) -> Flows:
                               offers=u.job_offers, search_decay=u.search_decay,
                               matching_efficiency=u.matching_efficiency,
                               switch_cost=u.switch_cost, talent_premium=d.external.talent_wage_premium)
-    result, wage = labour.match(rng, seekers, vacancies, d.minutes, d.ext, params, model.external.wage_offers)
+    result, wage = labour.match(rng, seekers, vacancies, model.minutes, d.ext, params, model.external.wage_offers)
     moved = result != labour.STAY
     taken = result[moved]
     area = np.where(taken == EXTERNAL_JOB, d.ext, f.street[np.maximum(taken, 0)])

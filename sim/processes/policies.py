@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.flows import Flows
 from sim.processes.homes import displace
 
@@ -17,7 +19,36 @@ def enact(model, month: int) -> Flows:
     model.policy.clearances.clear()
     model.streets.return_renewed(month)
     staff_public_employers(model)
+    minutes = travel_minutes(model)
+    if not np.array_equal(minutes, model.minutes, equal_nan=True):
+        model.set_minutes(minutes)
     return flows
+
+
+def travel_minutes(model) -> np.ndarray:
+    """The commute matrix in force: the data's, with the in-vehicle part (minutes less the
+    access minutes) shortened on trips from or to the streets new roads serve, between the
+    streets an open metro line links (and from them to the rest of Chengdu), and within a street
+    by its greenways (``greenway_saving_per_km`` a km, at most a fifth)."""
+    d, plan = model.district, model.policy.transport
+    base = d.minutes
+    access = min(d.commute.access_min, float(np.nanmin(base)))
+    factor = np.ones_like(base)
+    if plan.road_saving > 0:
+        served = np.zeros(d.n_streets + 1, dtype=bool)
+        served[[d.street_index(s) for s in plan.road_streets]] = True
+        factor[served[:, None] | served[None, :]] *= 1.0 - plan.road_saving
+    if plan.line_saving > 0:
+        linked = np.zeros(d.n_streets + 1, dtype=bool)
+        linked[[d.street_index(s) for s in plan.line_streets]] = True
+        linked[d.ext] = True  # the line runs on into the rest of Chengdu
+        both = linked[:, None] & linked[None, :]
+        np.fill_diagonal(both, False)
+        factor[both] *= 1.0 - plan.line_saving
+    green = np.minimum(model.config.uncertainties.greenway_saving_per_km * model.streets.greenway_km, 0.2)
+    idx = np.arange(d.n_streets)
+    factor[idx, idx] *= 1.0 - green
+    return access + (base - access) * factor
 
 
 def step(model) -> Flows:

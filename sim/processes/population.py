@@ -89,7 +89,7 @@ def arrive(model, n: int) -> int:
     vacant[RESETTLEMENT] = 0
     vacant[TALENT] = 0
     options = housing_market.HomeOptions(cost=housing_costs(model), vacant=vacant, amenity=amenity(model))
-    choice = housing_market.relocate(rng, movers, options, d.minutes, home_choice(model))
+    choice = housing_market.relocate(rng, movers, options, model.minutes, home_choice(model))
     came = choice != housing_market.STAY
     k = int(np.count_nonzero(came))
     if k:

@@ -60,7 +60,8 @@ TEXT: dict[str, tuple[str, str]] = {
 UNITS_ZH = {
     "month": "月", "months": "个月", "items": "项", "departments": "个部门", "share": "比例", "m²": "平方米",
     "units": "套", "courtyards": "个院落", "persons": "人", "quotas": "个编制", "hospitals": "家", "km": "公里",
-    "parks": "个公园", "households per unit": "户/套", "": "",
+    "parks": "个公园", "households per unit": "户/套",
+    "roads": "条", "share per road": "比例/条", "": "",
 }
 
 # Chinese names of lever fields (the English ones are the classes' field docs).
@@ -106,6 +107,12 @@ FIELDS_ZH: dict[str, str] = {
     "park_city.parks": "新建大型公园数",
     "park_city.greenways_km": "新建绿道长度",
     "park_city.streets": "公园、绿地与绿道所在街道",
+    "transport.roads": "新建道路条数",
+    "transport.road_streets": "新建道路服务的街道",
+    "transport.saving_per_road": "每条道路节省的行车时间比例",
+    "transport.metro_month": "地铁开通月份（0 = 无）",
+    "transport.metro_streets": "地铁沿线街道",
+    "transport.metro_saving": "地铁节省的行车时间比例",
 }
 
 CHOICES_ZH = {
