@@ -1,7 +1,9 @@
 """Regenerate the parts of docs/MODEL.md that are made from the code (``make docs``).
 
 Each part sits between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->`` and is replaced
-by what its function returns; the tests check that the file is up to date.
+by what its function returns; the tests check that the file is up to date. The outcome table
+comes from ``sim/outcomes.py``; the table of each lever alone from ``docs/levers.csv``, which
+``make lever-table`` simulates (``docs/levers.py``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import re
 import sys
 from pathlib import Path
 
+import levers  # (docs/levers.py, beside this file)
+
 from sim import outcomes
 
 MODEL_MD = Path(__file__).resolve().parent / "MODEL.md"
-PARTS = {"outcomes": outcomes.markdown}
+PARTS = {"outcomes": outcomes.markdown, "levers": levers.markdown}
 
 
 def regenerate(text: str) -> str:

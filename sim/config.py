@@ -118,7 +118,8 @@ class Uncertainties:
     entry_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0,
                                doc="organic firm entries relative to exits' replacement")
     firm_rent_weight: float = param(1.0, unit="utility / log rent", lo=0.0, hi=10.0,
-                                    doc="weight of log floor-space rent (vs the start's) in entering firms' street choice")
+                                    doc="weight of log floor-space rent (vs the start's) in entering firms' "
+                                        "street choice")
     firm_access_weight: float = param(1.0, unit="utility / log access", lo=0.0, hi=10.0,
                                       doc="weight of log access to workers of the sector's skill mix in firms' "
                                           "street choice")

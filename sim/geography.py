@@ -595,10 +595,12 @@ def _load_cached(path: str) -> District:
     km, minutes = _matrix_section(raw.get("commute_matrix"), names, external.name, source)
     return District(
         source=source, info=info, population=population, commute=commute, external=external, space=space,
-        public=public, approvals=approvals, zones_common=zones_common, development=development, sectors=sectors, zones=tuple(zones),
+        public=public, approvals=approvals, zones_common=zones_common, development=development, sectors=sectors,
+        zones=tuple(zones),
         street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],
         street_population=col["population"], street_jobs=col["jobs"], street_sector_shares=shares,
-        rent=col["rent"], resettled=col["resettled"], villagers=col["villagers"], green_m2=col["green_m2"], farming=farming,
+        rent=col["rent"], resettled=col["resettled"], villagers=col["villagers"], green_m2=col["green_m2"],
+        farming=farming,
         land=land.astype(float), km=km, minutes=minutes,
     )
 

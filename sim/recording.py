@@ -314,7 +314,8 @@ class Recorder:
         filled = np.bincount(sector, weights=m.filled[rows], minlength=n) * scale
         posts = np.bincount(sector, weights=f.target[rows], minlength=n) * scale
         open_posts = np.bincount(sector, weights=np.maximum(f.target[rows] - m.filled[rows], 0), minlength=n) * scale
-        offers = np.bincount(sector, weights=f.wage[rows], minlength=n) / np.maximum(np.bincount(sector, minlength=n), 1)
+        firms = np.maximum(np.bincount(sector, minlength=n), 1)
+        offers = np.bincount(sector, weights=f.wage[rows], minlength=n) / firms
         return [{"month": model.steps, "sector": s.key, "sector_name": s.label, "jobs": float(filled[k]),
                  "posts": float(posts[k]), "open_posts": float(open_posts[k]),
                  "vacancy_rate": float(open_posts[k] / max(posts[k], 1.0)),

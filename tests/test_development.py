@@ -165,4 +165,4 @@ def test_the_developable_land_caps_what_developers_start():
     _, free_m2, _ = starts_in("青龙", 1.5, seed=2)
     n, capped_m2, left = starts_in("青龙", 1.5, seed=2, land=60000.0)
     assert free_m2 > 60000.0  # with the street's land, developers start more than 60,000 m²…
-    assert 1 <= n and capped_m2 <= 60000.0 and left >= 0.0  # …with 60,000 m² left, no more than that
+    assert n >= 1 and capped_m2 <= 60000.0 and left >= 0.0  # …with 60,000 m² left, no more than that

@@ -269,8 +269,8 @@ def test_park_city__draws_residents_toward_green_streets():
 
 def test_transport__roads_and_an_open_metro_line_shorten_the_minutes_they_serve():
     from sim.model import IndustryCityModel
-    from sim.processes.policies import travel_minutes
     from sim.policies.transport import TransportPlan
+    from sim.processes.policies import travel_minutes
 
     model = IndustryCityModel(small(resolve("baseline_2018"), months=1, scale=SCALE), 0)
     d = model.district

@@ -6,10 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.markets import admit
+from sim.markets import admit, partial_adjustment
 from sim.markets import housing as hm
 from sim.markets import labour as lm
-from sim.markets import partial_adjustment
 
 # Two streets and the outside: street 0 is next to the seekers' homes, street 1 is an hour away.
 MINUTES = np.array([[10.0, 70.0, 50.0], [70.0, 10.0, 50.0], [50.0, 50.0, np.nan]])

@@ -67,6 +67,20 @@ def test_docs_show_the_declaration():
     assert outcomes.markdown() in text, "docs/MODEL.md's outcome table is stale: run `make docs`"
 
 
+def test_docs_show_every_lever_alone_from_its_simulated_table():
+    import importlib.util
+
+    from sim.policies import LEVERS
+
+    spec = importlib.util.spec_from_file_location("levers_doc", ROOT / "docs" / "levers.py")
+    levers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(levers)
+    table = pd.read_csv(levers.CSV)
+    assert set(table["lever"]) == set(LEVERS), "docs/levers.csv misses a lever: run `make lever-table`"
+    text = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    assert levers.markdown() in text, "docs/MODEL.md's lever table is stale: run `make docs`"
+
+
 def test_the_front_door_imports_no_numerical_library():
     code = ("import sys, sim.cli, sim.config, sim.design, sim.outcomes, sim.policies.state; "
             "heavy = {'numpy', 'pandas', 'scipy', 'mesa', 'numba', 'matplotlib'} & set(sys.modules); "

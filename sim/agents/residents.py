@@ -59,7 +59,8 @@ class Residents(Population):
         self.census = np.zeros((self.n_streets, len(TENURES), len(AGE_BANDS)), dtype=np.int64)  # rows
         self.workers = np.zeros(16, dtype=np.int64)  # resident workers per firm row
         self.talent_workers = np.zeros(16, dtype=np.int64)
-        self.talent_near = np.zeros(16, dtype=np.int64)  # talent workers living in the footprint zone of the firm's street
+        # talent workers living in the footprint zone of the firm's street
+        self.talent_near = np.zeros(16, dtype=np.int64)
         self.commute_sum = np.zeros(16)  # their commute minutes, summed per firm row
         cells = 1 + self.n_areas * self.n_areas
         self.od_count = np.zeros(cells, dtype=np.int64)  # workers per OD cell (cell 0: no job)

@@ -1,13 +1,13 @@
 """Sub-district streets (街道): their state as one table, and each street as a ``mesa.Agent`` view.
 
 ``StreetTable`` holds every street's state, a row per street: housing places by tenure, market
-rent, non-residential floor space by type and its rents, the developable land left by use, teachers by school level, doctors, district-organ
-posts sited there, governance staff (编制), green space, parks and greenways, the renewed homes
-still under works, and the results of the month's services (students, grid events, service
-quality). Only its methods change it — deliveries, demolition, sales, land taken by projects, staff
-transfers, service results — so every change to a street is a named event. Who lives in a
-street (residents, children, occupied places) is not stored: it is read from the residents'
-census, which the residents keep current.
+rent, non-residential floor space by type and its rents, the developable land left by use,
+teachers by school level, doctors, district-organ posts sited there, governance staff (编制),
+green space, parks and greenways, the renewed homes still under works, and the results of the
+month's services (students, grid events, service quality). Only its methods change it —
+deliveries, demolition, sales, land taken by projects, staff transfers, service results — so
+every change to a street is a named event. Who lives in a street (residents, children, occupied
+places) is not stored: it is read from the residents' census, which the residents keep current.
 
 ``Street`` is the view Mesa users find in ``model.agents``: one street's row, read-only.
 """
@@ -24,7 +24,8 @@ class StreetTable:
     """Every street's state; the processes and levers change it only through its methods."""
 
     def __init__(self, district, residents, scale: int, *, housing: np.ndarray, rent: np.ndarray, space: np.ndarray,
-                 space_rent: np.ndarray, land: np.ndarray, teachers: np.ndarray, doctors: np.ndarray, government_posts: np.ndarray, staff: np.ndarray,
+                 space_rent: np.ndarray, land: np.ndarray, teachers: np.ndarray, doctors: np.ndarray,
+                 government_posts: np.ndarray, staff: np.ndarray,
                  green_m2: np.ndarray):
         n = district.n_streets
         self.n = n
@@ -47,7 +48,7 @@ class StreetTable:
         self.greenway_km = np.zeros(n)
         self.parks = np.zeros(n, dtype=np.int64)
         self.renewing: list[tuple[int, np.ndarray]] = []  # (month back, places by street) of homes under works
-        # Results of the month's services (phase 7); the grid overflow carries over to the next month.
+        # Results of the month's services (phase 8); the grid overflow carries over to the next month.
         self.students = np.zeros((n, len(LEVELS)))
         self.students_per_teacher = np.zeros((n, len(LEVELS)))
         self.doctors_per_1000 = np.zeros(n)
@@ -153,7 +154,7 @@ class StreetTable:
 
     def update_services(self, *, students, students_per_teacher, doctors_per_1000, events, overflow,
                         resolution_days, backlog, school_staffing, service_quality) -> None:
-        """This month's service results (phase 7)."""
+        """This month's service results (phase 8)."""
         self.students, self.students_per_teacher = students, students_per_teacher
         self.doctors_per_1000, self.events, self.overflow = doctors_per_1000, events, overflow
         self.resolution_days, self.backlog = resolution_days, backlog

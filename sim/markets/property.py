@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 def building_value(rent: np.ndarray, occupancy, cap_rate) -> np.ndarray:
     """Value of a m² of finished floor space (yuan): yearly rent at the expected occupancy over
     the cap rate."""

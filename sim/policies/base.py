@@ -20,7 +20,8 @@ class Lever:
 
     Defaults are the pre-reform state (the lever off); each parameter's ``reform`` is the
     source's figure for the 2019 reform (``experiments/scenarios/reform_2019.toml`` uses them
-    all). Deliveries build up linearly over ``ramp_months`` from ``start_month``.
+    all). Deliveries (for the building levers, project starts) build up linearly over
+    ``ramp_months`` from ``start_month``.
     """
 
     name: ClassVar[str]

@@ -23,7 +23,8 @@ class IndustrialSpace(Lever):
     mechanism_zh = "在所选街道启动厂房与楼宇建设项目；审批、建成后企业得以入驻和扩张。"
 
     factory_m2: float = param(0.0, unit="m²", lo=0.0, hi=5_000_000.0, reform=110_000.0,
-                              source="source: 11万 m² standard factories", doc="standard-factory floor space built (projects started over the ramp)")
+                              source="source: 11万 m² standard factories",
+                              doc="standard-factory floor space built (projects started over the ramp)")
     office_m2: float = param(0.0, unit="m²", lo=0.0, hi=10_000_000.0, reform=490_000.0,
                              source="source: 49万 m² professional office buildings",
                              doc="professional office floor space built (projects started over the ramp)")

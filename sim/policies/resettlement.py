@@ -41,7 +41,8 @@ class Resettlement(Lever):
                  "land move into it and their land becomes developable land for housing, offices and factories. "
                  "Renewal of dilapidated housing and old courtyards moves tenants out during the works; they are "
                  "rehoused in resettlement units first, and the renewed homes are lived in again after the works.")
-    mechanism_zh = ("启动安置房建设项目；每批交付时，该街道集体土地上的村民迁入安置房，腾出的土地转为可开发的住宅、办公和厂房用地。"
+    mechanism_zh = ("启动安置房建设项目；每批交付时，该街道集体土地上的村民迁入安置房，"
+                    "腾出的土地转为可开发的住宅、办公和厂房用地。"
                     "危旧房、老旧院落改造期间住户搬离，优先安置，改造完成后恢复居住。")
 
     units: int = param(0, unit="units", lo=0, hi=100_000, reform=7631, source="source: 7631 resettlement units",

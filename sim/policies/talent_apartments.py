@@ -69,7 +69,8 @@ class TalentApartments(Lever):
     mechanism_zh = "在所选街道启动人才公寓建设项目；审批、建成后符合条件的人才以低于市场的租金入住，就近居住。"
 
     floor_m2: float = param(0.0, unit="m²", lo=0.0, hi=5_000_000.0, reform=370_000.0,
-                            source="source: 37万 m² talent apartments", doc="talent-apartment floor space built (projects started over the ramp)")
+                            source="source: 37万 m² talent apartments",
+                            doc="talent-apartment floor space built (projects started over the ramp)")
     streets: tuple[str, ...] = param((), reform=NEAR_ZONES, source="assumption: near the zones",
                                      doc="streets where the apartments are built (shared equally)")
     rent_discount: float = param(0.3, unit="share", lo=0.0, hi=0.9, reform=0.3,

@@ -30,8 +30,19 @@ import numpy as np
 
 from sim.agents.population import Population
 from sim.categories import (
-    APPROVAL, CONSTRUCTION, DELIVERED, HOUSING, LAND, MARKET, PRIVATE_USES, RESETTLEMENT,
-    RESETTLEMENT_HOMES, STAGES, TALENT, TALENT_HOMES, WITHDRAWN,
+    APPROVAL,
+    CONSTRUCTION,
+    DELIVERED,
+    HOUSING,
+    LAND,
+    MARKET,
+    PRIVATE_USES,
+    RESETTLEMENT,
+    RESETTLEMENT_HOMES,
+    STAGES,
+    TALENT,
+    TALENT_HOMES,
+    WITHDRAWN,
 )
 from sim.flows import Flows
 from sim.markets import property as market
@@ -126,8 +137,7 @@ def seed_pipeline(model) -> None:
     d, u, rng, p = model.district, model.config.uncertainties, model.rng, model.projects
     dev = d.development
     months = expected_months(model)
-    rate = market.start_rate(model.developers.per_m2_land[None, :], model.streets.land, margins(model), dev.hurdle,
-                             u.development_max_pull)
+    rate = start_rates(model)
     approval = street_approval_days(model)
     n = rng.poisson(rate * months)
     for s, use in zip(*np.nonzero(n), strict=True):
@@ -203,6 +213,12 @@ def expected_months(model) -> np.ndarray:
     return d.development.land_months + approval[:, None] + build[None, :]
 
 
+def start_rates(model) -> np.ndarray:
+    """Expected private project starts this month, street × private use."""
+    return market.start_rate(model.developers.per_m2_land[None, :], model.streets.land, margins(model),
+                             model.district.development.hurdle, model.config.uncertainties.development_max_pull)
+
+
 def margins(model) -> np.ndarray:
     """A project's margin at today's rents and approval times, street × private use."""
     dev = model.district.development
@@ -219,7 +235,7 @@ def step(model) -> Flows:
 
 def advance(model) -> Flows:
     """Projects move through their stages: deliveries, approvals and withdrawals, applications."""
-    p, d, rng, month = model.projects, model.district, model.rng, model.steps
+    p, d, month = model.projects, model.district, model.steps
     flows = Flows()
     rows = p.rows()
     stage = p.stage[rows].copy()
@@ -306,8 +322,7 @@ def start_private(model) -> Flows:
     d, u, streets, p = model.district, model.config.uncertainties, model.streets, model.projects
     dev = d.development
     flows = Flows()
-    rate = market.start_rate(model.developers.per_m2_land[None, :], streets.land, margins(model), dev.hurdle,
-                             u.development_max_pull)
+    rate = start_rates(model)
     draws = p.private_draws
     starts = poisson_quantile(draws.random(rate.shape), rate, MOST_STARTS)
     noise = draws.standard_normal((*rate.shape, MOST_STARTS))

@@ -1,12 +1,14 @@
-"""Phase 5: the housing market (rules in ``sim.markets.housing``), talent apartments for
-in-commuters, rents and private building; and the housing views other phases read.
+"""Phase 6: the housing market (rules in ``sim.markets.housing``), talent apartments for
+in-commuters, rents; and the housing views other phases read.
 
 Residents consider moving — everyone a little, more so with a commute over an hour; the
 displaced must move; eligible talent apply for free talent apartments (``TalentRule``). Movers
 choose a street and tenure by the market's rule (never a villager's house: collective land is
-not sold); the homes the displaced leave go under renewal, resettlement places their owners leave are sold on the market. Eligible
-in-commuters may take a talent apartment and move in. Rents follow occupancy
-(``sim.markets.property``); new housing comes from the development pipeline.
+not sold); the homes the displaced leave go under renewal, resettlement places their owners
+leave are sold on the market. Eligible in-commuters may take a talent apartment and move in.
+Rents follow occupancy (``sim.markets.partial_adjustment``); new housing comes from the
+development pipeline, and villagers move into the resettlement housing built for them
+(``resettle_villagers``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Phase 4: the labour market (rules in ``sim.markets.labour``); in-commuters fill open posts.
+"""Phase 5: the labour market (rules in ``sim.markets.labour``); in-commuters fill open posts.
 
 Workers lose their job (exogenous separation) or look for a better one; the unemployed look.
 Seekers and vacancies meet by the market's rule; the posts still open draw in-commuters from the
@@ -52,9 +52,10 @@ def step(model) -> Flows:
     res.take_jobs(rows[moved], taken, wage[moved], area)
     flows.add("hires", int(np.count_nonzero(moved & (result >= 0))) * scale)
 
+    in_now = int(f.incommuters[f.alive].sum()) * scale
     f.incommuters += model.external.in_commuters(rng, f.open_posts(res.firm_counts(f.capacity)[0]),
                                                  np.maximum(f.street, 0), f.wage, u.incommuter_fill_rate,
-                                                 u.job_commute_weight, int(f.incommuters[f.alive].sum()) * scale) * f.alive
+                                                 u.job_commute_weight, in_now) * f.alive
     wages(model)
     return flows
 

@@ -1,4 +1,4 @@
-"""Phase 6: deaths, out-migration, ageing, births and arrivals from the rest of Chengdu.
+"""Phase 7: deaths, out-migration, ageing, births and arrivals from the rest of Chengdu.
 
 Everyone may leave, more so the long unemployed and the dissatisfied (each person's own hazard,
 drawn by exact thinning); the elderly die at their rate; children come of working age and

@@ -1,4 +1,4 @@
-"""Phase 7: schools, doctors and grid governance by street; residents' satisfaction (获得感).
+"""Phase 8: schools, doctors and grid governance by street; residents' satisfaction (获得感).
 
 Students follow the child population; students per teacher and doctors per 1000 residents
 follow from the streets' staff. Grid events (网格事件) arrive with the population; their
