@@ -85,22 +85,6 @@ def test_a_firm_is_in_the_first_zone_that_covers_its_place_in_the_street(zones, 
     assert (first_zone(street, zone_u, alive, coverage) == expected).all()
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.integers(1, 5), st.integers(0, 80), st.integers(0, 2**31))
-def test_the_labour_count_is_the_numpy_expression(streets, n, seed):
-    from sim.agents.residents import count_labour
-
-    rng = np.random.default_rng(seed)
-    home = rng.integers(0, streets, n).astype(np.int8)
-    talent, active, alive = (rng.random((3, n)) < 0.6)
-    labour = np.zeros((streets, 2), dtype=np.int64)
-    count_labour(home, talent, active, alive, labour)
-    mask = alive & active
-    expected = np.column_stack([np.bincount(home[mask & ~talent], minlength=streets),
-                                np.bincount(home[mask & talent], minlength=streets)])
-    assert (labour == expected).all()
-
-
 def test_movers_choose_by_the_logit_over_the_options_open_to_them():
     # Displaced movers (they cannot stay) without a job, two streets differing by one unit of
     # amenity, no housing cost; resettlement units full and no talent eligibility, so only the two

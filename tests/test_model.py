@@ -45,6 +45,9 @@ def check_month(model: IndustryCityModel) -> None:
     assert list(res.long_commutes) == [np.count_nonzero(res.commute_km[alive] > 5.0),
                                        np.count_nonzero(res.commute[alive] > 45.0),
                                        np.count_nonzero(res.commute[alive] > 60.0)]
+    labour = res.alive & res.active
+    by_skill = [np.bincount(res.home[labour & (res.talent == t)], minlength=res.n_streets) for t in (False, True)]
+    assert (res.labour_by_home() == np.column_stack(by_skill)).all()
     at = alive[res.employer[alive] >= 0]
     zone = res.area_zone[res.home[at]]
     near = res.talent[at] & (zone >= 0) & (zone == res.area_zone[res.work_area[at]])

@@ -57,6 +57,7 @@ class Residents(Population):
         if street_zone is not None:
             self.area_zone[: self.n_streets] = street_zone
         self.census = np.zeros((self.n_streets, len(TENURES), len(AGE_BANDS)), dtype=np.int64)  # rows
+        self.labour = np.zeros((self.n_streets, 2), dtype=np.int64)  # labour-force rows, street × (other, talent)
         self.workers = np.zeros(16, dtype=np.int64)  # resident workers per firm row
         self.talent_workers = np.zeros(16, dtype=np.int64)
         # talent workers living in the footprint zone of the firm's street
@@ -91,6 +92,9 @@ class Residents(Population):
     def _count(self, rows: np.ndarray, sign: int) -> None:
         cells = self._census_cells(rows)
         self.census += sign * np.bincount(cells, minlength=self.census.size).reshape(self.census.shape)
+        members = rows[self.active[rows]]
+        self.labour += sign * np.bincount(self.home[members].astype(np.int64) * 2 + self.talent[members],
+                                          minlength=self.labour.size).reshape(self.labour.shape)
 
     def _firm_totals(self, rows: np.ndarray, sign: int) -> None:
         """Add (+1) or take away (−1) rows' jobs in the per-firm worker counts and commute sums."""
@@ -112,9 +116,7 @@ class Residents(Population):
 
     def labour_by_home(self) -> np.ndarray:
         """Labour-force members (rows) by home street and skill: streets × (other, talent)."""
-        out = np.zeros((self.n_streets, 2), dtype=np.int64)
-        count_labour(self.home, self.talent, self.active, self.alive, out)
-        return out
+        return self.labour.copy()
 
     def talent_living_in_zone(self, firm_zone: np.ndarray, n_zones: int) -> np.ndarray:
         """Talent workers (rows) of each zone's firms who live in that zone's streets, per zone
@@ -292,14 +294,6 @@ def update_satisfaction(work_area, active, commute, wage, cell, cost_by_cell, pl
         satisfaction[i] = s
         sums[c] += s
 
-
-
-@kernel("void(int8[::1], boolean[::1], boolean[::1], boolean[::1], int64[:, :])")
-def count_labour(home, talent, active, alive, out):
-    """``out[street, talent]`` += labour-force rows living there (``Residents.labour_by_home``).
-    (Branch-free: the flags are random, and a mispredicted branch costs more than an add of 0.)"""
-    for i in range(len(home)):
-        out[max(home[i], 0), numba.int64(talent[i])] += numba.int64(alive[i] & active[i])
 
 
 @kernel("void(intp[:], intp[:], boolean[:], float32[:], int8[:], int8[:], int64[:], int64, int64[:], int64[:], "

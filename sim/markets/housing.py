@@ -80,11 +80,10 @@ def choose_homes(rng: np.random.Generator, movers: Movers, options: HomeOptions,
 @inline
 def may_take(i, t, s, free, talent_eligible, displaced):
     """Whether mover ``i`` may take tenure ``t`` in street ``s``: a free place, talent apartments
-    only where it is eligible, resettlement units only if it is displaced, never a villager's
-    house (collective land is not sold)."""
+    only where it is eligible, resettlement units only if it is displaced. (The tenures from
+    ``VILLAGE`` on are never options: collective land is not sold or let.)"""
     # (`&` and `|`: numba compiles a chain of `and`/`or` that returns a value into a slow path)
-    return (free[t, s] & ((t != TALENT) | talent_eligible[i, s]) & ((t != RESETTLEMENT) | displaced[i])
-            & (t != VILLAGE))
+    return free[t, s] & ((t != TALENT) | talent_eligible[i, s]) & ((t != RESETTLEMENT) | displaced[i])
 
 
 @kernel("int64(boolean[:, :], boolean[:, :], boolean[:])")
@@ -92,7 +91,7 @@ def open_options(free, talent_eligible, displaced):
     """How many (mover, option) pairs ``may_take`` allows: the number of taste shocks to draw."""
     total = 0
     for i in range(len(displaced)):
-        for t in range(free.shape[0]):
+        for t in range(min(free.shape[0], VILLAGE)):
             for s in range(free.shape[1]):
                 total += may_take(i, t, s, free, talent_eligible, displaced)
     return total
@@ -117,7 +116,7 @@ def best_homes(home, tenure, income, work_area, factor, talent_eligible, displac
             base[s] = amenity[s] - commute
         pay = max(income[i], 1.0)
         best, best_u = 0, -np.inf
-        for t in range(n_tenure):
+        for t in range(min(n_tenure, VILLAGE)):
             for s in range(n_streets):
                 if may_take(i, t, s, free, talent_eligible, displaced):
                     u = base[s] - rent_weight * (cost[t, s] / pay) + shocks[k]

@@ -53,26 +53,29 @@ def step(model) -> Flows:
     flows.add("hires", int(np.count_nonzero(moved & (result >= 0))) * scale)
 
     in_now = int(f.incommuters[f.alive].sum()) * scale
-    f.incommuters += model.external.in_commuters(rng, f.open_posts(res.firm_counts(f.capacity)[0]),
-                                                 np.maximum(f.street, 0), f.wage, u.incommuter_fill_rate,
-                                                 u.job_commute_weight, in_now) * f.alive
-    wages(model)
+    still_open = f.open_posts(res.firm_counts(f.capacity)[0])
+    hiring = np.flatnonzero(still_open > 0)
+    came = model.external.in_commuters(rng, still_open[hiring], f.street[hiring], f.wage[hiring],
+                                       u.incommuter_fill_rate, u.job_commute_weight, in_now)
+    f.incommuters[hiring] += came
+    still_open[hiring] -= came
+    wages(model, still_open)
     return flows
 
 
-def vacancy_by_sector(model) -> np.ndarray:
-    """Open posts over posts of private firms, by sector (0 for public sectors)."""
-    f, res, n = model.firms, model.residents, len(model.district.sectors)
+def vacancy_by_sector(model, open_posts: np.ndarray) -> np.ndarray:
+    """Open posts (``open_posts`` per firm row) over posts of private firms, by sector (0 for
+    public sectors)."""
+    f, n = model.firms, len(model.district.sectors)
     rows = np.flatnonzero(f.alive & ~f.public)
     posts = np.bincount(f.sector[rows], weights=f.target[rows], minlength=n)
-    open_posts = np.bincount(f.sector[rows], weights=f.open_posts(res.firm_counts(f.capacity)[0])[rows], minlength=n)
-    return open_posts / np.maximum(posts, 1.0)
+    return np.bincount(f.sector[rows], weights=open_posts[rows], minlength=n) / np.maximum(posts, 1.0)
 
 
 WAGE_REFERENCE_MONTHS = 12  # the first year sets each sector's usual vacancy rate (assumption)
 
 
-def wages(model) -> None:
+def wages(model, open_posts: np.ndarray) -> None:
     """Private sectors' wage offers follow tightness: a sector whose vacancy rate is above its
     usual rate raises the offers of all its firms (new hires get them; a worker's wage is the one
     agreed when hired), one below lowers them (``partial_adjustment``); public pay scales stay.
@@ -80,7 +83,7 @@ def wages(model) -> None:
     state is a transient (the first months fill posts the start left open), and a reference
     taken there would make wages drift for no reason."""
     f, d = model.firms, model.district
-    vacancy = vacancy_by_sector(model)
+    vacancy = vacancy_by_sector(model, open_posts)
     if model.steps <= WAGE_REFERENCE_MONTHS:
         model.vacancy_reference += vacancy / WAGE_REFERENCE_MONTHS
         return
