@@ -331,8 +331,8 @@ class Recorder:
             "project": p["project"], "street": d.street_names[street], "street_en": d.street_pinyin[street],
             "zone": d.zones[zone].key if zone >= 0 else "", "use": USES[p["use"]],
             "developer": "public" if p["public"] else "private", "m2": p["m2"], "month_started": p["started"],
-            "month_applied": p["applied"] if p["applied"] >= 0 else nan, "approval_days": p["days"],
-            "month_approved": p["approved"] if p["approved"] >= 0 else nan, "status": p["stage"],
+            "month_applied": nan if p["applied"] is None else p["applied"], "approval_days": p["days"],
+            "month_approved": nan if p["approved"] is None else p["approved"], "status": p["stage"],
             "month_ended": p["ended"] if p["ended"] is not None else nan,
         }
 

@@ -49,6 +49,12 @@ from sim.markets import property as market
 from sim.processes.approvals import approval_days, zone_coordination_days
 from sim.processes.homes import resettle_villagers
 
+NOT_YET = np.iinfo(np.int32).min  # a stage's month not reached (months before the run are ≤ 0)
+
+
+def month_or_none(month) -> int | None:
+    return None if month == NOT_YET else int(month)
+
 
 class Projects(Population):
     """Building projects in the pipeline, one row per project; finished ones go to ``finished``."""
@@ -61,11 +67,11 @@ class Projects(Population):
         "stage": (np.int8, LAND),
         "started": (np.int32, 0),  # month the project started (its land stage)
         "months_left": (np.float32, 0.0),  # in the land or construction stage
-        "applied": (np.int32, -1),  # month it applied for engineering approval
+        "applied": (np.int32, NOT_YET),  # month it applied for engineering approval (≤ 0: before the run)
         "days_needed": (np.float32, np.nan),  # approval working days it needs
         "waited": (np.float32, 0.0),  # approval working days waited so far
         "patience": (np.float32, np.inf),  # working days it will wait (private developers)
-        "approved": (np.int32, -1),  # month approved
+        "approved": (np.int32, NOT_YET),  # month approved
         "noise": (np.float32, 0.0),  # its standard normal draw for the approval days' noise
     }
 
@@ -97,8 +103,8 @@ class Projects(Population):
         """A project as ``projects.csv`` holds it (``ended``: None while it is in the pipeline)."""
         return {"project": int(self.id[row]), "street": int(self.street[row]), "use": int(self.use[row]),
                 "public": bool(self.public[row]), "m2": float(self.m2[row]), "started": int(self.started[row]),
-                "applied": int(self.applied[row]), "days": float(self.days_needed[row]),
-                "approved": int(self.approved[row]), "stage": STAGES[stage], "ended": ended}
+                "applied": month_or_none(self.applied[row]), "days": float(self.days_needed[row]),
+                "approved": month_or_none(self.approved[row]), "stage": STAGES[stage], "ended": ended}
 
 
 @dataclass
