@@ -128,6 +128,10 @@ class Uncertainties:
     firm_zone_weight: float = param(0.5, unit="utility", lo=0.0, hi=10.0,
                                     doc="value of being inside a zone that leads with the firm's sector "
                                         "(its committee's services)")
+    firm_relocation_rate: float = param(0.002, unit="per month", lo=0.0, hi=0.2,
+                                        doc="share of private firms that consider moving to another street a month")
+    firm_moving_cost: float = param(1.0, unit="utility", lo=0.0, hi=20.0,
+                                    doc="utility a firm gives up by moving (fit-out, lost customers and staff)")
     max_space_pull: float = param(2.0, unit="×", lo=1.0, hi=10.0,
                                   doc="most that free floor space can raise firm entry (vs the start's vacancy)")
     young_exit_factor: float = param(1.5, unit="×", lo=1.0, hi=10.0,

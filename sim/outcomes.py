@@ -184,6 +184,8 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("rehoused", "persons", "已安置", "rehoused", "displaced residents who found a new home this month"),
     Outcome("entries", "firms", "新设企业", "firm entries", "firms registered this month (no engineering approval)"),
     Outcome("exits", "firms", "退出企业", "firm exits", "private firms that closed this month"),
+    Outcome("firm_relocations", "firms", "企业迁址", "firm relocations",
+            "private firms that moved to another street this month (their workers keep their jobs)"),
     Outcome("zone_entries", "firms", "功能区新落地企业", "zone firm entries",
             "approved zone firms that opened this month"),
     Outcome("withdrawals", "applications", "撤回申请", "withdrawals",
@@ -274,7 +276,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "approval_days_mean", "approval_days_p90", "approval_days_12m", "approvals", "pipeline", "projects",
         "project_starts", "project_withdrawals", "floor_space_started", "floor_space_delivered", "in_commuters",
         "out_commuters", "births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused",
-        "entries", "exits", "zone_entries", "withdrawals", "hires", "separations", "talent_incomers",
+        "entries", "exits", "firm_relocations", "zone_entries", "withdrawals", "hires", "separations",
+        "talent_incomers",
         "resettlement_delivered", "villagers_resettled", "awaiting_rehousing", "resettlement_residents",
         "village_residents", "rent_index", "occupancy_market",
         "occupancy_resettlement", "talent_apartment_places", "talent_apartment_residents",
@@ -308,6 +311,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, sectors.csv, projects.csv
 # The district flows of the month (``sim.flows.Flows``), as model.csv holds them.
 FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries", "exits",
+         "firm_relocations",
          "zone_entries", "withdrawals", "hires", "separations", "talent_incomers", "resettlement_delivered",
          "project_starts", "project_withdrawals", "floor_space_started", "floor_space_delivered", "villagers_resettled")
 

@@ -4,6 +4,8 @@ pipeline on a small model (``sim.markets.property``, ``sim.markets.location``,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,9 +71,8 @@ def entrant_shares(rent_ratio, talent, other, minutes, draws=20000, seed=1):
     p = location.FirmChoice(rent_weight=1.0, access_weight=1.0, agglomeration_weight=0.3, zone_weight=0.5)
     v = location.utilities(p, rent_ratio=rent_ratio, access_talent=location.access(talent, minutes, 3.6),
                            access_other=location.access(other, minutes, 3.6), talent_share=np.array([0.75]),
-                           sector_jobs=np.full((3, 1), 500.0), zone_lead=np.zeros((3, 1)),
-                           free=np.full((3, 1), 10000.0))
-    shares = location.probabilities(v)[:, 0]
+                           sector_jobs=np.full((3, 1), 500.0), zone_lead=np.zeros((3, 1)))
+    shares = location.probabilities(v + location.size_term(np.full((3, 1), 10000.0)))[:, 0]
     chosen = np.random.default_rng(seed).choice(3, size=draws, p=shares)
     return np.bincount(chosen, minlength=3) / draws
 
@@ -166,3 +167,25 @@ def test_the_developable_land_caps_what_developers_start():
     n, capped_m2, left = starts_in("青龙", 1.5, seed=2, land=60000.0)
     assert free_m2 > 60000.0  # with the street's land, developers start more than 60,000 m²…
     assert n >= 1 and capped_m2 <= 60000.0 and left >= 0.0  # …with 60,000 m² left, no more than that
+
+
+def moves_out_of(street: str, rent_factor: float, seed: int) -> int:
+    """Firms that move out of a street in one round of ``relocate``, with its floor-space rents ×
+    ``rent_factor`` (the same considering firms and shocks either way: one seed)."""
+    from sim.processes import firms
+
+    m = IndustryCityModel(small(resolve("baseline_2018"), months=12, scale=50), seed)
+    s = m.district.street_index(street)
+    rents = m.streets.space_rent.copy()
+    rents[s] *= rent_factor
+    m.streets.set_space_market(rents, m.streets.space_occupancy)
+    m.config = replace(m.config, uncertainties=replace(m.config.uncertainties, firm_relocation_rate=0.2))
+    before = m.firms.street.copy()
+    v = firms.location_utilities(m) + m.firm_location_constant
+    firms.relocate(m, v, firms.free_space(m))
+    return int(np.count_nonzero(m.firms.alive & (before == s) & (m.firms.street != s)))
+
+
+def test_firms_move_out_of_a_street_whose_rents_rise():
+    for seed in range(3):
+        assert moves_out_of("猛追湾", 1.5, seed) > moves_out_of("猛追湾", 1.0, seed)

@@ -1,6 +1,7 @@
 """Where entering firms locate: a multinomial logit over streets, by sector.
 
-A firm of sector k weighs each street s by (UrbanSim's location-choice models, monthly):
+A firm of sector k — an entrant, or a firm that considers moving — weighs each street s by
+(UrbanSim's location-choice models, monthly):
 
     V[s, k] = c[s, k] − rent_weight × ln(rent[s, kind k] / start rent)
               + access_weight × ln(access to workers of the sector's skill mix)
@@ -38,17 +39,20 @@ def access(workers: np.ndarray, minutes: np.ndarray, decay_per_hour: float) -> n
 
 
 def utilities(p: FirmChoice, *, rent_ratio: np.ndarray, access_talent: np.ndarray, access_other: np.ndarray,
-              talent_share: np.ndarray, sector_jobs: np.ndarray, zone_lead: np.ndarray,
-              free: np.ndarray) -> np.ndarray:
-    """V[s, k] without the constants: ``rent_ratio``, ``free`` are street × sector (the sector's
-    kind of space), ``access_*`` per street, ``talent_share`` per sector, ``sector_jobs`` and
-    ``zone_lead`` street × sector. Streets with no free space of the kind get −inf."""
+              talent_share: np.ndarray, sector_jobs: np.ndarray, zone_lead: np.ndarray) -> np.ndarray:
+    """V[s, k] without the constants and the size term: ``rent_ratio`` is street × sector (the
+    sector's kind of space), ``access_*`` per street, ``talent_share`` per sector, ``sector_jobs``
+    and ``zone_lead`` street × sector."""
     mix = (talent_share[None, :] * np.log(np.maximum(access_talent, 1e-9))[:, None]
            + (1.0 - talent_share[None, :]) * np.log(np.maximum(access_other, 1e-9))[:, None])
-    with np.errstate(divide="ignore"):
-        size = np.log(np.maximum(free, 0.0))
     return (-p.rent_weight * np.log(rent_ratio) + p.access_weight * mix
-            + p.agglomeration_weight * np.log1p(sector_jobs) + p.zone_weight * zone_lead + size)
+            + p.agglomeration_weight * np.log1p(sector_jobs) + p.zone_weight * zone_lead)
+
+
+def size_term(free: np.ndarray) -> np.ndarray:
+    """ln(free floor space): more room, more sites; no free space, no option (−inf)."""
+    with np.errstate(divide="ignore"):
+        return np.log(np.maximum(free, 0.0))
 
 
 def probabilities(v: np.ndarray) -> np.ndarray:

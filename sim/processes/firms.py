@@ -1,13 +1,14 @@
-"""Phase 4: firms exit, grow and enter; overstaffed firms lay off.
+"""Phase 4: firms exit, grow, move and enter; overstaffed firms lay off; floor-space rents.
 
 Private firms close at their sector's hazard (young firms more often); the survivors' targets
 drift with their sector's trend and their own shocks, an expansion only where floor space is
-free; organic entrants (business registration, no engineering approval) replace the expected
-exits of their sector district-wide, more when more of its kind of floor space stands free than
-at the start, and choose their street by a logit on rent, access to workers, clustering, zone
-coverage and free space (``sim.markets.location``).
-Private building adds floor space at a steady rate. In-commuters quit at their own rate; firms
-above their target lay off, in-commuters first.
+free; a few consider moving street (``relocate``); organic entrants (business registration, no
+engineering approval) replace the expected exits of their sector district-wide, more when more
+of its kind of floor space stands free than at the start. Movers and entrants choose their
+street by a logit on rent, access to workers, clustering, zone coverage and free space
+(``sim.markets.location``). In-commuters quit at their own rate; firms above their target lay
+off, in-commuters first. Floor-space rents then follow occupancy (``partial_adjustment``); new
+floor space comes from the development pipeline (``sim.processes.development``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from sim.categories import SPACE_TYPES
 from sim.flows import Flows
-from sim.markets import admit, location, partial_adjustment
+from sim.markets import admit, gumbel, location, partial_adjustment
 
 
 def space_used(model) -> np.ndarray:
@@ -62,8 +63,8 @@ def firm_choice(model) -> location.FirmChoice:
                                agglomeration_weight=u.firm_agglomeration_weight, zone_weight=u.firm_zone_weight)
 
 
-def location_utilities(model, free: np.ndarray) -> np.ndarray:
-    """Entering firms' utility of each street, street × sector, before the constants."""
+def location_utilities(model) -> np.ndarray:
+    """Firms' utility of each street, street × sector, before the constants and the size term."""
     d, res, f, streets = model.district, model.residents, model.firms, model.streets
     n, kind = d.n_streets, d.space_of_sector
     other, talent = (res.labour_by_home().T * model.scale).astype(float)
@@ -80,7 +81,7 @@ def location_utilities(model, free: np.ndarray) -> np.ndarray:
         firm_choice(model), rent_ratio=(streets.space_rent / streets.space_rent_start)[:, kind],
         access_talent=location.access(talent, minutes, decay), access_other=location.access(other, minutes, decay),
         talent_share=np.array([s.talent_share for s in d.sectors]), sector_jobs=sector_jobs * model.scale,
-        zone_lead=zone_lead, free=free[:, kind])
+        zone_lead=zone_lead)
 
 
 def fit_location_constants(model) -> np.ndarray:
@@ -92,7 +93,54 @@ def fit_location_constants(model) -> np.ndarray:
     exits = np.bincount(f.street[rows].astype(np.int64) * len(d.sectors) + f.sector[rows], weights=hazard,
                         minlength=d.n_streets * len(d.sectors)).reshape(d.n_streets, len(d.sectors))
     target = exits / np.maximum(exits.sum(axis=0, keepdims=True), 1e-12)
-    return location.constants(target, location_utilities(model, free_space(model)))
+    v = location_utilities(model) + location.size_term(free_space(model)[:, d.space_of_sector])
+    return location.constants(target, v)
+
+
+def relocate(model, v: np.ndarray, free: np.ndarray) -> Flows:
+    """Private firms (not large investors, whose plants are theirs) consider moving at
+    ``firm_relocation_rate`` a month. Each compares every street with room for its floor space
+    by the entrants' logit (``v``: utilities with the constants, before the size term) against
+    its own street, where it keeps its space (size term ln(free + its own)) and saves
+    ``firm_moving_cost``; a rent rise or crowding at home, cheaper room elsewhere make it go.
+    Movers, in random order, take their space with them (``free`` is updated); their workers keep
+    their jobs, and their commutes follow."""
+    rng, d, u, f, res, scale = (model.rng, model.district, model.config.uncertainties, model.firms, model.residents,
+                                model.scale)
+    flows = Flows()
+    rows = np.flatnonzero(f.alive & ~f.public & ~f.large)
+    rows = rows[rng.random(len(rows)) < u.firm_relocation_rate]
+    if len(rows) == 0:
+        return flows
+    sector, here = f.sector[rows].astype(np.int64), f.street[rows].astype(np.int64)
+    kind = d.space_of_sector[sector]
+    need = f.target[rows] * scale * d.space.m2_per_job()[kind]
+    base = v[:, sector].T  # movers × streets
+    room = free[:, kind].T  # the same, free floor space of each mover's kind
+    utility = np.where(room >= need[:, None], base + location.size_term(room), -np.inf)
+    own = np.arange(len(rows))
+    utility[own, here] = base[own, here] + np.log(room[own, here] + need) + u.firm_moving_cost
+    choice = np.argmax(utility + gumbel(rng, utility.shape), axis=1)
+    moving = np.flatnonzero(choice != here)
+    moved = []
+    for i in moving[rng.permutation(len(moving))]:
+        to, k = int(choice[i]), int(kind[i])
+        if free[to, k] < need[i]:  # (taken this month by an earlier mover)
+            continue
+        free[to, k] -= need[i]
+        free[here[i], k] += need[i]
+        moved.append(i)
+    if moved:
+        moved = np.array(moved)
+        firm = rows[moved]
+        f.street[firm] = choice[moved]
+        f.zone_u[firm] = rng.random(len(firm))
+        flagged = np.zeros(f.capacity, dtype=bool)
+        flagged[firm] = True
+        workers = res.at_firms(flagged)
+        res.take_jobs(workers, res.employer[workers], res.wage[workers], f.street[res.employer[workers]])
+    flows.add("firm_relocations", float(len(moved)) * scale)
+    return flows
 
 
 def step(model) -> Flows:
@@ -119,6 +167,11 @@ def step(model) -> Flows:
     growth = np.array([s.growth_per_year / 12.0 for s in sectors]) * u.firm_growth_scale
     f.grow(rng, growth, u.firm_shock_sigma, room)
 
+    # Firms may move (``relocate``); then entrants choose, by the same utilities.
+    v = location_utilities(model) + model.firm_location_constant
+    free = free_space(model)
+    flows += relocate(model, v, free)
+
     # Organic entry (business registration, no engineering approval): new firms replace the
     # expected exits of their sector, more when more of its kind of floor space stands free than
     # at the start (new buildings draw firms) and fewer when less does; each picks a street.
@@ -129,7 +182,7 @@ def step(model) -> Flows:
     counts = np.zeros(len(sectors), dtype=np.int64)
     counts[private] = rng.poisson(rate[private])
     sector = np.repeat(np.arange(len(sectors)), counts).astype(np.int8)
-    shares = location.probabilities(location_utilities(model, free) + model.firm_location_constant)
+    shares = location.probabilities(v + location.size_term(free[:, d.space_of_sector]))
     street = np.concatenate([rng.choice(d.n_streets, size=counts[k], p=shares[:, k]) if counts[k] else
                              np.zeros(0, dtype=np.int64) for k in range(len(sectors))]).astype(np.int8)
     if len(sector):
