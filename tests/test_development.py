@@ -180,6 +180,7 @@ def moves_out_of(street: str, rent_factor: float, seed: int) -> int:
     rents[s] *= rent_factor
     m.streets.set_space_market(rents, m.streets.space_occupancy)
     m.config = replace(m.config, uncertainties=replace(m.config.uncertainties, firm_relocation_rate=0.2))
+    m.steps = 3  # (a review month)
     before = m.firms.street.copy()
     v = firms.location_utilities(m) + m.firm_location_constant
     firms.relocate(m, v, firms.free_space(m))

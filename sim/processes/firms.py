@@ -97,9 +97,12 @@ def fit_location_constants(model) -> np.ndarray:
     return location.constants(target, v)
 
 
+REVIEW_MONTHS = 3  # firms review their location once a quarter (assumption)
+
+
 def relocate(model, v: np.ndarray, free: np.ndarray) -> Flows:
-    """Private firms (not large investors, whose plants are theirs) consider moving at
-    ``firm_relocation_rate`` a month. Each compares every street with room for its floor space
+    """Private firms (not large investors, whose plants are theirs) review their location once a
+    quarter, each considering a move with ``firm_relocation_rate`` × 3. Each compares every street with room for its floor space
     by the entrants' logit (``v``: utilities with the constants, before the size term) against
     its own street, where it keeps its space (size term ln(free + its own)) and saves
     ``firm_moving_cost``; a rent rise or crowding at home, cheaper room elsewhere make it go.
@@ -108,8 +111,10 @@ def relocate(model, v: np.ndarray, free: np.ndarray) -> Flows:
     rng, d, u, f, res, scale = (model.rng, model.district, model.config.uncertainties, model.firms, model.residents,
                                 model.scale)
     flows = Flows()
+    if model.steps % REVIEW_MONTHS:
+        return flows
     rows = np.flatnonzero(f.alive & ~f.public & ~f.large)
-    rows = rows[rng.random(len(rows)) < u.firm_relocation_rate]
+    rows = rows[rng.random(len(rows)) < u.firm_relocation_rate * REVIEW_MONTHS]
     if len(rows) == 0:
         return flows
     sector, here = f.sector[rows].astype(np.int64), f.street[rows].astype(np.int64)
