@@ -103,11 +103,11 @@ REVIEW_MONTHS = 3  # firms review their location once a quarter (assumption)
 def relocate(model, v: np.ndarray, free: np.ndarray) -> Flows:
     """Private firms (not large investors, whose plants are theirs) review their location once a
     quarter, each considering a move with ``firm_relocation_rate`` × 3. Each compares every street
-    with room for its floor space by the entrants' logit (``v``: utilities with the constants, before the size term) against
-    its own street, where it keeps its space (size term ln(free + its own)) and saves
-    ``firm_moving_cost``; a rent rise or crowding at home, cheaper room elsewhere make it go.
-    Movers, in random order, take their space with them (``free`` is updated); their workers keep
-    their jobs, and their commutes follow."""
+    with room for its floor space by the entrants' logit (``v``: utilities with the constants,
+    before the size term) against its own street, where it keeps its space (size term ln(free +
+    its own)) and saves ``firm_moving_cost``; a rent rise or crowding at home, cheaper room
+    elsewhere make it go. Movers, in random order, take their space with them (``free`` is
+    updated); their workers keep their jobs, and their commutes follow."""
     rng, d, u, f, res, scale = (model.rng, model.district, model.config.uncertainties, model.firms, model.residents,
                                 model.scale)
     flows = Flows()
