@@ -1,7 +1,9 @@
 """Phase 2: zone committees' investment leads, the engineering-approval pipeline, and openings.
 
 A committee's attraction time brings investment leads (firms of its zone's leading sectors, a
-few of them large investors — one row per large firm whatever the scale). The leads and their
+few of them large investors — one row per large firm whatever the scale), each choosing a
+footprint street by the firms' location logit (``sim.markets.location``) weighted by the
+street's share inside the zone. The leads and their
 own draws come from the pipeline's own random stream (seeded from the model's at the start), so
 scenarios on the same seed see the same leads while the committees' effort is the same (common
 random numbers). Each lead applies for approval: its working days follow the
@@ -19,8 +21,9 @@ import numpy as np
 
 from sim.agents.population import Population
 from sim.flows import Flows
+from sim.markets import location
 from sim.policies.committee import BASE_TIME, CommitteeTime
-from sim.processes.firms import free_space, open_firms
+from sim.processes.firms import free_space, location_utilities, open_firms
 
 FITOUT_MONTHS = 3.0  # months from approval to opening at the base construction share (assumption)
 
@@ -75,9 +78,11 @@ def approval_days(regime, info, large: np.ndarray, coordination: np.ndarray, in_
     return days * np.exp(info.noise_sigma * z - info.noise_sigma**2 / 2)
 
 
-def attract(rng: np.random.Generator, model, zone: int) -> dict[str, np.ndarray]:
+def attract(rng: np.random.Generator, model, zone: int, v: np.ndarray) -> dict[str, np.ndarray]:
     """This month's investment leads of a committee: rows of ``scale`` ordinary firms, and one row
-    per large investor (its posts a scale-th of its jobs)."""
+    per large investor (its posts a scale-th of its jobs). Each picks a footprint street by the
+    firms' location logit (``v``, street × sector, sizes and constants included) weighted by the
+    street's share inside the zone."""
     d, u, policy, zones, scale = model.district, model.config.uncertainties, model.policy, model.zones, model.scale
     common = d.zones_common
     effort = policy.committee.attraction / BASE_TIME.attraction
@@ -91,10 +96,16 @@ def attract(rng: np.random.Generator, model, zone: int) -> dict[str, np.ndarray]
     sizes = np.array([d.sectors[s].size for s in sector]) * common.lead_size_factor
     sizes = np.where(large, common.large_investor_size / scale, sizes)
     posts = np.maximum(1, np.round(sizes * rng.lognormal(-0.125, 0.5, n))).astype(np.int32)
-    # Firms settle in the covered part of a footprint street.
-    weights = zones.footprint_coverage(zone, policy.zone_alignment)
-    streets = zones.streets[zone]
-    street = streets[rng.choice(len(streets), size=n, p=weights / weights.sum())]
+    # Firms settle in the covered part of a footprint street, chosen as any firm chooses.
+    coverage = zones.footprint_coverage(zone, policy.zone_alignment)
+    streets = np.asarray(zones.streets[zone])
+    street = np.empty(n, dtype=streets.dtype)
+    for k in np.unique(sector):
+        mine = np.flatnonzero(sector == k)
+        choice = location.probabilities(v[streets, k][:, None] + np.log(np.maximum(coverage, 1e-300))[:, None])[:, 0]
+        if choice.sum() <= 0:  # no free space of the kind in any footprint street: by coverage alone
+            choice = coverage / coverage.sum()
+        street[mine] = streets[rng.choice(len(streets), size=len(mine), p=choice)]
     return {"sector": sector.astype(np.int8), "street": street, "posts": posts, "large": large}
 
 
@@ -122,8 +133,10 @@ def site_for(model, zone: int, street: int, kind: int, need: float, free: np.nda
 def step(model) -> Flows:
     d, u, pipe = model.district, model.config.uncertainties, model.pipeline
     rng = pipe.draws
+    v = (location_utilities(model) + model.firm_location_constant
+         + location.size_term(free_space(model)[:, d.space_of_sector]))
     for zone in range(model.zones.n):
-        leads = attract(rng, model, zone)
+        leads = attract(rng, model, zone, v)
         n = len(leads["sector"])
         if n == 0:
             continue
