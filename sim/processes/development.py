@@ -124,9 +124,9 @@ class Developers:
         dev, u = model.district.development, model.config.uncertainties
         value = project_values(model)
         build = dev.column("build_cost")[None, :]
-        land_price = market.residual_land_price(value, build, dev.hurdle, market.carry(dev.interest_per_year,
-                                                                                        expected_months(model)))
-        margins = market.margin(value, land_price, build, market.carry(dev.interest_per_year, expected_months(model)))
+        carrying = market.carry(dev.interest_per_year, expected_months(model))
+        land_price = market.residual_land_price(value, build, dev.hurdle, carrying)
+        margins = market.margin(value, land_price, build, carrying)
         pull = market.start_rate(np.ones(len(PRIVATE_USES)), model.streets.land, margins, dev.hurdle,
                                  u.development_max_pull).sum(axis=0)  # m² of land × pull, by use
         yearly = np.array([u.space_starts_per_year] * 3 + [u.housing_starts_per_year])
@@ -198,17 +198,20 @@ def project_values(model) -> np.ndarray:
                                  model.district.development.column("cap_rate")[None, :])
 
 
+def street_approval_terms(model) -> tuple[np.ndarray, np.ndarray]:
+    """Per street, what its footprint zone adds to an application under the policy in force: the
+    coordination days (0 outside every zone), and whether the service sub-centre serves it."""
+    d = model.district
+    zone = d.zone_of_street()
+    coordination = np.array([zone_coordination_days(model, int(z)) if z >= 0 else 0.0 for z in zone])
+    return coordination, (zone >= 0) & (zone == d.centre_zone)
+
+
 def street_approval_days(model) -> np.ndarray:
     """Expected approval working days of an ordinary project in each street under the regime in
     force: the regime's days plus the coordination of the street's zone, if any."""
-    d = model.district
-    zone = d.zone_of_street()
-    days = np.empty(d.n_streets)
-    for s in range(d.n_streets):
-        z = int(zone[s])
-        coordination = zone_coordination_days(model, z) if z >= 0 else 0.0
-        days[s] = model.policy.regime.base_days(d.approvals, z == d.centre_zone and z >= 0) + coordination
-    return days
+    coordination, in_centre_zone = street_approval_terms(model)
+    return model.policy.regime.base_days(model.district.approvals, in_centre_zone) + coordination
 
 
 def expected_months(model) -> np.ndarray:
@@ -280,11 +283,11 @@ def advance(model) -> Flows:
 def apply_for_approval(model, rows: np.ndarray) -> None:
     """Projects enter the approval stage with the working days the regime in force gives them."""
     p, d = model.projects, model.district
-    zone = d.zone_of_street()[p.street[rows]]
-    coordination = np.array([zone_coordination_days(model, int(z)) if z >= 0 else 0.0 for z in zone])
+    coordination, in_centre_zone = street_approval_terms(model)
+    street = p.street[rows]
     major = p.public[rows] | (p.m2[rows] >= d.development.major_project_m2)
-    p.days_needed[rows] = approval_days(model.policy.regime, d.approvals, major, coordination,
-                                        (zone == d.centre_zone) & (zone >= 0), p.noise[rows])
+    p.days_needed[rows] = approval_days(model.policy.regime, d.approvals, major, coordination[street],
+                                        in_centre_zone[street], p.noise[rows])
     p.stage[rows] = APPROVAL
     p.applied[rows] = model.steps
 
