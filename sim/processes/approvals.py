@@ -133,8 +133,8 @@ def site_for(model, zone: int, street: int, kind: int, need: float, free: np.nda
 def step(model) -> Flows:
     d, u, pipe = model.district, model.config.uncertainties, model.pipeline
     rng = pipe.draws
-    v = (location_utilities(model) + model.firm_location_constant
-         + location.size_term(free_space(model)[:, d.space_of_sector]))
+    free = free_space(model)  # (the leads' choice and the openings below see the same floor space)
+    v = location_utilities(model) + model.firm_location_constant + location.size_term(free[:, d.space_of_sector])
     for zone in range(model.zones.n):
         leads = attract(rng, model, zone, v)
         n = len(leads["sector"])
@@ -146,11 +146,12 @@ def step(model) -> Flows:
         patience = u.patience_days * rng.lognormal(0.0, u.patience_sigma, n)
         pipe.add(n, zone=np.full(n, zone), days_needed=days, patience=patience,
                  months_to_open=np.full(n, fitout_months(model.policy.committee)), **leads)
-    return advance_pipeline(model)
+    return advance_pipeline(model, free)
 
 
-def advance_pipeline(model) -> Flows:
-    """Applications wait, get approved or withdraw; approved ones open where there is room."""
+def advance_pipeline(model, free: np.ndarray) -> Flows:
+    """Applications wait, get approved or withdraw; approved ones open where there is room
+    (``free``: the floor space no firm uses, street × type; openings take from it)."""
     pipe, rng, scale = model.pipeline, model.rng, model.scale
     flows = Flows()
     rows = pipe.rows()
@@ -169,7 +170,6 @@ def advance_pipeline(model) -> Flows:
     ready = ready[pipe.approved[ready]]
     pipe.months_to_open[ready] -= 1.0
     ready = ready[pipe.months_to_open[ready] <= 0]
-    free = free_space(model)
     coverage = model.zones.coverage(model.policy.zone_alignment)
     m2_per_job = model.district.space.m2_per_job()
     entries = np.zeros(model.zones.n)
