@@ -69,7 +69,8 @@ class ResidentAgent(mesa.Agent):
         self.active, self.factor = bool(r.active[row]), float(r.factor[row])
         self.wage, self.satisfaction = float(r.wage[row]), float(r.satisfaction[row])
         employer = int(r.employer[row])
-        self.employer = firms.get(employer) if employer >= 0 else ("outside" if employer == -2 else None)
+        # a firm agent, the index of the outside area of a job elsewhere in Chengdu, or None
+        self.employer = firms.get(employer) if employer >= 0 else (int(r.work_area[row]) if employer == -2 else None)
         if isinstance(self.employer, FirmAgent):
             self.employer.workers += 1
             model.workers_of.setdefault(self.employer, set()).add(self)
@@ -77,7 +78,7 @@ class ResidentAgent(mesa.Agent):
     def work_area(self):
         if self.employer is None:
             return None
-        return self.model.ext if self.employer == "outside" else self.employer.street
+        return self.employer if isinstance(self.employer, int) else self.employer.street
 
     def commute(self) -> float:
         area = self.work_area()
@@ -127,9 +128,11 @@ class ResidentAgent(mesa.Agent):
         choice = None
         for _ in range(u.job_offers):
             firm = m.offer(self.home)
-            if firm is None:  # an offer from elsewhere in Chengdu
+            if firm is None:
+                continue
+            if isinstance(firm, int):  # an offer from elsewhere in Chengdu: its area
                 wage = m.external_wage * math.exp(0.3 * m.random.gauss(0.0, 1.0))
-                minutes = m.minutes[self.home][m.ext] * self.factor
+                minutes = m.minutes[self.home][firm] * self.factor
             else:
                 talent_post = m.random.random() < firm.talent_share
                 if talent_post and not self.talent:
@@ -137,13 +140,13 @@ class ResidentAgent(mesa.Agent):
                 wage = firm.wage * (1.55 if talent_post else 1.0)
                 minutes = m.minutes[self.home][firm.street] * self.factor
             utility = u.job_wage_weight * math.log(wage) - u.job_commute_weight * minutes / 60.0 + m.gumbel()
-            if utility > best and (firm is None or firm.open_posts() > 0):
+            if utility > best and (isinstance(firm, int) or firm.open_posts() > 0):
                 best, choice = utility, (firm, wage)
         if choice is not None:
             self.leave_job()
             firm, wage = choice
-            self.employer, self.wage = (firm if firm is not None else "outside"), wage
-            if firm is not None:
+            self.employer, self.wage = firm, wage
+            if isinstance(firm, FirmAgent):
                 firm.workers += 1
                 m.workers_of.setdefault(firm, set()).add(self)
 
@@ -169,6 +172,7 @@ class MesaMonth(mesa.Model):
         self.source = source
         self.district, self.u = source.district, source.config.uncertainties
         self.n_streets, self.ext = source.district.n_streets, source.district.ext
+        self.n_areas, self.job_share = source.district.n_areas, source.district.outside_job_share.tolist()
         self.minutes = source.district.minutes.tolist()
         self.death_rate = source.district.population.elderly_deaths_per_1000_year / 12000.0
         self.external_wage = source.district.external.wage_mean
@@ -190,9 +194,9 @@ class MesaMonth(mesa.Model):
         return -math.log(-math.log(self.random.random() or 1e-12))
 
     def offer(self, home: int):
-        """A vacancy by distance and open posts (None: an opening elsewhere in Chengdu)."""
+        """A vacancy by distance and open posts, or the area of an opening elsewhere in Chengdu."""
         if self.random.random() < self.outside_share[home]:
-            return None
+            return self.ext + self.random.choices(range(len(self.job_share)), weights=self.outside_weights[home])[0]
         street = self.random.choices(range(self.n_streets), weights=self.street_weights[home])[0]
         firms = self.open_by_street[street]
         return self.random.choice(firms) if firms else None
@@ -209,9 +213,10 @@ class MesaMonth(mesa.Model):
         outside = self.u.external_openings * sum(1 for a in self.agents_by_type[ResidentAgent] if a.active)
         self.street_weights = [[posts[s] * math.exp(-decay * self.minutes[h][s] / 60.0) for s in range(self.n_streets)]
                                for h in range(self.n_streets)]
-        self.outside_share = [outside * math.exp(-decay * self.minutes[h][self.ext] / 60.0)
-                              / (outside * math.exp(-decay * self.minutes[h][self.ext] / 60.0)
-                                 + sum(self.street_weights[h])) for h in range(self.n_streets)]
+        self.outside_weights = [[outside * share * math.exp(-decay * self.minutes[h][self.ext + a] / 60.0)
+                                 for a, share in enumerate(self.job_share)] for h in range(self.n_streets)]
+        self.outside_share = [sum(w) / (sum(w) + sum(self.street_weights[h]))
+                              for h, w in enumerate(self.outside_weights)]
         seekers = max(1, sum(1 for a in self.agents_by_type[ResidentAgent] if a.active and a.employer is None))
         self.contact = min(1.0, self.u.matching_efficiency * math.sqrt((sum(posts) + outside) / seekers))
         self.agents_by_type[ResidentAgent].shuffle_do("step")
@@ -230,7 +235,7 @@ class MesaMonth(mesa.Model):
     def record(self):
         """The month's records, agent by agent: the OD table and what follows from it."""
         n = self.n_streets
-        od = np.zeros((n + 1, n + 1))
+        od = np.zeros((self.n_areas, self.n_areas))
         minutes = km = 0.0
         over = [0, 0, 0]
         satisfaction = [0.0] * n
@@ -250,9 +255,11 @@ class MesaMonth(mesa.Model):
             over[1] += trip > 45
             over[2] += trip > 60
         forbidden = np.zeros_like(od, dtype=bool)
-        forbidden[n, n] = True
+        forbidden[n:, n:] = True
+        streets_and_outside = np.minimum(np.arange(self.n_areas), n)  # the outside areas as one
         self.records.append({**metrics.excess_commuting(od, self.district.minutes, forbidden),
-                             **{k: v.tolist() for k, v in metrics.balance(od).items()},
+                             **{k: v.tolist() for k, v in metrics.balance(metrics.aggregate(od, streets_and_outside,
+                                                                                             n + 1)).items()},
                              "minutes": minutes, "km": km, "over": over,
                              "satisfaction": [s / max(p, 1) for s, p in zip(satisfaction, people, strict=True)]})
 

@@ -62,11 +62,15 @@ class Uncertainties:
     reservation_wage: float = param(2000.0, unit="yuan / month", lo=0.0, hi=50000.0,
                                     doc="the least wage an unemployed seeker takes (before taste shocks)")
     incommuter_fill_rate: float = param(0.25, unit="per month", lo=0.0, hi=1.0,
-                                        doc="share of open posts non-residents fill a month in the streets nearest "
-                                            "the rest of Chengdu, at the city's wage, were the whole pool free")
+                                        doc="share of open posts non-residents fill a month in the street nearest "
+                                            "to all the outside areas, at the city's wage, were every pool free")
     wage_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
                                  doc="relative change of a private sector's wage offers a month per unit of its "
                                      "vacancy rate above the start's (±0.5% at most)")
+    premium_response: float = param(0.3, unit="per month", lo=0.0, hi=5.0,
+                                    doc="relative change of the talent premium a month per unit of the gap between "
+                                        "other workers' and talent's unemployment rates above the first year's "
+                                        "(±0.5% at most)")
     incommuter_quit_rate: float = param(0.015, unit="per month", lo=0.0, hi=0.5,
                                         doc="share of in-commuters who leave their post a month")
     relocation_rate: float = param(0.005, unit="per month", lo=0.0, hi=0.5,

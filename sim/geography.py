@@ -58,11 +58,8 @@ class CommuteInfo:
 
 @dataclass(frozen=True)
 class ExternalInfo:
-    name: str
-    name_en: str
-    x_km: float
-    y_km: float
-    spread_km: float
+    """The rest of Chengdu as a whole: wages of its job offers, migrants, the in-commuter pool."""
+
     wage_mean: float
     talent_wage_premium: float
     wage_sigma: float
@@ -71,6 +68,20 @@ class ExternalInfo:
     migrant_share_talent: float
     incommuter_pool: float
     incommuter_wage_elasticity: float
+
+
+@dataclass(frozen=True)
+class OutsideArea:
+    """One part of the rest of Chengdu, in the direction it lies from the district."""
+
+    key: str
+    name: str
+    name_en: str
+    x_km: float  # centroid of the area's jobs and workers that the district's commuters reach
+    y_km: float
+    spread_km: float  # extra km to the dispersed sites around that centroid
+    job_share: float  # share of the openings elsewhere in Chengdu the district's seekers hear of that lie here
+    worker_share: float  # share of the in-commuter pool that lives here
 
 
 @dataclass(frozen=True)
@@ -226,8 +237,8 @@ class Zone:
 class District:
     """Everything the model reads from the data file, plus the derived commute matrix.
 
-    Street arrays are indexed 0..n-1 in file order; index ``n`` (``ext``) is the external region
-    (the rest of Chengdu) in the commute matrices.
+    Street arrays are indexed 0..n-1 in file order; indices ``n`` (``ext``) to ``n + A - 1`` are
+    the A areas of the rest of Chengdu (``outside``) in the commute matrices and OD tables.
     """
 
     source: str
@@ -235,6 +246,7 @@ class District:
     population: PopulationInfo
     commute: CommuteInfo
     external: ExternalInfo
+    outside: tuple[OutsideArea, ...]
     space: SpaceInfo
     public: PublicServicesInfo
     approvals: ApprovalInfo
@@ -264,13 +276,26 @@ class District:
 
     @property
     def ext(self) -> int:
-        """Index of the external region in the commute matrices and OD tables."""
+        """Index of the first outside area in the commute matrices and OD tables."""
         return len(self.street_names)
 
     @property
+    def n_areas(self) -> int:
+        """Streets plus outside areas: the side of the commute matrices and OD tables."""
+        return len(self.street_names) + len(self.outside)
+
+    @property
     def area_names(self) -> tuple[str, ...]:
-        """Street names plus the external region, indexed like the commute matrices."""
-        return (*self.street_names, self.external.name)
+        """Street names, then the outside areas', indexed like the commute matrices."""
+        return (*self.street_names, *(a.name for a in self.outside))
+
+    @cached_property
+    def outside_job_share(self) -> np.ndarray:
+        return np.array([a.job_share for a in self.outside])
+
+    @cached_property
+    def outside_worker_share(self) -> np.ndarray:
+        return np.array([a.worker_share for a in self.outside])
 
     @cached_property
     def space_of_sector(self) -> np.ndarray:
@@ -301,6 +326,14 @@ class District:
             if name == zh or name.lower() == py.lower():
                 return i
         raise KeyError(name)
+
+    def outside_index(self, key: str) -> int:
+        """Position among the outside areas of the one with this key."""
+        keys = [a.key for a in self.outside]
+        if key not in keys:
+            raise InputError(f"unknown area {key!r}; the data file's [[outside]] areas: {', '.join(keys)}",
+                             source=self.source, field="outside.key")
+        return keys.index(key)
 
     @property
     def centre_zone(self) -> int:
@@ -402,6 +435,24 @@ def _development(table: object, source: str) -> DevelopmentInfo:
     return dataclasses.replace(info, proforma=proforma)
 
 
+def _outside(table: object, source: str) -> tuple[OutsideArea, ...]:
+    """The ``[[outside]]`` areas, checked: at least one, distinct keys and names, shares summing to 1."""
+    if not isinstance(table, list) or not table:
+        raise InputError("must list at least one [[outside]] area of the rest of Chengdu", source=source,
+                         field="outside")
+    areas = tuple(_section(OutsideArea, t, f"outside[{i}]", source) for i, t in enumerate(table))
+    for key in ("key", "name"):
+        values = [getattr(a, key) for a in areas]
+        if len(set(values)) != len(values):
+            raise InputError(f"each area's {key} must be unique", source=source, field=f"outside.{key}")
+    for key in ("job_share", "worker_share"):
+        total = sum(getattr(a, key) for a in areas)
+        if abs(total - 1) > 1e-6:
+            raise InputError(f"the areas' {key} values sum to {total:.4f}, not 1", source=source,
+                             field=f"outside.{key}")
+    return areas
+
+
 def _street_column(streets: list, key: str, kind, source: str) -> list:
     out = []
     for i, street in enumerate(streets):
@@ -420,44 +471,46 @@ def _street_column(streets: list, key: str, kind, source: str) -> list:
     return out
 
 
-def derive_commute_matrices(xy: np.ndarray, area: np.ndarray, commute: CommuteInfo, external: ExternalInfo):
+def derive_commute_matrices(xy: np.ndarray, area: np.ndarray, commute: CommuteInfo,
+                            outside: tuple[OutsideArea, ...]):
     """Network km and door-to-door minutes from stylised coordinates (how the file's matrix was made)."""
     n = len(xy)
-    points = np.vstack([xy, [[external.x_km, external.y_km]]])
+    points = np.vstack([xy, [[a.x_km, a.y_km] for a in outside]])
     straight = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
     km = commute.circuity * straight
-    km[:n, n] += external.spread_km
-    km[n, :n] += external.spread_km
+    spread = np.array([a.spread_km for a in outside])
+    km[:n, n:] += spread[None, :]
+    km[n:, :n] += spread[:, None]
     km[np.arange(n), np.arange(n)] = commute.intra_street_km_per_sqrt_km2 * np.sqrt(area)
-    km[n, n] = np.nan  # external to external: outside the model
+    km[n:, n:] = np.nan  # between outside areas: outside the model
     minutes = commute.access_min + km / commute.speed_kmh * 60.0
     return km, minutes
 
 
-def _matrix_section(table: object, names: list[str], outside: str, source: str):
-    """The commute matrix (km and minutes) over the streets and the external region, checked."""
+def _matrix_section(table: object, names: list[str], outside: list[str], source: str):
+    """The commute matrix (km and minutes) over the streets and the outside areas, checked."""
     where = "commute_matrix"
     if not isinstance(table, dict):
         raise InputError("missing: a table with areas, km and minutes", source=source, field=where)
-    areas = [*names, outside]
+    areas = [*names, *outside]
     if table.get("areas") != areas:
-        raise InputError(f"areas must list the streets in file order, then {outside!r}", source=source,
-                         field=f"{where}.areas")
+        raise InputError(f"areas must list the streets in file order, then the [[outside]] areas: {areas}",
+                         source=source, field=f"{where}.areas")
     out = []
     for key in ("km", "minutes"):
         try:
             m = np.array(table.get(key), dtype=float)
         except (TypeError, ValueError, OverflowError):
             m = np.zeros(0)
-        n = len(areas)
+        n, n_streets = len(areas), len(names)
         if m.shape != (n, n):
-            raise InputError(f"must be {n} rows of {n} numbers (streets, then the outside)", source=source,
+            raise InputError(f"must be {n} rows of {n} numbers (streets, then the outside areas)", source=source,
                              field=f"{where}.{key}")
         inside = m.copy()
-        inside[-1, -1] = 0.0  # outside to outside is not used
+        inside[n_streets:, n_streets:] = 0.0  # between outside areas is not used
         if not np.isfinite(inside).all() or (inside < 0).any():
             raise InputError("must hold finite numbers ≥ 0", source=source, field=f"{where}.{key}")
-        m[-1, -1] = np.nan
+        m[n_streets:, n_streets:] = np.nan
         out.append(m)
     return out[0], out[1]
 
@@ -467,16 +520,16 @@ def matrix_toml(path: str | Path = DATA_FILE) -> str:
     source = str(path)
     raw = read_toml(path)
     commute = _section(CommuteInfo, raw.get("commute"), "commute", source)
-    external = _section(ExternalInfo, raw.get("external"), "external", source)
+    outside = _outside(raw.get("outside"), source)
     streets = raw.get("streets", [])
     xy = np.column_stack([_street_column(streets, k, float, source) for k in ("x_km", "y_km")])
     area = np.array(_street_column(streets, "area_km2", float, source))
-    km, minutes = derive_commute_matrices(xy, area, commute, external)
+    km, minutes = derive_commute_matrices(xy, area, commute, outside)
 
     def rows(m):
         return "\n".join("  [" + ", ".join(f"{v:.2f}" for v in np.nan_to_num(r, nan=0.0)) + "]," for r in m)
 
-    areas = ", ".join(f'"{a}"' for a in [*_street_column(streets, "name", str, source), external.name])
+    areas = ", ".join(f'"{a}"' for a in [*_street_column(streets, "name", str, source), *(a.name for a in outside)])
     return f"[commute_matrix]\nareas = [{areas}]\nkm = [\n{rows(km)}\n]\nminutes = [\n{rows(minutes)}\n]\n"
 
 
@@ -498,6 +551,7 @@ def _load_cached(path: str) -> District:
     population = section(PopulationInfo, "population")
     commute = section(CommuteInfo, "commute")
     external = section(ExternalInfo, "external")
+    outside = _outside(raw.get("outside"), source)
     space = section(SpaceInfo, "space")
     public = section(PublicServicesInfo, "public_services")
     approvals = section(ApprovalInfo, "approvals")
@@ -592,9 +646,13 @@ def _load_cached(path: str) -> District:
         raise InputError("a street may belong to one zone only", source=source, field="zones.streets")
 
     xy = np.column_stack([col["x_km"], col["y_km"]])
-    km, minutes = _matrix_section(raw.get("commute_matrix"), names, external.name, source)
+    clash = [a.name for a in outside if a.name in names]
+    if clash:
+        raise InputError(f"{clash[0]!r} is also a street's name", source=source, field="outside.name")
+    km, minutes = _matrix_section(raw.get("commute_matrix"), names, [a.name for a in outside], source)
     return District(
-        source=source, info=info, population=population, commute=commute, external=external, space=space,
+        source=source, info=info, population=population, commute=commute, external=external, outside=outside,
+        space=space,
         public=public, approvals=approvals, zones_common=zones_common, development=development, sectors=sectors,
         zones=tuple(zones),
         street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],

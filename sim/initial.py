@@ -131,18 +131,17 @@ def place_workers(model) -> None:
     of the filled posts with in-commuters."""
     d, rng, res, firms = model.district, model.rng, model.residents, model.firms
     p = d.population
-    n_areas = d.n_streets + 1
     workers = np.flatnonzero(res.alive & res.active & (rng.random(res.capacity) >= p.unemployment))
     supply = np.bincount(res.home[workers], minlength=d.n_streets).astype(float)
 
     posts = np.bincount(firms.street[firms.alive], weights=firms.target[firms.alive], minlength=d.n_streets)
     local = supply.sum() * (1.0 - p.out_commute_share)
-    demand = np.append(posts / posts.sum() * local, supply.sum() * p.out_commute_share)
+    demand = np.append(posts / posts.sum() * local, supply.sum() * p.out_commute_share * d.outside_job_share)
 
     u = model.config.uncertainties
     # Job search and job choice both discount distance: start from their joint decay.
     decay = np.exp(-(u.search_decay + u.job_commute_weight) * d.minutes[: d.n_streets] / 60.0)
-    a = np.ones(n_areas)
+    a = np.ones(d.n_areas)
     for _ in range(200):  # iterative proportional fitting of P(work area | home)
         prob = decay * a[None, :]
         prob /= prob.sum(axis=1, keepdims=True)
@@ -150,7 +149,7 @@ def place_workers(model) -> None:
         a *= demand / np.maximum(flows.sum(axis=0), 1e-12)
     cum = np.cumsum(prob, axis=1)
     area = (rng.random(len(workers))[:, None] > cum[res.home[workers]]).sum(axis=1)
-    area = np.minimum(area, n_areas - 1)
+    area = np.minimum(area, d.n_areas - 1)
 
     # A workplace within the street, in proportion to firms' free posts; a firm takes up to 97% of
     # its posts. Those turned away draw again among the firms with room left (a few rounds).
@@ -169,11 +168,15 @@ def place_workers(model) -> None:
     talent_post = rng.random(len(rows)) < firms.talent_share[firm]
     wage = firms.wage[firm] * np.where(talent_post & res.talent[rows], d.external.talent_wage_premium, 1.0)
     res.take_jobs(rows, firm, wage, firms.street[firm])
-    outside = workers[area == d.ext]
-    res.take_jobs(outside, EXTERNAL_JOB, model.external.wage_offers(rng, res.talent[outside]), d.ext)
+    away = area >= d.ext
+    outside = workers[away]
+    res.take_jobs(outside, EXTERNAL_JOB, model.external.wage_offers(rng, res.talent[outside]), area[away])
 
+    # The posts left are held by in-commuters, from each area by its pull on the firm's street.
     workers_at, _ = res.firm_counts(firms.capacity)
-    firms.incommuters[:] = np.maximum(np.floor(firms.target * p.posts_filled) - workers_at, 0) * firms.alive
+    left = np.maximum(np.floor(firms.target * p.posts_filled) - workers_at, 0) * firms.alive
+    pull = model.external.draw(firms.street.clip(0), u.job_commute_weight)
+    firms.incommuters[:] = rng.multinomial(left.astype(np.int64), pull / pull.sum(axis=1, keepdims=True))
 
 
 def fit_location_constants(model, sample: int = 20000, rounds: int = 100) -> np.ndarray:

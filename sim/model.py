@@ -60,8 +60,8 @@ class IndustryCityModel(mesa.Model):
 
         self.minutes = d.minutes  # the commute matrix in force (the transport lever shortens it)
         self.external = ExternalRegion(d)
-        self.residents = Residents(d.minutes, d.km, d.zone_of_street())
-        self.firms = Firms()
+        self.residents = Residents(d.minutes, d.km, d.n_streets, d.zone_of_street())
+        self.firms = Firms(len(d.outside))
         self.streets = initial.build_streets(self)
         self.zones = ZoneTable(d)
         for i in range(d.n_streets):
@@ -85,6 +85,8 @@ class IndustryCityModel(mesa.Model):
             np.count_nonzero(res.active), 1)
         self.wage_index = np.ones(len(d.sectors))  # wage offers by sector, relative to the start
         self.vacancy_reference = np.zeros(len(d.sectors))  # each sector's usual vacancy rate (``jobs.wages``)
+        self.talent_premium = d.external.talent_wage_premium  # wage ratio of a talent post (``jobs.wages``)
+        self.skill_gap_reference = 0.0  # the usual unemployment gap between other workers and talent
         self.initial_housing_vacancy = sum(self.streets.vacant()[:, MARKET]) / sum(self.streets.housing[:, MARKET])
         services.serve(self)
         self.location_constant = np.zeros(d.n_streets)

@@ -153,6 +153,8 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
             "the sector's wage offers relative to the start (public pay scales stay at 1)"),
     Outcome("wage_offer", "yuan a month", "平均工资报价", "mean wage offer",
             "mean monthly wage the sector's firms offer a non-talent hire (talent earn the premium on top)"),
+    Outcome("talent_premium", "ratio", "人才工资溢价", "talent premium",
+            "wage of a post that needs a degree over a non-talent post's, new hires (follows talent's scarcity)"),
     Outcome("month_started", "month", "开工月份", "month started",
             "month the project started (its land stage); ≤ 0 for the projects under way at the start"),
     Outcome("month_applied", "month", "申请审批月份", "month applied",
@@ -304,7 +306,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "od": ("month", "origin", "destination", "commuters", "minutes", "km"),
     "sectors": ("month", "sector", "sector_name", "jobs", "posts", "open_posts", "vacancy_rate", "wage_index",
-                "wage_offer"),
+                "wage_offer", "talent_premium"),
     "projects": ("project", "street", "street_en", "zone", "use", "developer", "m2", "month_started", "month_applied",
                  "approval_days", "month_approved", "status", "month_ended"),
 }

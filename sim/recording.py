@@ -59,12 +59,12 @@ class Recorder:
         self.sector_rows: list[dict] = []
         self.project_rows: list[dict] = []  # projects as they finish; at the last month, those still open
         d = model.district
-        self.street_to_zone = np.append(d.zone_of_street(), -1)  # the external area is in no zone
+        self.street_to_zone = np.append(d.zone_of_street(), np.full(len(d.outside), -1))  # outside: in no zone
         self.rent_start = model.streets.rent_start
         self._last_year: deque[np.ndarray] = deque(maxlen=12)  # approval days of the last 12 months
         n = d.n_streets
-        forbidden = np.zeros((n + 1, n + 1), dtype=bool)
-        forbidden[n, n] = True  # nobody lives and works outside the district, as far as the table goes
+        forbidden = np.zeros((d.n_areas, d.n_areas), dtype=bool)
+        forbidden[n:, n:] = True  # nobody lives and works outside the district, as far as the table goes
         self.forbidden = forbidden
         self.costs = model.minutes  # the matrix the commuting bounds are solved over
         self.commuting_bounds = metrics.CommutingBounds(model.minutes, forbidden)
@@ -94,24 +94,25 @@ class Recorder:
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
-        n = d.n_streets
-        n_areas = n + 1
+        n, n_areas = d.n_streets, d.n_areas
         # Workers by OD cell (kept current by the residents) and the sum of their commute factors,
         # from which every commute total follows exactly: Σ minutes = Σ_cells minutes × Σ factors.
         counts = res.od_count[1:].reshape(n_areas, n_areas)
         factors = res.od_factor[1:].reshape(n_areas, n_areas)
         od = counts * float(scale)
         firm_rows = np.flatnonzero(f.alive)
-        od[n, :n] += np.bincount(f.street[firm_rows], weights=f.incommuters[firm_rows], minlength=n) * scale
+        for a in range(len(d.outside)):
+            od[n + a, :n] += np.bincount(f.street[firm_rows], weights=f.incommuters[firm_rows, a], minlength=n) * scale
         n_zones = model.zones.n
         zone_groups = np.where(self.street_to_zone >= 0, self.street_to_zone, n_zones)
+        streets_and_outside = np.minimum(np.arange(n_areas), n)  # the outside areas as one
         approvals = [days for days, _ in model.flows.approvals]
         # Satisfaction summed by housing cell (tenure × street; cell 0 holds the empty rows).
         by_cell = model.satisfaction_by_cell[1:]
         return Month(
             od=od, counts=counts,
-            district=metrics.balance(metrics.aggregate(od, np.append(np.zeros(n, dtype=int), 1), 2)),
-            streets=metrics.balance(od),
+            district=metrics.balance(metrics.aggregate(od, (streets_and_outside == n).astype(int), 2)),
+            streets=metrics.balance(metrics.aggregate(od, streets_and_outside, n + 1)),
             zones=metrics.balance(metrics.aggregate(od, zone_groups, n_zones + 1)),
             workers_by_street=counts[:n].sum(axis=1),
             minutes_by_street=(factors * np.nan_to_num(model.minutes))[:n].sum(axis=1),
@@ -164,8 +165,8 @@ class Recorder:
             "approvals": int(len(m.days)) * scale,
             "pipeline": int(np.where(model.pipeline.large, 1, scale)[model.pipeline.alive].sum()),
             "projects": int(model.projects.count),
-            "in_commuters": float(m.od[n, :n].sum()),
-            "out_commuters": float(m.od[:n, n].sum()),
+            "in_commuters": float(m.od[n:, :n].sum()),
+            "out_commuters": float(m.od[:n, n:].sum()),
             **{k: float(model.flows.district.get(k, 0.0)) for k in FLOWS},
             "awaiting_rehousing": int(np.count_nonzero(res.displaced)) * scale,
             "resettlement_residents": float(m.occupancy[:, RESETTLEMENT].sum()),
@@ -261,11 +262,11 @@ class Recorder:
         # Everyone working in each zone's firms — resident workers and in-commuters — and their
         # commute minutes, summed per firm (the +1 shift sends non-workers to a dropped slot).
         workers, _ = res.firm_counts(f.capacity)
-        in_minutes = model.minutes[n, f.street.clip(0)] * f.incommuters
+        in_minutes = (model.minutes[n:, f.street.clip(0)].T * f.incommuters).sum(axis=1)
         zone_of_firm = np.where(f.alive, m.firm_zones, -1) + 1
         zone_minutes = np.bincount(zone_of_firm, weights=res.commute_sum[: f.capacity] + in_minutes,
                                    minlength=n_zones + 1)[1:]
-        zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters, minlength=n_zones + 1)[1:]
+        zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters.sum(axis=1), minlength=n_zones + 1)[1:]
         zone_of_street = self.street_to_zone[:n]
         market_w = m.occupancy[:, MARKET]
         entries = model.flows.zone.get("entries", np.zeros(n_zones))
@@ -319,7 +320,8 @@ class Recorder:
         return [{"month": model.steps, "sector": s.key, "sector_name": s.label, "jobs": float(filled[k]),
                  "posts": float(posts[k]), "open_posts": float(open_posts[k]),
                  "vacancy_rate": float(open_posts[k] / max(posts[k], 1.0)),
-                 "wage_index": float(model.wage_index[k]), "wage_offer": float(offers[k])}
+                 "wage_index": float(model.wage_index[k]), "wage_offer": float(offers[k]),
+                 "talent_premium": float(model.talent_premium)}
                 for k, s in enumerate(d.sectors)]
 
     # ------------------------------------------------------------------ projects.csv
@@ -343,4 +345,4 @@ class Recorder:
         names = d.area_names
         return [{"month": model.steps, "origin": names[o], "destination": names[w], "commuters": float(m.od[o, w]),
                  "minutes": float(model.minutes[o, w]), "km": float(d.km[o, w])}
-                for o in range(n + 1) for w in range(n + 1) if not (o == n and w == n)]
+                for o in range(d.n_areas) for w in range(d.n_areas) if o < n or w < n]

@@ -12,8 +12,8 @@ from sim.errors import InputError
 from sim.geography import load_district, matrix_toml
 
 LABELS = ("source", "assumption", "census", "public")
-LABELLED_SECTIONS = ("district", "population", "commute", "external", "space", "public_services", "approvals",
-                     "zones_common")
+LABELLED_SECTIONS = ("district", "population", "commute", "external", "outside", "space", "public_services",
+                     "approvals", "zones_common")
 
 
 def test_chenghua_file_loads_with_census_total_and_three_zones():
@@ -21,7 +21,9 @@ def test_chenghua_file_loads_with_census_total_and_three_zones():
     assert d.n_streets == 11
     assert d.street_population.sum() == 1_381_894
     assert [z.key for z in d.zones] == ["longtan", "panda", "heritage"]
-    assert d.km.shape == d.minutes.shape == (12, 12)
+    assert [a.key for a in d.outside] == ["centre", "hightech", "west", "north", "east"]
+    assert d.km.shape == d.minutes.shape == (16, 16)
+    assert np.isnan(d.minutes[11:, 11:]).all() and np.isfinite(d.minutes[:11]).all()
     partial = np.array([c for z in d.zones for c in z.coverage])  # shares before whole-street coverage (1)
     assert (partial <= 1.0).all() and (partial < 1.0).any()
 
@@ -64,6 +66,9 @@ def broken_copy(tmp_path, old: str, new: str):
     ("km = [\n  [1.12,", "km = [\n  [1.12, 7.0,", "commute_matrix.km"),
     ('streets = ["龙潭", "白莲池"]', 'streets = ["龙潭", "Atlantis"]', "zones[0].streets"),
     ("[approvals]", "[aprovals]", "approvals"),
+    ("job_share = 0.45", "job_share = 0.55", "outside.job_share"),
+    ('key = "west"', 'key = "centre"', "outside.key"),
+    ('name = "金牛区"', 'name = "青龙"', "outside.name"),
 ])
 def test_a_broken_data_file_names_the_field(tmp_path, old, new, field):
     with pytest.raises(InputError) as err:

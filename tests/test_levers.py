@@ -281,12 +281,14 @@ def test_transport__roads_and_an_open_metro_line_shorten_the_minutes_they_serve(
     base = d.minutes
     a, b, c = (d.street_index(s) for s in ("龙潭", "青龙", "猛追湾"))
     model.policy.transport = TransportPlan(road_streets=("龙潭",), road_saving=0.1, line_streets=("青龙", "猛追湾"),
-                                           line_saving=0.25)
+                                           line_areas=("centre",), line_saving=0.25)
     m = travel_minutes(model)
     access = d.commute.access_min
     assert m[a, c] == pytest.approx(access + 0.9 * (base[a, c] - access))  # a road street's trips
     assert m[b, c] == pytest.approx(access + 0.75 * (base[b, c] - access))  # between line streets
-    assert m[b, d.ext] < base[b, d.ext]  # the line runs on into the rest of Chengdu
+    centre, west = d.ext + d.outside_index("centre"), d.ext + d.outside_index("west")
+    assert m[b, centre] == pytest.approx(access + 0.75 * (base[b, centre] - access))  # the line runs on to the centre
+    assert m[b, west] == base[b, west]  # and nowhere else
     others = [i for i in range(d.n_streets) if i not in (a, b, c)]
     assert np.array_equal(m[np.ix_(others, others)], base[np.ix_(others, others)])
 

@@ -6,13 +6,17 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.agents.residents import EXTERNAL_JOB
 from sim.markets import admit, partial_adjustment
 from sim.markets import housing as hm
 from sim.markets import labour as lm
 
-# Two streets and the outside: street 0 is next to the seekers' homes, street 1 is an hour away.
-MINUTES = np.array([[10.0, 70.0, 50.0], [70.0, 10.0, 50.0], [50.0, 50.0, np.nan]])
+# Two streets and two outside areas: street 0 is next to the seekers' homes, street 1 is an hour
+# away; outside area 2 is 50 minutes from both streets, area 3 is 90.
+MINUTES = np.array([[10.0, 70.0, 50.0, 90.0], [70.0, 10.0, 50.0, 90.0],
+                    [50.0, 50.0, np.nan, np.nan], [90.0, 90.0, np.nan, np.nan]])
 EXT = 2
+NO_OUTSIDE = np.zeros(2)
 
 
 def job_params(**kw) -> lm.JobChoice:
@@ -33,19 +37,19 @@ def outside_wages(rng, talent):
 def two_vacancies(wage_near=6000.0, wage_far=6000.0, talent_share=0.0) -> lm.Vacancies:
     return lm.Vacancies(firm=np.array([10, 11]), open_posts=np.array([1000, 1000]), street=np.array([0, 1]),
                         wage=np.array([wage_near, wage_far]), talent_share=np.full(2, talent_share),
-                        external_openings=0.0)
+                        external_openings=NO_OUTSIDE)
 
 
 def test_of_two_equal_wage_vacancies_the_nearer_is_chosen_more_often():
     rng = np.random.default_rng(1)
-    choice, _ = lm.choose_jobs(rng, seekers(4000), two_vacancies(), MINUTES, EXT, job_params(), outside_wages)
+    choice, _, _ = lm.choose_jobs(rng, seekers(4000), two_vacancies(), MINUTES, EXT, job_params(), outside_wages)
     near, far = np.count_nonzero(choice == 0), np.count_nonzero(choice == 1)
     assert near > 2 * far > 0
 
 
 def test_a_much_better_wage_can_outweigh_the_commute():
     rng = np.random.default_rng(2)
-    choice, _ = lm.choose_jobs(rng, seekers(4000), two_vacancies(wage_far=15000.0), MINUTES, EXT, job_params(),
+    choice, _, _ = lm.choose_jobs(rng, seekers(4000), two_vacancies(wage_far=15000.0), MINUTES, EXT, job_params(),
                                outside_wages)
     assert np.count_nonzero(choice == 1) > np.count_nonzero(choice == 0)
 
@@ -53,9 +57,9 @@ def test_a_much_better_wage_can_outweigh_the_commute():
 def test_only_talent_takes_talent_posts():
     rng = np.random.default_rng(3)
     vac = two_vacancies(talent_share=1.0)
-    choice, _ = lm.choose_jobs(rng, seekers(500, talent=False), vac, MINUTES, EXT, job_params(), outside_wages)
+    choice, _, _ = lm.choose_jobs(rng, seekers(500, talent=False), vac, MINUTES, EXT, job_params(), outside_wages)
     assert (choice == lm.STAY).all()
-    choice, wage = lm.choose_jobs(rng, seekers(500, talent=True), vac, MINUTES, EXT, job_params(), outside_wages)
+    choice, wage, _ = lm.choose_jobs(rng, seekers(500, talent=True), vac, MINUTES, EXT, job_params(), outside_wages)
     took = choice >= 0
     assert took.mean() > 0.95  # a talent post pays 4.5 × the reservation wage: nearly all take one
     assert np.allclose(wage[took], 6000.0 * 1.5)
@@ -67,11 +71,25 @@ def test_search_decay_makes_offers_local():
     assert np.count_nonzero(offers == 0) > 5 * np.count_nonzero(offers == 1)
 
 
+def test_offers_from_outside_come_from_the_nearer_area_more_and_say_where_the_job_is():
+    rng = np.random.default_rng(6)
+    vac = lm.Vacancies(firm=np.zeros(0, dtype=np.int64), open_posts=np.zeros(0, dtype=np.int64),
+                       street=np.zeros(0, dtype=np.int64), wage=np.zeros(0), talent_share=np.zeros(0),
+                       external_openings=np.array([5000.0, 5000.0]))
+    offers = lm.draw_offers(rng, np.zeros(5000, dtype=np.int64), vac, MINUTES, EXT, 4, decay=3.0)
+    assert set(np.unique(offers)) <= {-1, -2}  # −1 − a: outside area a
+    assert np.count_nonzero(offers == -1) > 3 * np.count_nonzero(offers == -2) > 0
+    result, wage, area = lm.match(rng, seekers(2000), vac, MINUTES, EXT, job_params(), outside_wages)
+    took = result == EXTERNAL_JOB
+    assert took.any() and set(np.unique(area[took])) <= {2, 3} and (area[~took] == -1).all()
+    assert np.count_nonzero(area == 2) > np.count_nonzero(area == 3)  # the same wage, a shorter commute
+
+
 def test_firms_take_no_more_than_their_open_posts():
     rng = np.random.default_rng(5)
     vac = lm.Vacancies(firm=np.array([7]), open_posts=np.array([3]), street=np.array([0]), wage=np.array([9000.0]),
-                       talent_share=np.zeros(1), external_openings=0.0)
-    result, _ = lm.match(rng, seekers(100), vac, MINUTES, EXT, job_params(), outside_wages)
+                       talent_share=np.zeros(1), external_openings=NO_OUTSIDE)
+    result, _, _ = lm.match(rng, seekers(100), vac, MINUTES, EXT, job_params(), outside_wages)
     assert np.count_nonzero(result == 7) == 3
     assert set(np.unique(result)) <= {7, lm.STAY}
 

@@ -160,7 +160,7 @@ def test_streets_and_committees_are_read_only_mesa_agents_over_the_tables():
 @given(st.lists(st.tuples(st.integers(1, 30), st.floats(0.0, 1.0)), min_size=1, max_size=12))
 def test_persistent_ids_are_unique_and_never_reused(events):
     """Rows are recycled for newcomers; ids are not: every individual ever added has its own."""
-    pop = Residents(np.zeros((3, 3)), np.zeros((3, 3)))
+    pop = Residents(np.zeros((3, 3)), np.zeros((3, 3)), 2)
     rng = np.random.default_rng(0)
     seen: set[int] = set()
     for n, leave in events:

@@ -1,8 +1,12 @@
-"""The external region: the rest of Chengdu, beyond the district boundary.
+"""The external region: the rest of Chengdu, beyond the district boundary, as several areas.
 
 It is not a population of rows: it offers jobs to residents (out-commuting), sends workers to
 fill the district's unfilled posts (in-commuting) from a finite pool of workers within reach,
-and sends and receives migrants.
+and sends and receives migrants. Its areas (``District.outside``: the centre, the south-west
+high-tech area and the neighbours north, east and west in the Chenghua file) lie in their own
+directions, with their own minutes to every street: each holds a share of the openings the
+district's seekers hear of and a share of the in-commuter pool. Wages and migrants are the
+city's, the same for every area (assumption).
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ class ExternalRegion:
         self.talent_share = district.population.share_talent
         self.participation = district.population.participation
         self.ext = district.ext
+        self.pool = self.info.incommuter_pool * district.outside_worker_share  # persons, by area
         self.set_minutes(district.minutes)
 
     def set_minutes(self, minutes: np.ndarray) -> None:
         """The commute matrix in force (the transport lever changes it)."""
-        self.minutes_to = minutes[self.ext, : self.ext]
+        self.minutes_to = minutes[self.ext:, : self.ext]  # outside area × street
 
     def wage_offers(self, rng: np.random.Generator, talent: np.ndarray) -> np.ndarray:
         """Monthly wages of job offers from elsewhere in Chengdu (log-normal around the city mean)."""
@@ -38,15 +43,27 @@ class ExternalRegion:
         return info.wage_mean / (1.0 + self.talent_share * (info.talent_wage_premium - 1.0))
 
     def in_commuters(self, rng: np.random.Generator, vacancies: np.ndarray, street: np.ndarray, wage: np.ndarray,
-                     fill_rate: float, commute_weight: float, in_commuters: float) -> np.ndarray:
-        """Posts each firm fills with non-residents this month: easier the nearer the street is and
-        the better the firm pays against the city's wages (elasticity ``incommuter_wage_elasticity``),
-        and harder as the pool within reach (``incommuter_pool`` persons) is used up."""
+                     fill_rate: float, commute_weight: float, in_commuters: np.ndarray) -> np.ndarray:
+        """Posts each firm fills with non-residents this month, by the area they come from (firm ×
+        area). A post draws a worker from area a with chance fill rate × a's share of the pool ×
+        its reach of the street (exp(−commute weight × the minutes beyond a's nearest street / 60))
+        × the firm's pay against the city's wages (elasticity ``incommuter_wage_elasticity``) × the
+        room left in a's pool (``in_commuters`` persons by area hold part of it already)."""
         info = self.info
-        reach = np.exp(-commute_weight * (self.minutes_to[street] - self.minutes_to.min()) / 60.0)
         pay = np.clip((np.maximum(wage, 1.0) / self.base_wage()) ** info.incommuter_wage_elasticity, 0.0, 3.0)
-        room = max(0.0, 1.0 - in_commuters / info.incommuter_pool)
-        return rng.binomial(np.maximum(vacancies, 0), np.minimum(fill_rate * reach * pay * room, 1.0))
+        room = np.maximum(0.0, 1.0 - in_commuters / np.maximum(self.pool, 1e-9)) * (self.pool > 0)
+        p = fill_rate * self.draw(street, commute_weight) * room[None, :] * pay[:, None]  # firm × area
+        p *= np.minimum(1.0, 1.0 / np.maximum(p.sum(axis=1, keepdims=True), 1e-12))  # at most certain
+        pvals = np.column_stack([p, np.maximum(1.0 - p.sum(axis=1), 0.0)])
+        return rng.multinomial(np.maximum(vacancies, 0), pvals)[:, :-1]
+
+    def draw(self, street: np.ndarray, commute_weight: float) -> np.ndarray:
+        """Each area's pull on a post in each of ``street`` (post × area): its share of the pool
+        × its reach of the street, exp(−commute weight × the minutes beyond its nearest street's / 60)."""
+        near = self.minutes_to.min(axis=1, keepdims=True)
+        reach = np.exp(-commute_weight * (self.minutes_to - near) / 60.0)  # area × street
+        share = self.pool / max(self.pool.sum(), 1e-9)
+        return share[None, :] * reach[:, street].T
 
     def migrants(self, rng: np.random.Generator, n: int):
         """Age band, talent and labour-force flags of ``n`` people arriving from outside."""

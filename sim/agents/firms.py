@@ -24,11 +24,14 @@ class Firms(Population):
         "target": (np.int32, 0),  # posts wanted
         "wage": (np.float32, 0.0),  # monthly wage of a non-talent post, yuan
         "talent_share": (np.float32, 0.0),  # share of posts that need a tertiary degree
-        "incommuters": (np.int32, 0),  # posts held by people living outside the district
+        "incommuters": (np.int32, 0),  # posts held by people living outside, by outside area (a row each)
         "age_months": (np.int16, 0),
         "large": (np.bool_, False),  # a large investor (≥ 500 jobs at maturity)
         "public": (np.bool_, False),
     }
+
+    def __init__(self, n_outside: int = 1, capacity: int = 0):
+        super().__init__(capacity, widths={"incommuters": n_outside})
 
     def firms_per_row(self, scale: int) -> np.ndarray:
         """Firms each row stands for: ``scale``, or 1 for a large investor's row."""
@@ -41,7 +44,7 @@ class Firms(Population):
 
     def filled(self, workers: np.ndarray) -> np.ndarray:
         """Posts held per row: resident workers (``Residents.firm_counts``) plus in-commuters."""
-        return workers[: self.capacity] + self.incommuters
+        return workers[: self.capacity] + self.incommuters.sum(axis=1)
 
     def open_posts(self, workers: np.ndarray) -> np.ndarray:
         """Unfilled posts per row, given its resident workers."""

@@ -76,6 +76,23 @@ def keep_first(candidates, seen, chosen, have):
     return have
 
 
+def draw_without_replacement(rng: np.random.Generator, held: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """From each row of ``held`` (counts by kind, rows × kinds) take ``k`` of the row's items at
+    random without replacement; return the counts taken by kind (a multivariate hypergeometric
+    draw per row, made kind by kind from its conditionals)."""
+    taken = np.zeros_like(held)
+    left = np.minimum(k, held.sum(axis=1)).astype(np.int64)
+    rest = held.sum(axis=1).astype(np.int64)
+    for j in range(held.shape[1] - 1):
+        good = held[:, j].astype(np.int64)
+        rest -= good
+        t = rng.hypergeometric(good, rest, left) if left.any() else np.zeros_like(left)
+        taken[:, j] = t
+        left -= t
+    taken[:, -1] = left
+    return taken
+
+
 def thinned(rng: np.random.Generator, candidates: np.ndarray, p_max: float, p_of) -> np.ndarray:
     """Exact thinning: of ``candidates`` drawn at probability ``p_max``, keep each with
     ``p_of(row) / p_max`` — so each row's own probability is ``p_of(row)``."""
@@ -88,12 +105,14 @@ class Population:
 
     COLUMNS: dict[str, tuple[np.dtype, object]] = {}  # name -> (dtype, fill value of a fresh row)
 
-    def __init__(self, capacity: int = 0):
+    def __init__(self, capacity: int = 0, widths: dict[str, int] | None = None):
+        """``widths`` makes the named columns rows of that many values each (a 2-D array)."""
         capacity = max(int(capacity), 16)
+        self.widths = dict(widths or {})
         self.alive = np.zeros(capacity, dtype=bool)
         self.id = np.full(capacity, -1, dtype=np.int64)  # persistent id of the row's individual; -1 when empty
         for name, (dtype, fill) in self.COLUMNS.items():
-            setattr(self, name, np.full(capacity, fill, dtype=dtype))
+            setattr(self, name, self._blank(name, capacity, dtype, fill))
         self.free = np.zeros(0, dtype=np.intp)  # rows freed by leavers, ascending: reused lowest first
         self.top = 0  # rows from here on have never been used
         self.next_id = 0  # the id the next individual gets
@@ -143,11 +162,15 @@ class Population:
         if not 0 <= row < self.capacity or not self.alive[row]:
             raise IndexError(f"row {row} is not a live individual")
         return MappingProxyType({"id": int(self.id[row]),
-                                 **{name: getattr(self, name)[row].item() for name in self.COLUMNS}})
+                                 **{name: getattr(self, name)[row].tolist() for name in self.COLUMNS}})
+
+    def _blank(self, name: str, n: int, dtype, fill) -> np.ndarray:
+        width = self.widths.get(name)
+        return np.full((n, width) if width else n, fill, dtype=dtype)
 
     def _grow(self, extra: int) -> None:
         old = self.capacity
         for name, (dtype, fill) in {"alive": (np.bool_, False), "id": (np.int64, -1), **self.COLUMNS}.items():
-            column = np.full(old + extra, fill, dtype=dtype)
+            column = self._blank(name, old + extra, dtype, fill)
             column[:old] = getattr(self, name)
             setattr(self, name, column)

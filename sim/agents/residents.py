@@ -33,7 +33,7 @@ class Residents(Population):
         "talent": (np.bool_, False),
         "active": (np.bool_, False),
         "employer": (np.intp, NO_JOB),
-        "work_area": (np.int8, -1),  # street of the workplace, the external index, or -1
+        "work_area": (np.int8, -1),  # street of the workplace, the index of its outside area, or -1
         "wage": (np.float32, 0.0),
         "factor": (np.float32, 1.0),
         "commute": (np.float32, 0.0),  # one-way minutes to work; 0 without a job
@@ -46,13 +46,13 @@ class Residents(Population):
         "displaced": (np.int8, 0),  # must move: 0 no, RENEWAL (its home is under renewal works)
     }
 
-    def __init__(self, minutes: np.ndarray, km: np.ndarray, street_zone: np.ndarray | None = None):
+    def __init__(self, minutes: np.ndarray, km: np.ndarray, n_streets: int, street_zone: np.ndarray | None = None):
         super().__init__()
         self.minutes = minutes.astype(np.float32)  # areas × areas, the district's commute matrix
         self.km = km.astype(np.float32)
-        self.n_areas = len(minutes)
-        self.n_streets = self.n_areas - 1
-        # Zone footprint of each area (-1: none; the outside is in none).
+        self.n_areas = len(minutes)  # the streets, then the outside areas
+        self.n_streets = n_streets
+        # Zone footprint of each area (-1: none; the outside areas are in none).
         self.area_zone = np.full(self.n_areas, -1, dtype=np.int64)
         if street_zone is not None:
             self.area_zone[: self.n_streets] = street_zone

@@ -5,8 +5,8 @@ eligible talent at a discounted rent, resettlement units (安置房) for househo
 renewal. A mover weighs housing cost against income, the commute from each street to its work,
 and the street's amenity (green space, parks, school access, service quality); staying where it
 is saves the moving cost, except for the displaced, who must go. A mover may also live outside
-the district now (its home is the external index): staying there means its commute in, the
-outside's amenity and cost. Options have free places; where more movers pick one than it has,
+the district now (its home is the index of its outside area): staying there means its commute
+in, the outside's amenity and cost. Options have free places; where more movers pick one than it has,
 a random subset gets it.
 """
 
@@ -32,10 +32,10 @@ class HomeChoice:
 
 @dataclass(frozen=True)
 class Movers:
-    home: np.ndarray  # street, or the external index for people living outside the district
+    home: np.ndarray  # street, or the outside area's index for people living outside the district
     tenure: np.ndarray
     income: np.ndarray  # yuan a month
-    work_area: np.ndarray  # street or external index of the workplace; -1 without a job
+    work_area: np.ndarray  # street or outside area of the workplace; -1 without a job
     factor: np.ndarray  # personal commute factor
     talent_eligible: np.ndarray  # movers × streets: may rent a talent apartment there
     displaced: np.ndarray  # must leave, may take a resettlement unit
@@ -129,7 +129,7 @@ def best_homes(home, tenure, income, work_area, factor, talent_eligible, displac
             if home[i] < n_streets:
                 here = base[home[i]] - rent_weight * (cost[tenure[i], home[i]] / pay)
             else:
-                away = commute_weight * (minutes[n_streets, work_area[i]] * factor[i] / 60.0) if employed else 0.0
+                away = commute_weight * (minutes[home[i], work_area[i]] * factor[i] / 60.0) if employed else 0.0
                 here = outside_amenity - away - rent_weight * outside_cost / pay
             stay = here + moving_cost + stay_shock[i]
         choice[i] = best if best_u > stay else STAY

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.agents.population import draw_without_replacement
 from sim.categories import SPACE_TYPES
 from sim.flows import Flows
 from sim.markets import admit, gumbel, location, partial_adjustment
@@ -202,8 +203,9 @@ def step(model) -> Flows:
     f.incommuters -= rng.binomial(f.incommuters, u.incommuter_quit_rate)
     filled = f.filled(res.firm_counts(f.capacity)[0])
     excess = np.maximum(filled - f.target, 0) * f.alive
-    cut_in = np.minimum(excess, f.incommuters)
-    f.incommuters -= cut_in
+    cut_in = np.minimum(excess, f.incommuters.sum(axis=1))
+    rows = np.flatnonzero(cut_in)
+    f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], cut_in[rows])
     excess -= cut_in
     if excess.any():
         workers = res.at_firms(excess > 0)

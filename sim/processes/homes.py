@@ -183,16 +183,16 @@ def house_incommuting_talent(model, zones: np.ndarray) -> Flows:
     firms_ok = f.alive & (in_zone if rule.zone_firms_only else True)
     talent_only = rule.talent_only
     chance = u.talent_application_rate * np.where(talent_only, f.talent_share, 1.0)
-    applicants = rng.binomial(np.where(firms_ok, f.incommuters, 0), chance)
-    firm = np.repeat(np.arange(f.capacity), applicants)
+    applicants = rng.binomial(np.where(firms_ok[:, None], f.incommuters, 0), chance[:, None])  # firm × area
+    firm, origin = np.divmod(np.repeat(np.arange(applicants.size), applicants.reshape(-1)), applicants.shape[1])
     n = len(firm)
     if n == 0:
         return flows
-    premium = np.where(talent_only, d.external.talent_wage_premium, 1.0)
+    premium = np.where(talent_only, model.talent_premium, 1.0)
     wage = (f.wage[firm] * premium).astype(np.float32)
     factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n).astype(np.float32)
     movers = housing_market.Movers(
-        home=np.full(n, d.ext), tenure=np.full(n, MARKET), income=wage, work_area=f.street[firm].astype(np.int64),
+        home=d.ext + origin, tenure=np.full(n, MARKET), income=wage, work_area=f.street[firm].astype(np.int64),
         factor=factor, displaced=np.zeros(n, dtype=bool),
         talent_eligible=(np.ones((n, d.n_streets), dtype=bool) if rule.eligibility == "talent"
                          else rule.places_for(zones[firm], d.zone_of_street())),
@@ -207,12 +207,12 @@ def house_incommuting_talent(model, zones: np.ndarray) -> Flows:
     came = np.flatnonzero(choice != housing_market.STAY)
     if len(came) == 0:
         return flows
-    firm = firm[came]
+    firm, origin = firm[came], origin[came]
     rows = res.add(len(came), home=choice[came] % d.n_streets, age=np.full(len(came), WORKING),
                    talent=np.full(len(came), talent_only), active=np.ones(len(came), dtype=bool),
                    factor=factor[came], tenure=np.full(len(came), TALENT))
     res.take_jobs(rows, firm, wage[came], f.street[firm])
-    np.subtract.at(f.incommuters, firm, 1)
+    np.subtract.at(f.incommuters, (firm, origin), 1)
     flows.add("in_migrants", len(came) * scale)
     flows.add("talent_incomers", len(came) * scale)
     return flows

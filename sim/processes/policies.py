@@ -28,20 +28,21 @@ def enact(model, month: int) -> Flows:
 def travel_minutes(model) -> np.ndarray:
     """The commute matrix in force: the data's, with the in-vehicle part (minutes less the
     access minutes) shortened on trips from or to the streets new roads serve, between the
-    streets an open metro line links (and from them to the rest of Chengdu), and within a street
-    by its greenways (``greenway_saving_per_km`` a km, at most a fifth)."""
+    streets and outside areas an open metro line links (not between two outside areas: they are
+    outside the model), and within a street by its greenways (``greenway_saving_per_km`` a km,
+    at most a fifth)."""
     d, plan = model.district, model.policy.transport
     base = d.minutes
     access = min(d.commute.access_min, float(np.nanmin(base)))
     factor = np.ones_like(base)
     if plan.road_saving > 0:
-        served = np.zeros(d.n_streets + 1, dtype=bool)
+        served = np.zeros(d.n_areas, dtype=bool)
         served[[d.street_index(s) for s in plan.road_streets]] = True
         factor[served[:, None] | served[None, :]] *= 1.0 - plan.road_saving
     if plan.line_saving > 0:
-        linked = np.zeros(d.n_streets + 1, dtype=bool)
+        linked = np.zeros(d.n_areas, dtype=bool)
         linked[[d.street_index(s) for s in plan.line_streets]] = True
-        linked[d.ext] = True  # the line runs on into the rest of Chengdu
+        linked[[d.ext + d.outside_index(key) for key in plan.line_areas]] = True
         both = linked[:, None] & linked[None, :]
         np.fill_diagonal(both, False)
         factor[both] *= 1.0 - plan.line_saving

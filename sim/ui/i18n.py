@@ -8,6 +8,7 @@ checks that every lever field and every key has both languages.
 
 from __future__ import annotations
 
+from sim.data import builtin_outside
 from sim.policies import GROUPS
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -112,6 +113,7 @@ FIELDS_ZH: dict[str, str] = {
     "transport.saving_per_road": "每条道路节省的行车时间比例",
     "transport.metro_month": "地铁开通月份（0 = 无）",
     "transport.metro_streets": "地铁沿线街道",
+    "transport.metro_areas": "地铁通达的成都其他片区",
     "transport.metro_saving": "地铁节省的行车时间比例",
 }
 
@@ -145,4 +147,8 @@ def field_label(lever: str, field: str, doc: str, lang: str) -> str:
 
 
 def choice(value: str, lang: str) -> str:
+    """A choice's label; an area of the rest of Chengdu by its name in the data file."""
+    areas = {key: (zh, en) for key, zh, en in builtin_outside()}
+    if value in areas:
+        return areas[value][0 if lang == "zh" else 1]
     return (CHOICES_ZH if lang == "zh" else CHOICES_EN).get(value, value)
