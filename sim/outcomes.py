@@ -61,8 +61,8 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
             "delivered, withdrawn, or the stage it is in at the run's end: land, approval, construction"),
     Outcome("sector", "", "行业", "sector", "the sector's key in the data file"),
     Outcome("sector_name", "", "行业名称", "sector name", "the sector's Chinese name"),
-    Outcome("origin", "", "居住地", "origin", "where the commuters live: a street or the rest of Chengdu"),
-    Outcome("destination", "", "工作地", "destination", "where they work: a street or the rest of Chengdu"),
+    Outcome("origin", "", "居住地", "origin", "where the commuters live: a street or an area of the rest of Chengdu"),
+    Outcome("destination", "", "工作地", "destination", "where they work: a street or an area of the rest of Chengdu"),
 )}
 RUN_KEY = ("run_id", "scenario", "seed", "seed_spawn_key")  # first in every table of a run
 

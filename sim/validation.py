@@ -142,7 +142,8 @@ def targets(reform: Config) -> list[Target]:
                "a stronger search decay or shorter within-street distances"),
         Target("commute_gt_60min", "commutes > 60 min in the baseline (all months)", "10–20%", 0.10, 0.20,
                lambda b, r: float(b["model"]["share_commute_gt_60min"].mean()),
-               "out-commuting to the rest of Chengdu and personal distance factors", "the external distance"),
+               "out-commuting to the rest of Chengdu and personal distance factors",
+               "the outside areas' distances or shares of the openings"),
     ]
     return out
 

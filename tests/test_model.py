@@ -15,6 +15,7 @@ from sim.agents.street import Street
 from sim.agents.zone import ZoneCommittee
 from sim.categories import WORKING
 from sim.config import Config, override
+from sim.geography import load_district
 from sim.model import IndustryCityModel
 from sim.runner import run
 from tests.conftest import small
@@ -60,6 +61,10 @@ def check_month(model: IndustryCityModel) -> None:
     private = f.alive & ~f.public
     assert np.all(filled[private] <= f.target[private])
     assert np.all(f.incommuters >= 0)
+    # Out-commuters work in an outside area, everyone else with a job in a street.
+    outside = res.employer[alive] == -2
+    assert (res.work_area[alive][outside] >= model.district.ext).all()
+    assert (res.work_area[alive][~outside & (res.employer[alive] >= 0)] < model.district.ext).all()
 
 
 @settings(max_examples=6, deadline=None)
@@ -171,3 +176,17 @@ def test_persistent_ids_are_unique_and_never_reused(events):
         alive = pop.rows()
         pop.remove(alive[rng.random(len(alive)) < leave])
         assert (pop.id[pop.alive] >= 0).all() and (pop.id[~pop.alive] == -1).all()
+
+
+def test_od_holds_in_and_out_commuters_by_outside_area():
+    result = run(small(months=12), 0)
+    od, model = result.od, result.model
+    d = load_district()
+    last = od[od["month"] == 12]
+    names = [a.name for a in d.outside]
+    into = last[last["origin"].isin(names)].groupby("origin")["commuters"].sum()
+    out = last[last["destination"].isin(names)].groupby("destination")["commuters"].sum()
+    assert set(into.index) == set(out.index) == set(names) and (into > 0).all() and (out > 0).all()
+    assert not (last["origin"].isin(names) & last["destination"].isin(names)).any()
+    month = model[model["month"] == 12].iloc[0]
+    assert into.sum() == pytest.approx(month["in_commuters"]) and out.sum() == pytest.approx(month["out_commuters"])
