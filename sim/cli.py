@@ -650,7 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`chancheng scenarios | head -1`): nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as exc:
+        # (an interrupt that lands as a compiled loop returns comes out as a SystemError caused by it)
+        if not _interrupted(exc):
+            raise
         kept = ("; the finished runs are kept: add --resume to finish" if args.command in ("sweep", "sensitivity")
                 else "; nothing written")
         print(f"chancheng {args.command}: interrupted{kept}", file=sys.stderr)
@@ -663,6 +666,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _terminate(signum, frame):
     raise KeyboardInterrupt
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is an interrupt or was caused by one."""
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 if __name__ == "__main__":

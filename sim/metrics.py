@@ -11,7 +11,7 @@ from functools import cache
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
+from scipy.optimize import linprog, nnls
 
 
 def ratio(num, den):
@@ -50,12 +50,10 @@ def balance(od_areas: np.ndarray) -> dict[str, np.ndarray]:
 
 @cache
 def _transport_constraints(n: int):
-    """Row-sum and column-sum equality constraints of two n × n transportation problems side by
-    side (block-diagonal): the least and the most commuting are solved in one call."""
+    """Row-sum and column-sum equality constraints of an n × n transportation problem."""
     rows = sparse.kron(sparse.identity(n), np.ones((1, n)))
     cols = sparse.kron(np.ones((1, n)), sparse.identity(n))
-    one = sparse.vstack([rows, cols])
-    return sparse.block_diag([one, one]).tocsr()
+    return sparse.vstack([rows, cols]).tocsr()
 
 
 class CommutingBounds:
@@ -64,21 +62,22 @@ class CommutingBounds:
     T_min and T_max solve the transportation problem that keeps every origin's and destination's
     total (Hamilton; White): the least and the most commuting the same homes and jobs allow. The
     costs never change between calls, so the last optimal solution's duals stay dual-feasible:
-    when the new totals can be met on the last optimal support (a small least-squares solve,
-    checked exact and non-negative), complementary slackness makes that solution optimal and the
-    linear programme (scipy's HiGHS) is skipped. Otherwise it is solved afresh.
+    when the new totals can be met using only the cells whose reduced cost under those duals is
+    zero (a small non-negative least-squares solve, checked exact), complementary slackness makes
+    that flow optimal and the linear programme (scipy's HiGHS) is skipped. Otherwise it is solved
+    afresh.
     """
 
     def __init__(self, cost: np.ndarray, forbidden: np.ndarray | None = None):
         self.n = cost.shape[0]
         self.c = np.nan_to_num(cost, nan=0.0).ravel()
-        self.bounds = np.zeros((2 * self.n * self.n, 2))
+        self.bounds = np.zeros((self.n * self.n, 2))
         self.bounds[:, 1] = np.inf
         if forbidden is not None:
-            self.bounds[np.tile(forbidden.ravel(), 2), 1] = 0.0
-        one = _transport_constraints(self.n)[: 2 * self.n, : self.n * self.n].toarray()
-        self.rows_cols = one  # the 2n equality rows of one problem, dense
-        self.support: list[np.ndarray] | None = None  # optimal cells of the min and the max problem
+            self.bounds[forbidden.ravel(), 1] = 0.0
+        self.rows_cols = _transport_constraints(self.n).toarray()  # the 2n equality rows, dense
+        self.allowed = np.flatnonzero(self.bounds[:, 1] > 0)  # cells that may carry flow
+        self.support: list[np.ndarray | None] = [None, None]  # zero-reduced-cost cells of the min and max problems
 
     def __call__(self, od: np.ndarray) -> dict[str, float]:
         total = od.sum()
@@ -89,9 +88,8 @@ class CommutingBounds:
         share = od / total  # in shares of all trips: well scaled whatever the population
         b = np.concatenate([share.sum(axis=1), share.sum(axis=0)])
         t_obs = float((share.ravel() * self.c).sum())
-        values = self._reuse(b) if self.support is not None else None
-        if values is None:
-            values = self._solve(b)
+        values = [self._reuse(b, k) for k in range(2)]  # the least and the most commuting
+        values = [self._solve(b, k) if v is None else v for k, v in enumerate(values)]
         # The observed flows are feasible, so T_min ≤ T_obs ≤ T_max up to solver tolerance.
         t_min, t_max = min(values[0], t_obs), max(values[1], t_obs)
         spread = t_max - t_min
@@ -103,26 +101,28 @@ class CommutingBounds:
             "commuting_potential_used": (t_obs - t_min) / spread if spread > 0 else nan,
         }
 
-    def _reuse(self, b: np.ndarray) -> tuple[float, float] | None:
-        out = []
-        for cells in self.support:
-            a = self.rows_cols[:, cells]
-            x, *_ = np.linalg.lstsq(a, b, rcond=None)
-            if np.abs(a @ x - b).max() > 1e-10 or x.min() < -1e-12:
-                return None
-            out.append(float(self.c[cells] @ x))
-        return out[0], out[1]
+    def _reuse(self, b: np.ndarray, k: int) -> float | None:
+        """Problem k's optimum on the last zero-reduced-cost cells, if the new totals fit them."""
+        cells = self.support[k]
+        if cells is None:
+            return None
+        a = self.rows_cols[:, cells]
+        x, _ = nnls(a, b)
+        if np.abs(a @ x - b).max() > 1e-10:
+            return None
+        return float(self.c[cells] @ x)
 
-    def _solve(self, b: np.ndarray) -> tuple[float, float]:
-        size = self.n * self.n
-        # One LP, two independent blocks: minimise commuting in the first, maximise it in the second.
-        result = linprog(np.concatenate([self.c, -self.c]), A_eq=_transport_constraints(self.n),
-                         b_eq=np.tile(b, 2), bounds=self.bounds, method="highs")
+    def _solve(self, b: np.ndarray, k: int) -> float:
+        """Problem k (0: least commuting, 1: most) solved afresh; keeps its cells of zero reduced cost."""
+        sign = 1.0 if k == 0 else -1.0
+        result = linprog(sign * self.c, A_eq=_transport_constraints(self.n), b_eq=b, bounds=self.bounds,
+                         method="highs")
         if result.status != 0:
             raise RuntimeError(f"transportation problem failed: {result.message}")
-        low, high = result.x[:size], result.x[size:]
-        self.support = [np.flatnonzero(low > 1e-12), np.flatnonzero(high > 1e-12)]
-        return float(low @ self.c), float(high @ self.c)
+        reduced = sign * self.c - self.rows_cols.T @ result.eqlin.marginals
+        scale = max(1.0, float(np.abs(self.c).max()))
+        self.support[k] = self.allowed[np.abs(reduced[self.allowed]) <= 1e-9 * scale]
+        return float(result.x @ self.c)
 
 
 def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | None = None) -> dict[str, float]:

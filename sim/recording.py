@@ -48,6 +48,7 @@ class Month:
     firm_zones: np.ndarray  # each firm row's zone
     private: np.ndarray  # live private firm rows
     filled: np.ndarray  # posts held per firm row
+    in_minutes: np.ndarray  # commute minutes of each firm row's in-commuters, summed
 
 
 class Recorder:
@@ -101,8 +102,8 @@ class Recorder:
         factors = res.od_factor[1:].reshape(n_areas, n_areas)
         od = counts * float(scale)
         firm_rows = np.flatnonzero(f.alive)
-        for a in range(len(d.outside)):
-            od[n + a, :n] += np.bincount(f.street[firm_rows], weights=f.incommuters[firm_rows, a], minlength=n) * scale
+        incoming, in_minutes = f.incommuter_flows(np.nan_to_num(model.minutes))
+        od[n:, :n] += incoming * scale
         n_zones = model.zones.n
         zone_groups = np.where(self.street_to_zone >= 0, self.street_to_zone, n_zones)
         streets_and_outside = np.minimum(np.arange(n_areas), n)  # the outside areas as one
@@ -121,7 +122,7 @@ class Recorder:
             satisfaction_by_home=by_cell.reshape(len(TENURES), n).sum(axis=0), living=res.census.sum(axis=(1, 2)),
             days=np.concatenate(approvals) if approvals else np.zeros(0),
             firm_zones=firm_zone(model), private=firm_rows[~f.public[firm_rows]],
-            filled=f.filled(res.firm_counts(f.capacity)[0]),
+            filled=f.filled(res.firm_counts(f.capacity)[0]), in_minutes=in_minutes,
         )
 
     # ------------------------------------------------------------------ model.csv
@@ -262,11 +263,10 @@ class Recorder:
         # Everyone working in each zone's firms — resident workers and in-commuters — and their
         # commute minutes, summed per firm (the +1 shift sends non-workers to a dropped slot).
         workers, _ = res.firm_counts(f.capacity)
-        in_minutes = (model.minutes[n:, f.street.clip(0)].T * f.incommuters).sum(axis=1)
         zone_of_firm = np.where(f.alive, m.firm_zones, -1) + 1
-        zone_minutes = np.bincount(zone_of_firm, weights=res.commute_sum[: f.capacity] + in_minutes,
+        zone_minutes = np.bincount(zone_of_firm, weights=res.commute_sum[: f.capacity] + m.in_minutes,
                                    minlength=n_zones + 1)[1:]
-        zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters.sum(axis=1), minlength=n_zones + 1)[1:]
+        zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters_held(), minlength=n_zones + 1)[1:]
         zone_of_street = self.street_to_zone[:n]
         market_w = m.occupancy[:, MARKET]
         entries = model.flows.zone.get("entries", np.zeros(n_zones))

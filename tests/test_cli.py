@@ -188,3 +188,16 @@ def test_make_run_on_a_short_horizon(tmp_path):
     assert "jobs–housing ratio" in proc.stdout and "longtan" in proc.stdout
     assert len(pd.read_csv(out / "model.csv")) == 2 * 2 * 8  # two scenarios × two seeds × eight months
     assert (out / "compare.csv").exists() and any((out / "figures").iterdir())
+
+
+def test_an_interrupt_that_surfaces_as_a_system_error_still_reads_as_interrupted():
+    from sim.cli import _interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise SystemError("CPUDispatcher(...) returned a result with an exception set") from cause
+    except SystemError as exc:
+        assert _interrupted(exc)
+    assert not _interrupted(SystemError("something else"))

@@ -6,11 +6,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.agents.firms import first_zone
-from sim.agents.population import sample_rows
+from sim.agents.firms import first_zone, incommuter_flows, row_sums
+from sim.agents.population import draw_without_replacement, sample_rows
 from sim.agents.residents import update_satisfaction
 from sim.markets import housing as hm
 from sim.markets.labour import passed
+from sim.processes.firms import used_space
 
 
 def test_satisfaction_scores_work_commute_housing_and_place():
@@ -83,6 +84,50 @@ def test_a_firm_is_in_the_first_zone_that_covers_its_place_in_the_street(zones, 
     inside = zone_u[None, :] < coverage[:, np.maximum(street, 0)]
     expected = np.where(inside.any(axis=0) & alive, inside.argmax(axis=0), -1)
     assert (first_zone(street, zone_u, alive, coverage) == expected).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 5), st.integers(0, 60), st.integers(0, 2**31))
+def test_in_commuters_by_area_and_street_and_their_minutes_are_the_numpy_sums(streets, areas, n, seed):
+    rng = np.random.default_rng(seed)
+    street = rng.integers(-1, streets, n).astype(np.int8)
+    held = (rng.integers(0, 4, (n, areas)) * (street[:, None] >= 0)).astype(np.int32)  # (empty rows hold none)
+    minutes = rng.random((streets + areas, streets + areas)) * 90
+    od, total = incommuter_flows(street, held, minutes, streets)
+    at = np.maximum(street, 0)
+    expected = np.stack([np.bincount(at, weights=held[:, a], minlength=streets) for a in range(areas)])
+    assert np.allclose(od, expected) and (row_sums(held) == held.sum(axis=1)).all()
+    assert np.allclose(total, (minutes[streets:, at].T * held).sum(axis=1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 5), st.integers(0, 60), st.integers(0, 2**31))
+def test_floor_space_used_is_posts_times_m2_summed_by_street_and_kind(streets, sectors, n, seed):
+    rng = np.random.default_rng(seed)
+    private = rng.random(n) < 0.8
+    street, sector = rng.integers(0, streets, n).astype(np.int8), rng.integers(0, sectors, n).astype(np.int8)
+    target = rng.integers(0, 50, n).astype(np.int32)
+    kind, m2 = rng.integers(0, 3, sectors), np.array([15.0, 40.0, 12.0])
+    k = kind[sector]
+    expected = np.zeros((streets, 3))
+    np.add.at(expected, (street[private], k[private]), target[private] * m2[k[private]])
+    assert np.allclose(used_space(private, street, sector, target, kind, m2, streets), expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 5), st.integers(0, 2**31))
+def test_a_draw_without_replacement_takes_what_is_asked_and_no_more_than_each_kind_holds(n, kinds, seed):
+    rng = np.random.default_rng(seed)
+    held = rng.integers(0, 6, (n, kinds))
+    k = rng.integers(0, 12, n)
+    taken = draw_without_replacement(rng, held, k)
+    assert (taken >= 0).all() and (taken <= held).all()
+    assert (taken.sum(axis=1) == np.minimum(k, held.sum(axis=1))).all()
+
+
+def test_a_draw_without_replacement_takes_each_item_equally_likely():
+    taken = draw_without_replacement(np.random.default_rng(0), np.tile([[3, 1, 0]], (4000, 1)), np.ones(4000, int))
+    assert abs(taken[:, 0].mean() - 0.75) < 0.03 and taken[:, 2].sum() == 0
 
 
 def test_movers_choose_by_the_logit_over_the_options_open_to_them():

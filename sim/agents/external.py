@@ -52,18 +52,25 @@ class ExternalRegion:
         info = self.info
         pay = np.clip((np.maximum(wage, 1.0) / self.base_wage()) ** info.incommuter_wage_elasticity, 0.0, 3.0)
         room = np.maximum(0.0, 1.0 - in_commuters / np.maximum(self.pool, 1e-9)) * (self.pool > 0)
-        p = fill_rate * self.draw(street, commute_weight) * room[None, :] * pay[:, None]  # firm × area
-        p *= np.minimum(1.0, 1.0 / np.maximum(p.sum(axis=1, keepdims=True), 1e-12))  # at most certain
-        pvals = np.column_stack([p, np.maximum(1.0 - p.sum(axis=1), 0.0)])
-        return rng.multinomial(np.maximum(vacancies, 0), pvals)[:, :-1]
+        pull = fill_rate * self.draw(np.arange(self.ext), commute_weight) * room[:, None]  # area × street
+        per_street = pull.sum(axis=0)
+        # A multinomial draw per firm over (each area, not filled), at most certain: the posts
+        # filled at all, then each filled post's area by the shares of the firm's street (which
+        # do not depend on its pay), one uniform draw per post by inversion.
+        filled = rng.binomial(np.maximum(vacancies, 0).astype(np.int64), np.minimum(per_street[street] * pay, 1.0))
+        post = np.repeat(np.arange(len(filled)), filled)  # the firm of each filled post
+        cum = np.cumsum(pull, axis=0) / np.maximum(per_street, 1e-300)  # area × street, the last row 1
+        area = np.minimum((rng.random(len(post))[None, :] > cum[:, street[post]]).sum(axis=0), len(pull) - 1)
+        n_out = len(pull)
+        return np.bincount(post * n_out + area, minlength=len(filled) * n_out).reshape(len(filled), n_out)
 
     def draw(self, street: np.ndarray, commute_weight: float) -> np.ndarray:
-        """Each area's pull on a post in each of ``street`` (post × area): its share of the pool
+        """Each area's pull on a post in each of ``street`` (area × post): its share of the pool
         × its reach of the street, exp(−commute weight × the minutes beyond its nearest street's / 60)."""
         near = self.minutes_to.min(axis=1, keepdims=True)
         reach = np.exp(-commute_weight * (self.minutes_to - near) / 60.0)  # area × street
         share = self.pool / max(self.pool.sum(), 1e-9)
-        return share[None, :] * reach[:, street].T
+        return (share[:, None] * reach)[:, street]
 
     def migrants(self, rng: np.random.Generator, n: int):
         """Age band, talent and labour-force flags of ``n`` people arriving from outside."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.population import draw_without_replacement
-from sim.categories import SPACE_TYPES
+from sim.compiled import kernel
 from sim.flows import Flows
 from sim.markets import admit, gumbel, location, partial_adjustment
 
@@ -24,12 +24,21 @@ from sim.markets import admit, gumbel, location, partial_adjustment
 def space_used(model) -> np.ndarray:
     """Floor space (m²) private firms use, street × space type."""
     f, d = model.firms, model.district
-    rows = np.flatnonzero(f.alive & ~f.public)
-    kind = d.space_of_sector[f.sector[rows]]
-    m2 = f.target[rows] * model.scale * d.space.m2_per_job()[kind]
-    n = d.n_streets
-    return np.bincount(f.street[rows] * len(SPACE_TYPES) + kind, weights=m2,
-                       minlength=n * len(SPACE_TYPES)).reshape(n, len(SPACE_TYPES))
+    per_job = d.space.m2_per_job() * model.scale
+    return used_space(f.alive & ~f.public, f.street, f.sector, f.target, d.space_of_sector.astype(np.int64),
+                      per_job.astype(np.float64), d.n_streets)
+
+
+@kernel("float64[:, :](boolean[:], int8[:], int8[:], int32[:], int64[:], float64[:], int64)")
+def used_space(private, street, sector, target, kind_of_sector, m2_per_post, n_streets):
+    """Σ over private rows of posts × m² per post, by street × space type, row by row (the
+    order ``np.bincount`` adds in)."""
+    out = np.zeros((n_streets, len(m2_per_post)))
+    for i in range(len(private)):
+        if private[i]:
+            k = kind_of_sector[sector[i]]
+            out[street[i], k] += target[i] * m2_per_post[k]
+    return out
 
 
 def free_space(model) -> np.ndarray:
@@ -200,10 +209,13 @@ def step(model) -> Flows:
     flows.add("entries", len(sector) * scale)
 
     # In-commuters leave at their own rate; overstaffed firms lay off (in-commuters first).
-    f.incommuters -= rng.binomial(f.incommuters, u.incommuter_quit_rate)
+    held = f.incommuters_held()
+    quits = rng.binomial(held, u.incommuter_quit_rate)
+    rows = np.flatnonzero(quits)
+    f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], quits[rows])
     filled = f.filled(res.firm_counts(f.capacity)[0])
     excess = np.maximum(filled - f.target, 0) * f.alive
-    cut_in = np.minimum(excess, f.incommuters.sum(axis=1))
+    cut_in = np.minimum(excess, f.incommuters_held())
     rows = np.flatnonzero(cut_in)
     f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], cut_in[rows])
     excess -= cut_in

@@ -54,13 +54,14 @@ def step(model) -> Flows:
     still_unemployed = unemployed[~moved[: len(unemployed)]]
     flows.add("hires", int(np.count_nonzero(moved & (result >= 0))) * scale)
 
-    in_now = f.incommuters[f.alive].sum(axis=0) * scale  # persons, by outside area
+    in_now = f.incommuters_by_area() * scale  # persons, by outside area
     still_open = f.open_posts(res.firm_counts(f.capacity)[0])
     hiring = np.flatnonzero(still_open > 0)
     came = model.external.in_commuters(rng, still_open[hiring], f.street[hiring], f.wage[hiring],
                                        u.incommuter_fill_rate, u.job_commute_weight, in_now)
-    f.incommuters[hiring] += came.astype(f.incommuters.dtype)
-    still_open[hiring] -= came.sum(axis=1)
+    got = np.flatnonzero(came.any(axis=1))
+    f.incommuters[hiring[got]] += came[got].astype(f.incommuters.dtype)
+    still_open[hiring[got]] -= came[got].sum(axis=1)
     wages(model, still_open, np.count_nonzero(res.talent[still_unemployed]), len(still_unemployed))
     return flows
 
