@@ -24,9 +24,10 @@ RENEWAL = 1  # a household must move: its home is renewed (it comes back after t
 
 # What a building project builds (``sim.processes.development``): the three floor-space types
 # first (so a use below 3 is its ``SPACE_TYPES`` index), then market housing, talent apartments
-# and resettlement housing.
-USES = ("office", "factory", "shop", "housing", "talent", "resettlement")
-HOUSING, TALENT_HOMES, RESETTLEMENT_HOMES = 3, 4, 5
+# and resettlement housing, then the public-service sites: schools (中小学办学点), kindergartens
+# (幼儿园办学点) and community health centres (社区卫生服务中心).
+USES = ("office", "factory", "shop", "housing", "talent", "resettlement", "school", "kindergarten", "clinic")
+HOUSING, TALENT_HOMES, RESETTLEMENT_HOMES, SCHOOL, KINDERGARTEN, CLINIC = 3, 4, 5, 6, 7, 8
 PRIVATE_USES = ("office", "factory", "shop", "housing")  # what private developers build (indices 0–3)
 
 # A project's stage: land, engineering approval, construction; then delivered or withdrawn.

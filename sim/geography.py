@@ -130,6 +130,9 @@ class DevelopmentInfo:
     build_months_housing: float
     build_months_talent: float
     build_months_resettlement: float
+    build_months_school: float
+    build_months_kindergarten: float
+    build_months_clinic: float
     cleared_m2_per_villager: float
     cleared_share_office: float
     cleared_share_factory: float
@@ -170,6 +173,13 @@ class PublicServicesInfo:
     event_handling_days: float
     investment_duty_share: float
     green_m2_per_person: float
+    school_place_spare: float
+    school_m2_per_place: float
+    preschool_share_of_children: float
+    kindergarten_coverage: float
+    kindergarten_m2_per_place: float
+    clinics_per_street: int
+    residents_per_clinic: float
 
     def students_per_child(self) -> np.ndarray:
         return np.array(

@@ -31,10 +31,21 @@ def public_posts(district: District, street_population: np.ndarray):
     return teachers, doctors, organs
 
 
+def public_places(district: District, street_population: np.ndarray):
+    """School places by level, kindergarten places and community health centres per street at
+    the start: the start's students and preschool children with the data's margins."""
+    pub = district.public
+    children = street_population * district.population.share_child
+    schools = children[:, None] * pub.students_per_child()[None, :] * (1.0 + pub.school_place_spare)
+    kindergartens = children * pub.preschool_share_of_children * pub.kindergarten_coverage
+    return schools, kindergartens, np.full(len(street_population), pub.clinics_per_street, dtype=np.int64)
+
+
 def build_streets(model) -> StreetTable:
     d = model.district
     pop = d.street_population
     teachers, doctors, organs = public_posts(d, pop)
+    school_places, kindergarten_places, clinics = public_places(d, pop)
     market = pop - d.resettled - d.villagers
     housing = np.column_stack([
         market / (1.0 - d.population.market_housing_vacancy),
@@ -46,9 +57,9 @@ def build_streets(model) -> StreetTable:
     space_rent = d.space.rents()[None, :] * (d.rent / d.rent.mean())[:, None]
     return StreetTable(d, model.residents, model.scale, housing=housing, rent=d.rent,
                        space=np.zeros((d.n_streets, len(SPACE_TYPES))), space_rent=space_rent, land=d.land,
-                       teachers=teachers, doctors=doctors,
-                       government_posts=organs, staff=np.full(d.n_streets, d.public.street_staff),
-                       green_m2=d.green_m2)
+                       teachers=teachers, doctors=doctors, school_places=school_places,
+                       kindergarten_places=kindergarten_places, clinics=clinics, government_posts=organs,
+                       staff=np.full(d.n_streets, d.public.street_staff), green_m2=d.green_m2)
 
 
 def draw_firm_sizes(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:

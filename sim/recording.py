@@ -184,6 +184,9 @@ class Recorder:
             "students_per_teacher_junior": float(students[1] / teachers[1]),
             "students_per_teacher_senior": float(students[2] / teachers[2]),
             "teachers": float(teachers.sum()),
+            "school_places": float(st.school_places.sum()),
+            "kindergarten_places": float(st.kindergarten_places.sum()),
+            "kindergarten_waiting": float((st.preschool - st.kindergarten_enrolled).sum()),
             # (sums in the order the streets come: the bytes out are part of the model)
             "doctors_per_1000": float(sum(st.doctors) * model.policy.doctor_productivity
                                       / max(m.residents.sum(), 1.0) * 1000.0),
@@ -245,7 +248,12 @@ class Recorder:
                 "students_per_teacher_primary": float(st.students_per_teacher[i, 0]),
                 "students_per_teacher_junior": float(st.students_per_teacher[i, 1]),
                 "students_per_teacher_senior": float(st.students_per_teacher[i, 2]),
+                "school_places": float(sum(st.school_places[i].tolist())),
+                "kindergarten_places": float(st.kindergarten_places[i]),
+                "kindergarten_waiting": float(st.preschool[i] - st.kindergarten_enrolled[i]),
+                "education_access": float(st.education_access[i]),
                 "doctors_per_1000": float(st.doctors_per_1000[i]),
+                "clinics": int(st.clinics[i]),
                 "grid_backlog": float(st.backlog[i]),
                 "resolution_days": float(st.resolution_days[i]),
                 "staff_per_10k": float(st.staff[i] / max(m.residents[i], 1.0) * 10000.0),

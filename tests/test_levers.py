@@ -76,8 +76,8 @@ EARLY = ("start_month=1", "ramp_months=6")
 
 def sets_for(lever: str, *extra: str) -> tuple[str, ...]:
     return tuple(f"{lever}.{s}" for s in (*EARLY, *extra)) if lever in ("industrial_space", "talent_apartments",
-                                                                         "resettlement", "park_city",
-                                                                         "quota_pool") else tuple(extra)
+                                                                         "resettlement", "park_city", "quota_pool",
+                                                                         "public_facilities") else tuple(extra)
 
 
 def test_every_lever_family_has_a_single_lever_scenario_and_a_test_below():
@@ -209,6 +209,22 @@ def test_talent_apartments__more_talent_of_the_zone_s_firms_live_in_the_zone():
                      scale=FIRM_SCALE, **BUILT)
     assert above_zero(living)
     assert below_zero(commute)
+
+
+def test_public_facilities__new_sites_add_places_and_raise_access_where_they_go():
+    where = ["保和", "青龙", "龙潭", "白莲池"]
+    sets = sets_for("public_facilities", "clinic_sites=4")
+    months = BUILT["months"]
+
+    def there(s, column):
+        return last_year(s[s["street"].isin(where)], months)[column].mean()
+
+    places = paired(lambda s: there(s, "kindergarten_places"), "only_public_facilities", sets, table=1, **BUILT)
+    waiting = paired(lambda s: there(s, "kindergarten_waiting"), "only_public_facilities", sets, table=1, **BUILT)
+    access = paired(lambda s: there(s, "education_access"), "only_public_facilities", sets, table=1, **BUILT)
+    clinics = paired(lambda s: there(s, "clinics"), "only_public_facilities", sets, table=1, **BUILT)
+    assert above_zero(places) and below_zero(waiting) and above_zero(access)
+    assert np.allclose(clinics, 1.0)  # one more centre in each of the four streets
 
 
 def test_resettlement__houses_the_villagers_it_is_built_for_and_rehouses_those_renewal_displaces():

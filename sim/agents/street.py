@@ -2,7 +2,8 @@
 
 ``StreetTable`` holds every street's state, a row per street: housing places by tenure, market
 rent, non-residential floor space by type and its rents, the developable land left by use,
-teachers by school level, doctors, district-organ posts sited there, governance staff (编制),
+teachers by school level, doctors, school and kindergarten places and community health centres,
+district-organ posts sited there, governance staff (编制),
 green space, parks and greenways, the renewed homes still under works, and the results of the
 month's services (students, grid events, service quality). Only its methods change it —
 deliveries, demolition, sales, land taken by projects, staff transfers, service results — so
@@ -25,8 +26,8 @@ class StreetTable:
 
     def __init__(self, district, residents, scale: int, *, housing: np.ndarray, rent: np.ndarray, space: np.ndarray,
                  space_rent: np.ndarray, land: np.ndarray, teachers: np.ndarray, doctors: np.ndarray,
-                 government_posts: np.ndarray, staff: np.ndarray,
-                 green_m2: np.ndarray):
+                 school_places: np.ndarray, kindergarten_places: np.ndarray, clinics: np.ndarray,
+                 government_posts: np.ndarray, staff: np.ndarray, green_m2: np.ndarray):
         n = district.n_streets
         self.n = n
         self._residents, self._scale = residents, scale
@@ -42,6 +43,9 @@ class StreetTable:
         self.teachers_start = self.teachers.copy()
         self.doctors = np.array(doctors, dtype=float)
         self.doctors_start = self.doctors.copy()
+        self.school_places = np.array(school_places, dtype=float)  # places (学位), street × school level
+        self.kindergarten_places = np.array(kindergarten_places, dtype=float)
+        self.clinics = np.array(clinics, dtype=np.int64)  # community health service centres
         self.government_posts = np.array(government_posts, dtype=float)  # district-organ posts sited here
         self.staff = np.array(staff, dtype=float)  # the street's governance staff (编制)
         self.green_m2 = np.array(green_m2, dtype=float)
@@ -57,6 +61,10 @@ class StreetTable:
         self.resolution_days = np.zeros(n)
         self.backlog = np.zeros(n)
         self.school_staffing = np.zeros(n)  # mean over levels of min(1, standard / students per teacher)
+        self.preschool = np.zeros(n)  # children of kindergarten age (persons)
+        self.kindergarten_enrolled = np.zeros(n)
+        self.education_access = np.ones(n)  # mean over kindergarten and the school levels of min(1, places / pupils)
+        self.clinic_coverage = np.ones(n)  # min(1, centres × residents a centre serves / residents)
         self.service_quality = np.full(n, 0.5)
 
     # ------------------------------------------------------------------ who lives here (from the census)
@@ -152,10 +160,23 @@ class StreetTable:
     def add_doctors(self, doctors: np.ndarray) -> None:
         self.doctors += doctors
 
+    def open_school(self, street: int, places: np.ndarray) -> None:
+        """A new school site's places (学位) by level open in a street."""
+        self.school_places[street] += places
+
+    def open_kindergarten(self, street: int, places: float) -> None:
+        self.kindergarten_places[street] += places
+
+    def open_clinic(self, street: int) -> None:
+        self.clinics[street] += 1
+
     def update_services(self, *, students, students_per_teacher, doctors_per_1000, events, overflow,
-                        resolution_days, backlog, school_staffing, service_quality) -> None:
+                        resolution_days, backlog, school_staffing, preschool, kindergarten_enrolled,
+                        education_access, clinic_coverage, service_quality) -> None:
         """This month's service results (phase 8)."""
         self.students, self.students_per_teacher = students, students_per_teacher
+        self.preschool, self.kindergarten_enrolled = preschool, kindergarten_enrolled
+        self.education_access, self.clinic_coverage = education_access, clinic_coverage
         self.doctors_per_1000, self.events, self.overflow = doctors_per_1000, events, overflow
         self.resolution_days, self.backlog = resolution_days, backlog
         self.school_staffing, self.service_quality = school_staffing, service_quality
@@ -190,6 +211,9 @@ class Street(mesa.Agent):
     land = property(lambda self: self._row("land"), doc="developable floor area left (m²) by private use")
     teachers = property(lambda self: self._row("teachers"), doc="teachers by school level")
     doctors = property(lambda self: self._row("doctors"))
+    school_places = property(lambda self: self._row("school_places"), doc="school places (学位) by level")
+    kindergarten_places = property(lambda self: self._row("kindergarten_places"))
+    clinics = property(lambda self: self._row("clinics"), doc="community health service centres")
     staff = property(lambda self: self._row("staff"), doc="governance staff (编制)")
     green_m2 = property(lambda self: self._row("green_m2"))
     parks = property(lambda self: self._row("parks"))

@@ -12,6 +12,7 @@ from sim.policies.committee import Committee
 from sim.policies.hospital_merger import HospitalMerger
 from sim.policies.industrial_space import IndustrialSpace
 from sim.policies.park_city import ParkCity
+from sim.policies.public_facilities import PublicFacilities
 from sim.policies.quota_pool import QuotaPool
 from sim.policies.resettlement import Resettlement
 from sim.policies.smart_governance import SmartGovernance
@@ -26,7 +27,7 @@ LEVERS: dict[str, type[Lever]] = {
     cls.name: cls
     for cls in (
         Approval, ZoneAlignment, Committee, IndustrialSpace, TalentApartments, Resettlement,
-        StreetStaff, SmartGovernance, QuotaPool, HospitalMerger, ParkCity, Transport,
+        StreetStaff, SmartGovernance, QuotaPool, HospitalMerger, PublicFacilities, ParkCity, Transport,
     )
 }
 

@@ -31,14 +31,17 @@ import numpy as np
 from sim.agents.population import Population
 from sim.categories import (
     APPROVAL,
+    CLINIC,
     CONSTRUCTION,
     DELIVERED,
     HOUSING,
+    KINDERGARTEN,
     LAND,
     MARKET,
     PRIVATE_USES,
     RESETTLEMENT,
     RESETTLEMENT_HOMES,
+    SCHOOL,
     STAGES,
     TALENT,
     TALENT_HOMES,
@@ -294,7 +297,9 @@ def apply_for_approval(model, rows: np.ndarray) -> None:
 
 def deliver(model, street: int, use: int, m2: float) -> Flows:
     """A finished building joins the street's stock; resettlement housing takes in the villagers
-    it was built for, whose land is cleared."""
+    it was built for, whose land is cleared; a school site opens its places (学位, over the levels
+    in the proportions of the pupils per child), a kindergarten its places, a community health
+    centre its coverage."""
     d, streets, flows = model.district, model.streets, Flows()
     if use < HOUSING:
         streets.deliver_space(street, use, m2)
@@ -307,6 +312,13 @@ def deliver(model, street: int, use: int, m2: float) -> Flows:
         streets.deliver(street, RESETTLEMENT, places)
         flows.add("resettlement_delivered", places)
         flows.add("villagers_resettled", resettle_villagers(model, street, places * model.policy.cleared_per_unit))
+    elif use == SCHOOL:  # (places over the levels as a catchment's pupils are: the pupils per child)
+        pupils = d.public.students_per_child()
+        streets.open_school(street, m2 / d.public.school_m2_per_place * pupils / pupils.sum())
+    elif use == KINDERGARTEN:
+        streets.open_kindergarten(street, m2 / d.public.kindergarten_m2_per_place)
+    elif use == CLINIC:
+        streets.open_clinic(street)
     return flows
 
 

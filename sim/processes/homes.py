@@ -41,8 +41,9 @@ def amenity(model) -> np.ndarray:
     """Utility of living in each street, commute and housing cost aside."""
     u, streets = model.config.uncertainties, model.streets
     green = streets.green_per_person()
+    school = streets.school_staffing * streets.education_access  # (a place in a well-staffed school)
     return (model.location_constant + u.green_weight * np.log(np.maximum(green, 0.1)) + u.park_weight * streets.parks
-            + u.greenway_weight * streets.greenway_km + u.school_weight * streets.school_staffing
+            + u.greenway_weight * streets.greenway_km + u.school_weight * school
             + u.service_weight * streets.service_quality)
 
 

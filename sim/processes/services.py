@@ -1,11 +1,16 @@
 """Phase 8: schools, doctors and grid governance by street; residents' satisfaction (获得感).
 
 Students follow the child population; students per teacher and doctors per 1000 residents
-follow from the streets' staff. Grid events (网格事件) arrive with the population; their
-resolution time follows M/M/1-style congestion — handling days / (1 − ρ), ρ = arrivals /
-capacity — and open events at month end follow Little's law, plus whatever capacity could not
-absorb (when ρ ≥ 1). A street's service quality averages school staffing against the standard,
-doctors against the data's level, and grid resolution; residents weigh it where they live.
+follow from the streets' staff. Each stage — kindergarten (the preschool share of children) and
+the three school levels — has places; a street's education access is the mean over the stages
+of min(1, places / pupils), so pupils beyond the places (who must go to school elsewhere) count
+for nothing, and new school and kindergarten sites (development pipeline) raise it. Community
+health centres cover up to ``residents_per_clinic`` residents each. Grid events (网格事件) arrive
+with the population; their resolution time follows M/M/1-style congestion — handling days /
+(1 − ρ), ρ = arrivals / capacity — and open events at month end follow Little's law, plus
+whatever capacity could not absorb (when ρ ≥ 1). A street's service quality averages education (school staffing against
+the standard × access to a place), health (doctors against the data's level and the centres'
+coverage) and grid resolution; residents weigh it where they live.
 """
 
 from __future__ import annotations
@@ -31,13 +36,21 @@ def serve(model) -> None:
     overflow = np.maximum(streets.overflow + events - capacity, 0.0)
     waiting = 30.0 * overflow / np.maximum(capacity, 1e-9)
     resolution_days = public.event_handling_days / (1.0 - np.minimum(rho, 0.95)) + waiting
-    school = np.minimum(1.0, public.standards() / np.maximum(students_per_teacher, 1e-9)).mean(axis=1)
-    health = np.minimum(1.0, doctors_per_1000 / public.doctors_per_1000 / 1.2)
+    staffing = np.minimum(1.0, public.standards() / np.maximum(students_per_teacher, 1e-9)).mean(axis=1)
+    preschool = streets.children() * public.preschool_share_of_children
+    enrolled = np.minimum(preschool, streets.kindergarten_places)
+    access = np.column_stack([np.minimum(1.0, enrolled / np.maximum(preschool, 1e-9)),
+                              np.minimum(1.0, streets.school_places / np.maximum(students, 1e-9))]).mean(axis=1)
+    coverage = np.minimum(1.0, streets.clinics * public.residents_per_clinic / np.maximum(residents, 1.0))
+    school = staffing * access
+    health = (np.minimum(1.0, doctors_per_1000 / public.doctors_per_1000 / 1.2) + coverage) / 2.0
     governance = 1.0 / (1.0 + resolution_days / 30.0)
     streets.update_services(students=students, students_per_teacher=students_per_teacher,
                             doctors_per_1000=doctors_per_1000, events=events, overflow=overflow,
                             resolution_days=resolution_days, backlog=events * resolution_days / 30.0,
-                            school_staffing=school, service_quality=(school + health + governance) / 3.0)
+                            school_staffing=staffing, preschool=preschool, kindergarten_enrolled=enrolled,
+                            education_access=access, clinic_coverage=coverage,
+                            service_quality=(school + health + governance) / 3.0)
 
 
 def update_satisfaction(model, memory: float) -> None:

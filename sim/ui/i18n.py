@@ -62,7 +62,7 @@ UNITS_ZH = {
     "month": "月", "months": "个月", "items": "项", "departments": "个部门", "share": "比例", "m²": "平方米",
     "units": "套", "courtyards": "个院落", "persons": "人", "quotas": "个编制", "hospitals": "家", "km": "公里",
     "parks": "个公园", "households per unit": "户/套",
-    "roads": "条", "share per road": "比例/条", "": "",
+    "roads": "条", "share per road": "比例/条", "sites": "个", "m² per site": "平方米/个", "": "",
 }
 
 # Chinese names of lever fields (the English ones are the classes' field docs).
@@ -103,6 +103,13 @@ FIELDS_ZH: dict[str, str] = {
     "quota_pool.levels": "教育编制投向的学段",
     "quota_pool.headcount_mode": "实行员额管理",
     "quota_pool.headcount_share": "员额占编制人员的比例",
+    "public_facilities.school_sites": "新增中小学办学点",
+    "public_facilities.school_m2": "每个办学点建筑面积",
+    "public_facilities.kindergarten_sites": "新增幼儿园办学点",
+    "public_facilities.kindergarten_m2": "每个幼儿园办学点建筑面积",
+    "public_facilities.clinic_sites": "新增社区卫生服务中心",
+    "public_facilities.clinic_m2": "每个社区卫生服务中心建筑面积",
+    "public_facilities.streets": "设施所在街道（依次分配）",
     "hospital_merger.hospitals_after": "整合后公立医院数",
     "park_city.green_m2": "新增绿地面积",
     "park_city.parks": "新建大型公园数",
