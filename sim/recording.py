@@ -133,7 +133,7 @@ class Recorder:
         year_days = np.concatenate(self._last_year)
         census = res.census  # street × tenure × age band, rows
         n_workers = int(m.counts.sum())
-        labour_force = int(np.count_nonzero(res.active)) * scale
+        labour_force = int(res.labour.sum()) * scale  # (labour-force rows by street and skill, kept current)
         n_employed = n_workers * scale
         firm_rows = np.flatnonzero(f.alive)
         students = st.students.sum(axis=0)
@@ -209,6 +209,7 @@ class Recorder:
         places, occupancy, balance = st.housing, m.occupancy, m.streets
         vacancy = 1.0 - st.space_occupancy
         firms_per_row = f.firms_per_row(scale)
+        firms_by_street = np.bincount(f.street[m.private], weights=firms_per_row[m.private], minlength=d.n_streets)
         rows = []
         for i in range(d.n_streets):
             rows.append({
@@ -231,7 +232,7 @@ class Recorder:
                 "village_residents": float(occupancy[i, VILLAGE]),
                 "talent_apartment_places": float(places[i, TALENT]),
                 "talent_apartment_residents": float(occupancy[i, TALENT]),
-                "firms": int(firms_per_row[m.private][f.street[m.private] == i].sum()),
+                "firms": int(firms_by_street[i]),
                 "firm_entries": float(entries[i]),
                 "moves_in": float(moves_in[i]),
                 "housing_places": float(places[i, MARKET]),

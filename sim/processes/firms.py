@@ -210,9 +210,10 @@ def step(model) -> Flows:
 
     # In-commuters leave at their own rate; overstaffed firms lay off (in-commuters first).
     held = f.incommuters_held()
-    quits = rng.binomial(held, u.incommuter_quit_rate)
-    rows = np.flatnonzero(quits)
-    f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], quits[rows])
+    some = np.flatnonzero(held)
+    quits = rng.binomial(held[some], u.incommuter_quit_rate)
+    rows = some[quits > 0]
+    f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], quits[quits > 0])
     filled = f.filled(res.firm_counts(f.capacity)[0])
     excess = np.maximum(filled - f.target, 0) * f.alive
     cut_in = np.minimum(excess, f.incommuters_held())

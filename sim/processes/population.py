@@ -58,7 +58,7 @@ def step(model) -> Flows:
 
     # Arrivals from the rest of Chengdu: pulled by open posts and held back by a tight housing
     # market (both relative to the start); each needs a free home to come.
-    n = int(rng.poisson(u.migration_in_rate * res.count * migration_pull(model)))
+    n = int(rng.poisson(u.migration_in_rate * res.living * migration_pull(model)))  # (living: from the census)
     if n:
         flows.add("in_migrants", arrive(model, n))
     return flows
