@@ -256,10 +256,9 @@ class MesaMonth(mesa.Model):
             over[2] += trip > 60
         forbidden = np.zeros_like(od, dtype=bool)
         forbidden[n:, n:] = True
-        streets_and_outside = np.minimum(np.arange(self.n_areas), n)  # the outside areas as one
+        by_street = metrics.balance(metrics.aggregate(od, self.district.outside_as_one, n + 1))
         self.records.append({**metrics.excess_commuting(od, self.district.minutes, forbidden),
-                             **{k: v.tolist() for k, v in metrics.balance(metrics.aggregate(od, streets_and_outside,
-                                                                                             n + 1)).items()},
+                             **{k: v.tolist() for k, v in by_street.items()},
                              "minutes": minutes, "km": km, "over": over,
                              "satisfaction": [s / max(p, 1) for s, p in zip(satisfaction, people, strict=True)]})
 

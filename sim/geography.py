@@ -300,6 +300,12 @@ class District:
         return (*self.street_names, *(a.name for a in self.outside))
 
     @cached_property
+    def outside_as_one(self) -> np.ndarray:
+        """Each area's group when the outside areas count as one: the streets' own index, then n
+        (for ``metrics.aggregate``: the tables ``metrics.balance`` reads)."""
+        return np.minimum(np.arange(self.n_areas), self.n_streets)
+
+    @cached_property
     def outside_job_share(self) -> np.ndarray:
         return np.array([a.job_share for a in self.outside])
 

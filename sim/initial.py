@@ -186,7 +186,7 @@ def place_workers(model) -> None:
     # The posts left are held by in-commuters, from each area by its pull on the firm's street.
     workers_at, _ = res.firm_counts(firms.capacity)
     left = np.maximum(np.floor(firms.target * p.posts_filled) - workers_at, 0) * firms.alive
-    pull = model.external.draw(firms.street.clip(0), u.job_commute_weight).T
+    pull = model.external.pull(u.job_commute_weight)[:, firms.street.clip(0)].T
     firms.incommuters[:] = rng.multinomial(left.astype(np.int64), pull / pull.sum(axis=1, keepdims=True))
 
 

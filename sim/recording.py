@@ -106,14 +106,13 @@ class Recorder:
         od[n:, :n] += incoming * scale
         n_zones = model.zones.n
         zone_groups = np.where(self.street_to_zone >= 0, self.street_to_zone, n_zones)
-        streets_and_outside = np.minimum(np.arange(n_areas), n)  # the outside areas as one
         approvals = [days for days, _ in model.flows.approvals]
         # Satisfaction summed by housing cell (tenure × street; cell 0 holds the empty rows).
         by_cell = model.satisfaction_by_cell[1:]
         return Month(
             od=od, counts=counts,
-            district=metrics.balance(metrics.aggregate(od, (streets_and_outside == n).astype(int), 2)),
-            streets=metrics.balance(metrics.aggregate(od, streets_and_outside, n + 1)),
+            district=metrics.balance(metrics.aggregate(od, (d.outside_as_one == n).astype(int), 2)),
+            streets=metrics.balance(metrics.aggregate(od, d.outside_as_one, n + 1)),
             zones=metrics.balance(metrics.aggregate(od, zone_groups, n_zones + 1)),
             workers_by_street=counts[:n].sum(axis=1),
             minutes_by_street=(factors * np.nan_to_num(model.minutes))[:n].sum(axis=1),
@@ -275,7 +274,7 @@ class Recorder:
         zone_of_firm = np.where(f.alive, m.firm_zones, -1) + 1
         zone_minutes = np.bincount(zone_of_firm, weights=res.commute_sum[: f.capacity] + m.in_minutes,
                                    minlength=n_zones + 1)[1:]
-        zone_people = np.bincount(zone_of_firm, weights=workers + f.incommuters_held(), minlength=n_zones + 1)[1:]
+        zone_people = np.bincount(zone_of_firm, weights=m.filled, minlength=n_zones + 1)[1:]
         zone_of_street = self.street_to_zone[:n]
         market_w = m.occupancy[:, MARKET]
         entries = model.flows.zone.get("entries", np.zeros(n_zones))

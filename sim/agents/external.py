@@ -52,7 +52,7 @@ class ExternalRegion:
         info = self.info
         pay = np.clip((np.maximum(wage, 1.0) / self.base_wage()) ** info.incommuter_wage_elasticity, 0.0, 3.0)
         room = np.maximum(0.0, 1.0 - in_commuters / np.maximum(self.pool, 1e-9)) * (self.pool > 0)
-        pull = fill_rate * self.draw(np.arange(self.ext), commute_weight) * room[:, None]  # area × street
+        pull = fill_rate * self.pull(commute_weight) * room[:, None]  # area × street
         per_street = pull.sum(axis=0)
         # A multinomial draw per firm over (each area, not filled), at most certain: the posts
         # filled at all, then each filled post's area by the shares of the firm's street (which
@@ -64,13 +64,12 @@ class ExternalRegion:
         n_out = len(pull)
         return np.bincount(post * n_out + area, minlength=len(filled) * n_out).reshape(len(filled), n_out)
 
-    def draw(self, street: np.ndarray, commute_weight: float) -> np.ndarray:
-        """Each area's pull on a post in each of ``street`` (area × post): its share of the pool
-        × its reach of the street, exp(−commute weight × the minutes beyond its nearest street's / 60)."""
+    def pull(self, commute_weight: float) -> np.ndarray:
+        """Each area's pull on a post in each street (area × street): its share of the pool × its
+        reach of the street, exp(−commute weight × the minutes beyond its nearest street's / 60)."""
         near = self.minutes_to.min(axis=1, keepdims=True)
-        reach = np.exp(-commute_weight * (self.minutes_to - near) / 60.0)  # area × street
-        share = self.pool / max(self.pool.sum(), 1e-9)
-        return (share[:, None] * reach)[:, street]
+        reach = np.exp(-commute_weight * (self.minutes_to - near) / 60.0)
+        return self.pool[:, None] / max(self.pool.sum(), 1e-9) * reach
 
     def migrants(self, rng: np.random.Generator, n: int):
         """Age band, talent and labour-force flags of ``n`` people arriving from outside."""

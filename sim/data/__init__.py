@@ -2,7 +2,8 @@
 
 ``sim.geography.load_district`` reads and checks a whole file (with numpy); ``street_names``
 and ``outside`` read only the street names and outside areas of the built-in file, so that
-checking a scenario's streets needs no numerical library (``chancheng scenarios`` and every error answer at once).
+checking a scenario's streets needs no numerical library (``chancheng scenarios`` and every
+error answer at once).
 """
 
 from __future__ import annotations

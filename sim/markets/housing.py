@@ -6,8 +6,8 @@ renewal. A mover weighs housing cost against income, the commute from each stree
 and the street's amenity (green space, parks, school access, service quality); staying where it
 is saves the moving cost, except for the displaced, who must go. A mover may also live outside
 the district now (its home is the index of its outside area): staying there means its commute
-in, the outside's amenity and cost. Options have free places; where more movers pick one than it has,
-a random subset gets it.
+in, the outside's amenity and cost. Options have free places; where more movers pick one than
+it has, a random subset gets it.
 """
 
 from __future__ import annotations

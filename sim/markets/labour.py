@@ -4,8 +4,8 @@ Contacts follow a matching function: a seeker hears of vacancies this month with
 ``efficiency × √(openings / seekers)``, capped at 1 (a Cobb–Douglas matching function with
 elasticity ½). A seeker who hears of vacancies gets ``offers`` of them, drawn from one pool — the
 district's open posts and the openings in each area of the rest of Chengdu — in proportion to
-the openings and, since people hear of jobs near home more, to exp(−search_decay × commute hours). It
-compares them with what it has now (its job, or unemployment at its reservation wage) by a logit
+the openings and, since people hear of jobs near home more, to exp(−search_decay × commute
+hours). It compares them with what it has now (its job, or unemployment at its reservation wage) by a logit
 on log wage and commute hours. A post needs a tertiary degree with its firm's talent share;
 only talent can take such a post, and it pays the talent premium. Firms take at most their
 open posts; seekers turned away try again next month.
@@ -191,6 +191,5 @@ def match(rng: np.random.Generator, seekers: Seekers, vacancies: Vacancies, minu
     local = np.where(choice >= 0, choice, -1)
     got = admit(rng, local, vacancies.open_posts)
     result = np.where(choice == EXTERNAL_JOB, EXTERNAL_JOB, STAY)
-    if len(vacancies.firm):  # (none open: every choice was from outside or to stay)
-        result = np.where(got, vacancies.firm[np.maximum(local, 0)], result)
+    result[got] = vacancies.firm[local[got]]
     return result, wage, np.where(result == STAY, -1, area)

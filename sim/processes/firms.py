@@ -212,8 +212,9 @@ def step(model) -> Flows:
     held = f.incommuters_held()
     some = np.flatnonzero(held)
     quits = rng.binomial(held[some], u.incommuter_quit_rate)
-    rows = some[quits > 0]
-    f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], quits[quits > 0])
+    leaving = quits > 0
+    rows = some[leaving]
+    f.incommuters[rows] -= draw_without_replacement(rng, f.incommuters[rows], quits[leaving])
     filled = f.filled(res.firm_counts(f.capacity)[0])
     excess = np.maximum(filled - f.target, 0) * f.alive
     cut_in = np.minimum(excess, f.incommuters_held())

@@ -8,9 +8,9 @@ for nothing, and new school and kindergarten sites (development pipeline) raise 
 health centres cover up to ``residents_per_clinic`` residents each. Grid events (网格事件) arrive
 with the population; their resolution time follows M/M/1-style congestion — handling days /
 (1 − ρ), ρ = arrivals / capacity — and open events at month end follow Little's law, plus
-whatever capacity could not absorb (when ρ ≥ 1). A street's service quality averages education (school staffing against
-the standard × access to a place), health (doctors against the data's level and the centres'
-coverage) and grid resolution; residents weigh it where they live.
+whatever capacity could not absorb (when ρ ≥ 1). A street's service quality averages education
+(school staffing against the standard × access to a place), health (doctors against the data's
+level and the centres' coverage) and grid resolution; residents weigh it where they live.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def serve(model) -> None:
     """This month's services in every street (also run once when the model is built)."""
     streets, public, policy = model.streets, model.district.public, model.policy
     residents = streets.residents()
-    students = streets.children()[:, None] * public.students_per_child()[None, :]
+    children = streets.children()
+    students = children[:, None] * public.students_per_child()[None, :]
     students_per_teacher = students / np.maximum(streets.teachers, 1e-9)
     doctors_per_1000 = streets.doctors * policy.doctor_productivity / np.maximum(residents, 1.0) * 1000.0
     events = model.rng.poisson(public.grid_events_per_1000_month * residents / 1000.0).astype(float)
@@ -37,7 +38,7 @@ def serve(model) -> None:
     waiting = 30.0 * overflow / np.maximum(capacity, 1e-9)
     resolution_days = public.event_handling_days / (1.0 - np.minimum(rho, 0.95)) + waiting
     staffing = np.minimum(1.0, public.standards() / np.maximum(students_per_teacher, 1e-9)).mean(axis=1)
-    preschool = streets.children() * public.preschool_share_of_children
+    preschool = children * public.preschool_share_of_children
     enrolled = np.minimum(preschool, streets.kindergarten_places)
     access = np.column_stack([np.minimum(1.0, enrolled / np.maximum(preschool, 1e-9)),
                               np.minimum(1.0, streets.school_places / np.maximum(students, 1e-9))]).mean(axis=1)
