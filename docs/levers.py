@@ -27,7 +27,14 @@ from sim.runner import run
 
 CSV = Path(__file__).resolve().parent / "levers.csv"
 ROWS = [("district", "jobs_housing_ratio"), ("longtan", "jobs_housing_ratio"), ("district", "self_containment"),
-        ("district", "mean_commute_min"), ("district", "excess_commuting")]
+        ("district", "mean_commute_min"), ("district", "excess_commuting"), ("district", "satisfaction")]
+# The district measure each lever's channel acts on first (shown beside its mechanism).
+CHANNEL = {"approval": "approval_days_12m", "zone_alignment": "resolution_days", "committee": "zone_entries",
+           "industrial_space": "jobs", "talent_apartments": "talent_apartment_residents",
+           "resettlement": "village_residents", "street_staff": "resolution_days",
+           "smart_governance": "resolution_days", "quota_pool": "students_per_teacher_primary",
+           "hospital_merger": "hospital_minutes", "public_facilities": "kindergarten_waiting",
+           "park_city": "satisfaction", "transport": "mean_commute_min"}
 
 
 def one(task: tuple[str, int, int, int]) -> tuple[str, pd.DataFrame, pd.DataFrame]:
@@ -47,7 +54,8 @@ def simulate(seeds: int, months: int, scale: int, workers: int) -> pd.DataFrame:
     rows = []
     for lever in LEVERS:
         model, zones = (pd.concat(parts) for parts in zip(*frames[f"only_{lever}"], strict=True))
-        table = analysis.headline(base_model, base_zones, model, zones, ROWS)
+        table = analysis.headline(base_model, base_zones, model, zones,
+                                  list(dict.fromkeys([*ROWS, ("district", CHANNEL[lever])])))
         table.insert(0, "lever", lever)
         rows.append(table)
     out = pd.concat(rows, ignore_index=True)
@@ -55,6 +63,15 @@ def simulate(seeds: int, months: int, scale: int, workers: int) -> pd.DataFrame:
     out.insert(2, "months", months)
     out.insert(3, "scale", scale)
     return out
+
+
+def cell(table: pd.DataFrame, lever: str, area: str, metric: str) -> str:
+    """``+d [low, high]``, bold where the interval excludes 0."""
+    row = table[(table["lever"] == lever) & (table["area"] == area) & (table["metric"] == metric)].iloc[0]
+    scale = max(abs(row["difference"]), abs(row["ci_low"]), abs(row["ci_high"]))
+    digits = 4 if scale < 1 else 2 if scale < 100 else 0
+    text = f"{row['difference']:+.{digits}f} [{row['ci_low']:+.{digits}f}, {row['ci_high']:+.{digits}f}]"
+    return f"**{text}**" if row["ci_low"] > 0 or row["ci_high"] < 0 else text
 
 
 def markdown() -> str:
@@ -66,16 +83,12 @@ def markdown() -> str:
              f"{first['seeds']} seeds ({first['months']} months at scale {first['scale']}), 95% interval in "
              f"brackets; **bold** where the interval excludes 0.",
              "",
-             "| lever | " + " | ".join(head) + " | channel |",
-             "|---|" + "---|" * len(ROWS) + "---|"]
+             "| lever | " + " | ".join(head) + " | its channel's measure | channel |",
+             "|---|" + "---|" * len(ROWS) + "---|---|"]
     for lever, cls in LEVERS.items():
-        cells = []
-        for area, metric in ROWS:
-            row = table[(table["lever"] == lever) & (table["area"] == area) & (table["metric"] == metric)].iloc[0]
-            digits = 1 if metric == "mean_commute_min" else 4
-            text = f"{row['difference']:+.{digits}f} [{row['ci_low']:+.{digits}f}, {row['ci_high']:+.{digits}f}]"
-            cells.append(f"**{text}**" if row["ci_low"] > 0 or row["ci_high"] < 0 else text)
-        lines.append(f"| `{lever}` {cls.label} | " + " | ".join(cells) + f" | {cls.mechanism} |")
+        cells = [cell(table, lever, area, metric) for area, metric in ROWS]
+        channel = f"{label(CHANNEL[lever], 'en')}: {cell(table, lever, 'district', CHANNEL[lever])}"
+        lines.append(f"| `{lever}` {cls.label} | " + " | ".join(cells) + f" | {channel} | {cls.mechanism} |")
     return "\n".join(lines)
 
 

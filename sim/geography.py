@@ -158,20 +158,23 @@ class PublicServicesInfo:
     primary_students_per_child: float
     junior_students_per_child: float
     senior_students_per_child: float
-    students_per_teacher_primary: float
-    students_per_teacher_junior: float
-    students_per_teacher_senior: float
     standard_primary: float
     standard_junior: float
     standard_senior: float
+    standard_kindergarten: float
     doctors_per_1000: float
-    hospitals: int
-    government_staff_per_1000: float
-    street_staff: float
+    hospital_minutes_reference: float
     grid_events_per_1000_month: float
     events_per_staff_month: float
     event_handling_days: float
-    investment_duty_share: float
+    misrouted_share: float
+    misrouted_share_routed: float
+    reroute_days: float
+    events_routed_per_staff_month: float
+    detection_saving: float
+    service_cases_per_1000_month: float
+    cases_per_staff_month: float
+    case_handling_days: float
     green_m2_per_person: float
     school_place_spare: float
     school_m2_per_place: float
@@ -186,13 +189,35 @@ class PublicServicesInfo:
             [self.primary_students_per_child, self.junior_students_per_child, self.senior_students_per_child]
         )
 
-    def initial_ratios(self) -> np.ndarray:
-        return np.array(
-            [self.students_per_teacher_primary, self.students_per_teacher_junior, self.students_per_teacher_senior]
-        )
-
     def standards(self) -> np.ndarray:
         return np.array([self.standard_primary, self.standard_junior, self.standard_senior])
+
+
+@dataclass(frozen=True)
+class StaffingInfo:
+    """``[staffing]``: the staffing ledger at the start (``sim.agents.staffing``)."""
+
+    approval_staff: float
+    organs_per_1000: float
+    institutions: float
+    street_staff: float
+    committee_staff: float
+    school_quota_fill: float
+    street_time_grid: float
+    street_time_services: float
+    headcount_cost_per_year: float
+    headcount_basic_share: float
+    headcount_less_share: float
+
+
+@dataclass(frozen=True)
+class Hospital:
+    """A public hospital site (``[[hospitals]]``); ``merge_into``: the site it joins when merged."""
+
+    name: str
+    street: str
+    doctor_share: float
+    merge_into: str
 
 
 @dataclass(frozen=True)
@@ -206,11 +231,12 @@ class ApprovalInfo:
     noise_sigma: float
     centre_saving: float
     service_centre_zone: str
+    items_per_staff_month: float
+    load_start: float
 
 
 @dataclass(frozen=True)
 class ZonesCommonInfo:
-    staff: float
     leads_per_staff_year: float
     large_investor_share: float
     large_investor_size: float
@@ -259,6 +285,8 @@ class District:
     outside: tuple[OutsideArea, ...]
     space: SpaceInfo
     public: PublicServicesInfo
+    staffing: StaffingInfo
+    hospitals: tuple[Hospital, ...]
     approvals: ApprovalInfo
     zones_common: ZonesCommonInfo
     development: DevelopmentInfo
@@ -469,6 +497,28 @@ def _outside(table: object, source: str) -> tuple[OutsideArea, ...]:
     return areas
 
 
+def _hospitals(table: object, names: list[str], source: str) -> tuple[Hospital, ...]:
+    """The ``[[hospitals]]`` sites, checked: in known streets, unique names, doctor shares summing
+    to 1, each merging into a site listed before it (so any number kept keeps a site to join)."""
+    if not isinstance(table, list) or not table:
+        raise InputError("must list at least one [[hospitals]] site", source=source, field="hospitals")
+    sites = tuple(_section(Hospital, t, f"hospitals[{i}]", source) for i, t in enumerate(table))
+    seen: list[str] = []
+    for i, h in enumerate(sites):
+        if h.street not in names:
+            raise InputError(f"unknown street {h.street!r}", source=source, field=f"hospitals[{i}].street")
+        if h.name in seen:
+            raise InputError("each hospital's name must be unique", source=source, field=f"hospitals[{i}].name")
+        if i > 0 and h.merge_into not in seen:
+            raise InputError("must name a hospital listed before this one (the site it joins when merged)",
+                             source=source, field=f"hospitals[{i}].merge_into")
+        seen.append(h.name)
+    total = sum(h.doctor_share for h in sites)
+    if abs(total - 1) > 1e-6:
+        raise InputError(f"doctor shares sum to {total:.4f}, not 1", source=source, field="hospitals.doctor_share")
+    return sites
+
+
 def _street_column(streets: list, key: str, kind, source: str) -> list:
     out = []
     for i, street in enumerate(streets):
@@ -570,6 +620,7 @@ def _load_cached(path: str) -> District:
     outside = _outside(raw.get("outside"), source)
     space = section(SpaceInfo, "space")
     public = section(PublicServicesInfo, "public_services")
+    staffing = section(StaffingInfo, "staffing")
     approvals = section(ApprovalInfo, "approvals")
     zones_common = section(ZonesCommonInfo, "zones_common")
     development = _development(raw.get("development"), source)
@@ -666,10 +717,16 @@ def _load_cached(path: str) -> District:
     if clash:
         raise InputError(f"{clash[0]!r} is also a street's name", source=source, field="outside.name")
     km, minutes = _matrix_section(raw.get("commute_matrix"), names, [a.name for a in outside], source)
+    hospitals = _hospitals(raw.get("hospitals"), names, source)
+    split = staffing.street_time_grid + staffing.street_time_services
+    if split > 1 + 1e-9:
+        raise InputError(f"street_time_grid + street_time_services is {split:.3f}, more than 1", source=source,
+                         field="staffing.street_time_services")
     return District(
         source=source, info=info, population=population, commute=commute, external=external, outside=outside,
         space=space,
-        public=public, approvals=approvals, zones_common=zones_common, development=development, sectors=sectors,
+        public=public, staffing=staffing, hospitals=hospitals, approvals=approvals, zones_common=zones_common,
+        development=development, sectors=sectors,
         zones=tuple(zones),
         street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],
         street_population=col["population"], street_jobs=col["jobs"], street_sector_shares=shares,

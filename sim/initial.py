@@ -1,9 +1,9 @@
 """The district at month 0: residents, firms, streets and committees built from the data file.
 
-Streets get their populations, housing and public staff; firms are drawn per street and sector
-to match the street's jobs; employed residents are placed by a doubly-constrained gravity model
-(the same distance decay the job choice uses), so the first months start near the model's own
-balance; in-commuters fill the rest of the filled posts.
+The staffing ledger gets its quotas; streets get their populations, housing and places; firms
+are drawn per street and sector to match the street's jobs; employed residents are placed by a
+doubly-constrained gravity model (the same distance decay the job choice uses), so the first
+months start near the model's own balance; in-commuters fill the rest of the filled posts.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.agents.population import stochastic_round
 from sim.agents.residents import EXTERNAL_JOB, NO_JOB
+from sim.agents.staffing import StaffingLedger
 from sim.agents.street import StreetTable
 from sim.categories import CHILD, ELDERLY, MARKET, RESETTLEMENT, SPACE_TYPES, VILLAGE, WORKING
 from sim.geography import District
@@ -21,14 +22,18 @@ from sim.processes.homes import amenity, housing_costs
 from sim.processes.policies import staff_public_employers
 
 
-def public_posts(district: District, street_population: np.ndarray):
-    """Teachers by level, doctors and district-organ posts per street at the start."""
-    pub = district.public
-    children = street_population * district.population.share_child
-    teachers = children[:, None] * pub.students_per_child()[None, :] / pub.initial_ratios()[None, :]
-    doctors = street_population * pub.doctors_per_1000 / 1000.0
-    organs = street_population * pub.government_staff_per_1000 / 1000.0
-    return teachers, doctors, organs
+def build_staffing(district: District) -> StaffingLedger:
+    """The staffing ledger at the start: schools' and kindergartens' quotas meet the national
+    standard for the start's pupils (times ``school_quota_fill``), hospital doctors are the data's
+    level shared over the sites, the rest is ``[staffing]``."""
+    pub, fill = district.public, district.staffing.school_quota_fill
+    children = district.street_population * district.population.share_child
+    pupils = children[:, None] * pub.students_per_child()[None, :]
+    preschool = children * pub.preschool_share_of_children * pub.kindergarten_coverage
+    doctors = district.street_population.sum() * pub.doctors_per_1000 / 1000.0
+    return StaffingLedger(district, teachers=pupils / pub.standards()[None, :] * fill,
+                          kindergarten_teachers=preschool / pub.standard_kindergarten * fill,
+                          doctors=doctors * np.array([h.doctor_share for h in district.hospitals]))
 
 
 def public_places(district: District, street_population: np.ndarray):
@@ -44,7 +49,6 @@ def public_places(district: District, street_population: np.ndarray):
 def build_streets(model) -> StreetTable:
     d = model.district
     pop = d.street_population
-    teachers, doctors, organs = public_posts(d, pop)
     school_places, kindergarten_places, clinics = public_places(d, pop)
     market = pop - d.resettled - d.villagers
     housing = np.column_stack([
@@ -57,9 +61,8 @@ def build_streets(model) -> StreetTable:
     space_rent = d.space.rents()[None, :] * (d.rent / d.rent.mean())[:, None]
     return StreetTable(d, model.residents, model.scale, housing=housing, rent=d.rent,
                        space=np.zeros((d.n_streets, len(SPACE_TYPES))), space_rent=space_rent, land=d.land,
-                       teachers=teachers, doctors=doctors, school_places=school_places,
-                       kindergarten_places=kindergarten_places, clinics=clinics, government_posts=organs,
-                       staff=np.full(d.n_streets, d.public.street_staff), green_m2=d.green_m2)
+                       staffing=model.staffing, school_places=school_places,
+                       kindergarten_places=kindergarten_places, clinics=clinics, green_m2=d.green_m2)
 
 
 def draw_firm_sizes(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
@@ -72,7 +75,7 @@ def build_firms(model) -> None:
     d, rng, scale = model.district, model.rng, model.scale
     base_wage = d.wage_base
     edu, health, _ = (d.sectors[k] for k in d.public_sector_indices())
-    public_total = model.streets.public_posts(edu.staff_per_teacher, health.staff_per_doctor).sum(axis=1)
+    public_total = model.staffing.posts(edu.staff_per_teacher, health.staff_per_doctor).sum(axis=1)
     private_jobs = d.street_jobs - public_total
     if (private_jobs <= 0).any():
         bad = d.street_names[int(np.argmin(private_jobs))]

@@ -21,7 +21,7 @@ from sim.agents.firms import Firms
 from sim.agents.residents import Residents
 from sim.agents.street import Street
 from sim.agents.zone import ZoneCommittee, ZoneTable
-from sim.categories import MARKET
+from sim.categories import APPROVAL_STAFF, MARKET
 from sim.config import Config
 from sim.flows import Flows
 from sim.geography import load_district
@@ -62,8 +62,9 @@ class IndustryCityModel(mesa.Model):
         self.external = ExternalRegion(d)
         self.residents = Residents(d.minutes, d.km, d.n_streets, d.zone_of_street())
         self.firms = Firms(len(d.outside))
+        self.staffing = initial.build_staffing(d)  # every quota (编制) and headcount post, by unit
         self.streets = initial.build_streets(self)
-        self.zones = ZoneTable(d)
+        self.zones = ZoneTable(d, self.staffing)
         for i in range(d.n_streets):
             Street(self, i)
         for z in range(self.zones.n):
@@ -77,6 +78,8 @@ class IndustryCityModel(mesa.Model):
         initial.build_firms(self)
         initial.place_workers(self)
         policies.enact(self, month=0)  # the policy in force before any lever acts
+        self.approval_desk = approvals.ApprovalDesk(d.approvals, float(self.staffing.of(APPROVAL_STAFF).sum()),
+                                                    self.policy.regime.items)
         self.firm_location_constant = firms.fit_location_constants(self)
         self.developers = development.Developers.at_start(self)
         development.seed_pipeline(self)

@@ -1,4 +1,5 @@
-"""Per-month records: district, street and zone aggregates, the OD table, and the building projects.
+"""Per-month records: district, street and zone aggregates, the OD table, the staffing ledger by
+unit, and the building projects.
 
 Aggregates only — one row per month (× street, × zone), computed with numpy from the column-wise
 populations; per-agent records would cost more than the month itself (docs/TOOLCHAIN.md). Counts
@@ -14,8 +15,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import metrics
-from sim.categories import CHILD, FACTORY, MARKET, OFFICE, RESETTLEMENT, SHOP, TALENT, TENURES, USES, VILLAGE, WORKING
+from sim.categories import (
+    APPROVAL_STAFF,
+    CHILD,
+    COMMITTEE,
+    EDUCATION_HEALTH,
+    FACTORY,
+    LEVELS,
+    MARKET,
+    OFFICE,
+    RESETTLEMENT,
+    SHOP,
+    STREET,
+    TALENT,
+    TENURES,
+    UNIT_KINDS,
+    USES,
+    VILLAGE,
+    WORKING,
+)
 from sim.outcomes import FLOWS, ordered
+from sim.processes import services
 from sim.processes.approvals import zone_coordination_days
 from sim.processes.homes import firm_zone, talent_eligible_count
 
@@ -58,6 +78,7 @@ class Recorder:
         self.zone_rows: list[dict] = []
         self.od_rows: list[dict] = []
         self.sector_rows: list[dict] = []
+        self.staffing_rows: list[dict] = []
         self.project_rows: list[dict] = []  # projects as they finish; at the last month, those still open
         d = model.district
         self.street_to_zone = np.append(d.zone_of_street(), np.full(len(d.outside), -1))  # outside: in no zone
@@ -81,6 +102,7 @@ class Recorder:
         if model.steps % OD_EVERY == 0 or model.steps == model.months:
             self.od_rows += self.od_table(model, month)
         self.sector_rows += [ordered("sectors", row) for row in self.sector_table(model, month)]
+        self.staffing_rows += [ordered("staffing", row) for row in self.staffing_table(model)]
         self.project_rows += [ordered("projects", self.project_row(model, p)) for p in model.projects.finished]
         model.projects.finished.clear()
         if model.steps == model.months:
@@ -91,7 +113,7 @@ class Recorder:
     def tables(self) -> dict[str, list[dict]]:
         """Every table's rows so far, by table name (``sim.outcomes.TABLES``)."""
         return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
-                "sectors": self.sector_rows, "projects": self.project_rows}
+                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows}
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
@@ -138,6 +160,7 @@ class Recorder:
         students = st.students.sum(axis=0)
         teachers = st.teachers.sum(axis=0)
         places = st.housing
+        ledger, weights = model.staffing, np.maximum(m.residents, 1.0)
         market_w = m.occupancy[:, MARKET]
         return {
             "month": model.steps,
@@ -187,12 +210,19 @@ class Recorder:
             "kindergarten_places": float(st.kindergarten_places.sum()),
             "kindergarten_waiting": float((st.preschool - st.kindergarten_enrolled).sum()),
             # (sums in the order the streets come: the bytes out are part of the model)
-            "doctors_per_1000": float(sum(st.doctors) * model.policy.doctor_productivity
+            "doctors_per_1000": float(sum(ledger.doctors.tolist()) * model.policy.doctor_productivity
                                       / max(m.residents.sum(), 1.0) * 1000.0),
+            "hospitals_open": int(ledger.hospital_open.sum()),
+            "hospital_minutes": float(np.average(st.hospital_minutes, weights=weights)),
             "street_staff": float(sum(st.staff.tolist())),
             "grid_events": float(sum(st.events.tolist())),
             "grid_backlog": float(sum(st.backlog.tolist())),
-            "resolution_days": float(np.average(st.resolution_days, weights=np.maximum(m.residents, 1.0))),
+            "resolution_days": float(np.average(st.resolution_days, weights=weights)),
+            "service_case_days": float(np.average(st.case_days, weights=weights)),
+            "approval_utilisation": float(model.approval_desk.utilisation(float(ledger.of(APPROVAL_STAFF).sum()),
+                                                                          model.policy.regime.items)),
+            "headcount": float(sum(ledger.headcount.tolist())),
+            "quotas_on_loan": ledger.on_loan,
             "satisfaction": (float(m.satisfaction_by_home.sum() / m.living.sum()) if m.living.sum()
                              else float("nan")),
         }
@@ -209,6 +239,7 @@ class Recorder:
         vacancy = 1.0 - st.space_occupancy
         firms_per_row = f.firms_per_row(scale)
         firms_by_street = np.bincount(f.street[m.private], weights=firms_per_row[m.private], minlength=d.n_streets)
+        kindergarten_teachers = model.staffing.kindergarten_teachers
         rows = []
         for i in range(d.n_streets):
             rows.append({
@@ -249,13 +280,20 @@ class Recorder:
                 "students_per_teacher_junior": float(st.students_per_teacher[i, 1]),
                 "students_per_teacher_senior": float(st.students_per_teacher[i, 2]),
                 "school_places": float(sum(st.school_places[i].tolist())),
+                **{f"places_{level}": float(st.school_places[i, k]) for k, level in enumerate(LEVELS)},
+                **{f"enrolled_{level}": float(st.students[i, k]) for k, level in enumerate(LEVELS)},
                 "kindergarten_places": float(st.kindergarten_places[i]),
+                "kindergarten_enrolled": float(st.kindergarten_enrolled[i]),
                 "kindergarten_waiting": float(st.preschool[i] - st.kindergarten_enrolled[i]),
+                "children_per_kindergarten_teacher": float(st.kindergarten_enrolled[i]
+                                                           / max(kindergarten_teachers[i], 1e-9)),
                 "education_access": float(st.education_access[i]),
                 "doctors_per_1000": float(st.doctors_per_1000[i]),
+                "hospital_minutes": float(st.hospital_minutes[i]),
                 "clinics": int(st.clinics[i]),
                 "grid_backlog": float(st.backlog[i]),
                 "resolution_days": float(st.resolution_days[i]),
+                "service_case_days": float(st.case_days[i]),
                 "staff_per_10k": float(st.staff[i] / max(m.residents[i], 1.0) * 10000.0),
                 "green_m2_per_person": float(green_pp[i]),
                 "parks": int(st.parks[i]),
@@ -331,6 +369,31 @@ class Recorder:
                  "wage_index": float(model.wage_index[k]), "wage_offer": float(offers[k]),
                  "talent_premium": float(model.talent_premium)}
                 for k, s in enumerate(d.sectors)]
+
+    # ------------------------------------------------------------------ staffing.csv
+    def staffing_table(self, model) -> list[dict]:
+        d, ledger, nan = model.district, model.staffing, float("nan")
+        street_time = services.street_time(d.staffing, model.policy.street_duties_moved)
+        committee = model.policy.committee
+        committee_time = (committee.attraction, committee.construction, committee.coordination)
+        staff, modes = ledger.staff, ledger.modes()
+        cares = np.isin(ledger.kind, EDUCATION_HEALTH)
+        rows = []
+        for u, name in enumerate(ledger.names):
+            kind = int(ledger.kind[u])
+            st, z = int(ledger.street[u]), int(ledger.zone[u])
+            streets = street_time if kind == STREET else (nan,) * 3
+            zones = committee_time if kind == COMMITTEE else (nan,) * 3
+            rows.append({
+                "month": model.steps, "unit": name, "unit_kind": UNIT_KINDS[kind],
+                "street": d.street_names[st] if st >= 0 else "", "zone": d.zones[z].key if z >= 0 else "",
+                "quotas": float(ledger.quotas[u]), "lent": float(ledger.lent[u]),
+                "headcount": float(ledger.headcount[u]), "staff": float(staff[u]),
+                "need": float(ledger.need[u]) if cares[u] else nan, "headcount_mode": str(modes[u]),
+                "time_grid": streets[0], "time_services": streets[1], "time_investment": streets[2],
+                "time_attraction": zones[0], "time_construction": zones[1], "time_coordination": zones[2],
+            })
+        return rows
 
     # ------------------------------------------------------------------ projects.csv
     def project_row(self, model, p: dict) -> dict:

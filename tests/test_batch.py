@@ -261,15 +261,15 @@ def test_sensitivity_ranks_the_factors(tmp_path):
     spec = tmp_path / "sens.toml"
     spec.write_text('scenario = "reform_2019"\nseed = 3\noutcomes = ["grid_backlog", "jobs_housing_ratio"]\n'
                     '[run]\nmonths = 8\nscale = 100\n[design]\nkind = "latin_hypercube"\nsamples = 2\n[factors]\n'
-                    '"smart_governance.resolution_gain" = { low = 0, high = 1.0 }\n'
+                    '"smart_governance.centre_staff" = { low = 0, high = 60 }\n'
                     '"approval.items" = { low = 30, high = 71 }\n', encoding="utf-8")
     out = tmp_path / "out"
     assert main(["sensitivity", str(spec), "--method", "morris", "--samples", "3", "--out", str(out),
                  "--workers", "0"]) == 0
     indices = pd.read_csv(out / "sensitivity.csv")
-    assert set(indices["factor"]) == {"smart_governance.resolution_gain", "approval.items"}
+    assert set(indices["factor"]) == {"smart_governance.centre_staff", "approval.items"}
     backlog = indices[indices["outcome"] == "grid_backlog"].set_index("factor")["mu_star"]
-    assert backlog["smart_governance.resolution_gain"] > backlog["approval.items"]  # the lever that acts on it
+    assert backlog["smart_governance.centre_staff"] > backlog["approval.items"]  # the lever that acts on it
     assert (out / "figures" / "sensitivity_grid_backlog.png").exists()
 
 

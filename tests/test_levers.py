@@ -222,7 +222,8 @@ def test_public_facilities__new_sites_add_places_and_raise_access_where_they_go(
     places = paired(lambda s: there(s, "kindergarten_places"), "only_public_facilities", sets, table=1, **BUILT)
     waiting = paired(lambda s: there(s, "kindergarten_waiting"), "only_public_facilities", sets, table=1, **BUILT)
     access = paired(lambda s: there(s, "education_access"), "only_public_facilities", sets, table=1, **BUILT)
-    clinics = paired(lambda s: there(s, "clinics"), "only_public_facilities", sets, table=1, **BUILT)
+    clinics = paired(lambda s: s[s["street"].isin(where) & (s["month"] == months)]["clinics"].mean(),
+                     "only_public_facilities", sets, table=1, **BUILT)
     assert above_zero(places) and below_zero(waiting) and above_zero(access)
     assert np.allclose(clinics, 1.0)  # one more centre in each of the four streets
 

@@ -132,8 +132,9 @@ def test_month_and_date_advance():
 
 
 def test_outputs_are_in_persons_whatever_the_scale():
-    coarse = run(small(months=2, scale=100), 1).model.iloc[-1]
-    fine = run(small(months=2, scale=25), 1).model.iloc[-1]
+    # (averaged over seeds: at 100 persons a row, firm rows of the few-firm sectors are lumpy)
+    coarse = sum(run(small(months=2, scale=100), seed).model.iloc[-1][["residents", "jobs"]] for seed in range(4)) / 4
+    fine = sum(run(small(months=2, scale=25), seed).model.iloc[-1][["residents", "jobs"]] for seed in range(4)) / 4
     assert coarse["residents"] == pytest.approx(fine["residents"], rel=0.03)
     assert coarse["jobs"] == pytest.approx(fine["jobs"], rel=0.05)
 

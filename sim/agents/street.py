@@ -2,12 +2,12 @@
 
 ``StreetTable`` holds every street's state, a row per street: housing places by tenure, market
 rent, non-residential floor space by type and its rents, the developable land left by use,
-teachers by school level, doctors, school and kindergarten places and community health centres,
-district-organ posts sited there, governance staff (编制),
-green space, parks and greenways, the renewed homes still under works, and the results of the
-month's services (students, grid events, service quality). Only its methods change it —
-deliveries, demolition, sales, land taken by projects, staff transfers, service results — so
-every change to a street is a named event. Who lives in a street (residents, children, occupied
+school and kindergarten places and community health centres, green space, parks and
+greenways, the renewed homes still under works, and the results of the month's services
+(pupils and enrolment, grid events, hospital access, service quality). Its teachers and its
+own staff are read from the staffing ledger (``sim.agents.staffing``), which holds every quota.
+Only its methods change it — deliveries, demolition, sales, land taken by projects, service
+results — so every change to a street is a named event. Who lives in a street (residents, children, occupied
 places) is not stored: it is read from the residents' census, which the residents keep current.
 
 ``Street`` is the view Mesa users find in ``model.agents``: one street's row, read-only.
@@ -18,16 +18,15 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.categories import CHILD, LEVELS, MARKET, RESETTLEMENT, VILLAGE
+from sim.categories import CHILD, LEVELS, MARKET, RESETTLEMENT, STREET, VILLAGE
 
 
 class StreetTable:
     """Every street's state; the processes and levers change it only through its methods."""
 
     def __init__(self, district, residents, scale: int, *, housing: np.ndarray, rent: np.ndarray, space: np.ndarray,
-                 space_rent: np.ndarray, land: np.ndarray, teachers: np.ndarray, doctors: np.ndarray,
-                 school_places: np.ndarray, kindergarten_places: np.ndarray, clinics: np.ndarray,
-                 government_posts: np.ndarray, staff: np.ndarray, green_m2: np.ndarray):
+                 space_rent: np.ndarray, land: np.ndarray, staffing, school_places: np.ndarray,
+                 kindergarten_places: np.ndarray, clinics: np.ndarray, green_m2: np.ndarray):
         n = district.n_streets
         self.n = n
         self._residents, self._scale = residents, scale
@@ -39,32 +38,30 @@ class StreetTable:
         self.space_rent_start = self.space_rent.copy()
         self.space_occupancy = np.zeros_like(self.space)  # occupied share, as the firms phase last found it
         self.land = np.array(land, dtype=float)  # developable floor area left (m²), street × private use
-        self.teachers = np.array(teachers, dtype=float)  # street × school level
-        self.teachers_start = self.teachers.copy()
-        self.doctors = np.array(doctors, dtype=float)
-        self.doctors_start = self.doctors.copy()
+        self._staffing = staffing  # teachers and street staff are the staffing ledger's (``sim.agents.staffing``)
         self.school_places = np.array(school_places, dtype=float)  # places (学位), street × school level
         self.kindergarten_places = np.array(kindergarten_places, dtype=float)
         self.clinics = np.array(clinics, dtype=np.int64)  # community health service centres
-        self.government_posts = np.array(government_posts, dtype=float)  # district-organ posts sited here
-        self.staff = np.array(staff, dtype=float)  # the street's governance staff (编制)
         self.green_m2 = np.array(green_m2, dtype=float)
         self.greenway_km = np.zeros(n)
         self.parks = np.zeros(n, dtype=np.int64)
         self.renewing: list[tuple[int, np.ndarray]] = []  # (month back, places by street) of homes under works
-        # Results of the month's services (phase 8); the grid overflow carries over to the next month.
-        self.students = np.zeros((n, len(LEVELS)))
+        # Results of the month's services (phase 8, ``SERVICE_RESULTS``); the grid overflow carries over.
+        self.pupils = np.zeros((n, len(LEVELS)))  # children of each school level's ages (persons)
+        self.students = np.zeros((n, len(LEVELS)))  # enrolled: pupils within the street's places
         self.students_per_teacher = np.zeros((n, len(LEVELS)))
-        self.doctors_per_1000 = np.zeros(n)
-        self.events = np.zeros(n)
-        self.overflow = np.zeros(n)
-        self.resolution_days = np.zeros(n)
-        self.backlog = np.zeros(n)
         self.school_staffing = np.zeros(n)  # mean over levels of min(1, standard / students per teacher)
         self.preschool = np.zeros(n)  # children of kindergarten age (persons)
         self.kindergarten_enrolled = np.zeros(n)
         self.education_access = np.ones(n)  # mean over kindergarten and the school levels of min(1, places / pupils)
+        self.doctors_per_1000 = np.zeros(n)  # the nearest open hospital's doctors per 1000 residents it serves
+        self.hospital_minutes = np.zeros(n)  # minutes to the nearest open hospital
         self.clinic_coverage = np.ones(n)  # min(1, centres × residents a centre serves / residents)
+        self.events = np.zeros(n)
+        self.overflow = np.zeros(n)
+        self.resolution_days = np.zeros(n)
+        self.backlog = np.zeros(n)
+        self.case_days = np.zeros(n)  # days a convenience-service case takes
         self.service_quality = np.full(n, 0.5)
 
     # ------------------------------------------------------------------ who lives here (from the census)
@@ -91,10 +88,15 @@ class StreetTable:
     def green_per_person(self) -> np.ndarray:
         return self.green_m2 / np.maximum(self.residents(), 1.0)
 
-    def public_posts(self, staff_per_teacher: float, staff_per_doctor: float) -> np.ndarray:
-        """Posts (persons) of schools, hospitals and government per street (street × 3)."""
-        return np.column_stack([self.teachers.sum(axis=1) * staff_per_teacher, self.doctors * staff_per_doctor,
-                                self.government_posts + self.staff])
+    @property
+    def teachers(self) -> np.ndarray:
+        """School teachers in post, street × level (the staffing ledger's)."""
+        return self._staffing.teachers
+
+    @property
+    def staff(self) -> np.ndarray:
+        """The streets' own staff in post (the staffing ledger's)."""
+        return self._staffing.of(STREET)
 
     # ------------------------------------------------------------------ housing
     def deliver(self, street: int, tenure: int, places: float) -> None:
@@ -149,17 +151,6 @@ class StreetTable:
         self.parks[street] += parks
 
     # ------------------------------------------------------------------ staff and services
-    def transfer_staff(self, from_organs: np.ndarray, to_streets: float) -> None:
-        """District-organ posts (per street) leave the organs; each street gains ``to_streets`` staff."""
-        self.government_posts -= from_organs
-        self.staff += to_streets
-
-    def add_teachers(self, teachers: np.ndarray) -> None:
-        self.teachers += teachers
-
-    def add_doctors(self, doctors: np.ndarray) -> None:
-        self.doctors += doctors
-
     def open_school(self, street: int, places: np.ndarray) -> None:
         """A new school site's places (学位) by level open in a street."""
         self.school_places[street] += places
@@ -170,16 +161,19 @@ class StreetTable:
     def open_clinic(self, street: int) -> None:
         self.clinics[street] += 1
 
-    def update_services(self, *, students, students_per_teacher, doctors_per_1000, events, overflow,
-                        resolution_days, backlog, school_staffing, preschool, kindergarten_enrolled,
-                        education_access, clinic_coverage, service_quality) -> None:
-        """This month's service results (phase 8)."""
-        self.students, self.students_per_teacher = students, students_per_teacher
-        self.preschool, self.kindergarten_enrolled = preschool, kindergarten_enrolled
-        self.education_access, self.clinic_coverage = education_access, clinic_coverage
-        self.doctors_per_1000, self.events, self.overflow = doctors_per_1000, events, overflow
-        self.resolution_days, self.backlog = resolution_days, backlog
-        self.school_staffing, self.service_quality = school_staffing, service_quality
+    def update_services(self, **results) -> None:
+        """This month's service results (phase 8): the ``SERVICE_RESULTS`` columns."""
+        unknown = set(results) - set(SERVICE_RESULTS)
+        if unknown:
+            raise ValueError(f"not a service result: {sorted(unknown)}")
+        for name, value in results.items():
+            setattr(self, name, value)
+
+
+SERVICE_RESULTS = ("pupils", "students", "students_per_teacher", "school_staffing", "preschool",
+                   "kindergarten_enrolled", "education_access", "doctors_per_1000", "hospital_minutes",
+                   "clinic_coverage", "events", "overflow", "resolution_days", "backlog", "case_days",
+                   "service_quality")
 
 
 def _read_only(value):
@@ -210,11 +204,12 @@ class Street(mesa.Agent):
     space_rent = property(lambda self: self._row("space_rent"), doc="floor-space rents by space type")
     land = property(lambda self: self._row("land"), doc="developable floor area left (m²) by private use")
     teachers = property(lambda self: self._row("teachers"), doc="teachers by school level")
-    doctors = property(lambda self: self._row("doctors"))
+    doctors_per_1000 = property(lambda self: self._row("doctors_per_1000"), doc="of the nearest open hospital")
+    hospital_minutes = property(lambda self: self._row("hospital_minutes"), doc="to the nearest open hospital")
     school_places = property(lambda self: self._row("school_places"), doc="school places (学位) by level")
     kindergarten_places = property(lambda self: self._row("kindergarten_places"))
     clinics = property(lambda self: self._row("clinics"), doc="community health service centres")
-    staff = property(lambda self: self._row("staff"), doc="governance staff (编制)")
+    staff = property(lambda self: self._row("staff"), doc="the street's own staff in post (编制 and loans)")
     green_m2 = property(lambda self: self._row("green_m2"))
     parks = property(lambda self: self._row("parks"))
     students_per_teacher = property(lambda self: self._row("students_per_teacher"))

@@ -13,17 +13,25 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.categories import COMMITTEE
+
 
 class ZoneTable:
-    """Every zone's state: footprint streets with their pre-reform coverage, leading sectors, staff."""
+    """Every zone's state: footprint streets with their pre-reform coverage, leading sectors; its
+    staff are the staffing ledger's."""
 
-    def __init__(self, district):
+    def __init__(self, district, staffing):
         self.n = len(district.zones)
         self.n_streets = district.n_streets
         self.streets = [np.array(z.streets, dtype=np.int8) for z in district.zones]  # footprint streets
         self.partial_coverage = [np.array(z.coverage) for z in district.zones]  # their share inside before alignment
         self.leading = [np.array(z.leading, dtype=np.int8) for z in district.zones]  # leading sectors
-        self.staff = np.full(self.n, float(district.zones_common.staff))
+        self._staffing = staffing
+
+    @property
+    def staff(self) -> np.ndarray:
+        """Each committee's staff in post (the staffing ledger's)."""
+        return self._staffing.of(COMMITTEE)
 
     def footprint_coverage(self, zone: int, alignment: float) -> np.ndarray:
         """Share of each footprint street of ``zone`` inside it (0 alignment: the old boundary; 1: whole streets)."""

@@ -1,9 +1,10 @@
-"""Smart governance (智慧治理): the grid-event centre resolves events faster."""
+"""Smart governance (智慧治理): a centre whose staff route grid events and whose systems detect them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.categories import CENTRE, ORGANS
 from sim.params import param
 from sim.policies.base import Lever
 
@@ -14,12 +15,26 @@ class SmartGovernance(Lever):
     label = "智慧治理"
     label_en = "Smart governance"
     group = "社会"
-    mechanism = "The smart-governance centre raises the grid events each street staff member resolves a month."
-    mechanism_zh = "智慧治理中心提高街道每名工作人员每月处置的网格事件数。"
+    mechanism = ("A smart-governance centre takes quotas from the district organs (the duty office, the "
+                 "comprehensive-governance and grid centres it integrates); its staff triage and dispatch grid "
+                 "events, so fewer reach the wrong office first, and its systems watch a share of the grid, so "
+                 "events are found early and handled faster.")
+    mechanism_zh = ("设立智慧治理中心，编制来自区级机关（整合总值班室、综治中心、网格化服务管理中心）："
+                    "中心人员统一分拨网格事件，减少错派；其系统覆盖部分网格，事件早发现、快处置。")
 
-    resolution_gain: float = param(0.0, unit="share", lo=0.0, hi=3.0, reform=0.3,
-                                   source="assumption: the source names the centre, not its effect",
-                                   doc="extra events resolved per staff member, as a share")
+    centre_staff: int = param(0, unit="quotas", lo=0, hi=500, reform=30,
+                              source="assumption: the source names the centre, not its staff "
+                                     "(≈ the district's events at the data's triage rate)",
+                              doc="quotas the centre takes from the district organs")
+    sensor_coverage: float = param(0.0, unit="share", lo=0.0, hi=1.0, reform=0.5,
+                                   source="assumption: the source names the systems, not their reach",
+                                   doc="share of the grid the centre's systems (cameras, sensors, data) watch")
 
     def apply(self, model, month: int) -> None:
-        model.policy.governance_productivity = 1.0 + self.resolution_gain * self.share_by(month)
+        moved = self.centre_staff * self.share_in(month)
+        if moved > 0:
+            ledger = model.staffing
+            organs = ledger.rows(ORGANS)
+            taken = ledger.take_pro_rata(organs, moved)
+            ledger.move(organs, taken, ledger.rows(CENTRE), [taken.sum()])
+        model.policy.sensor_coverage = self.toward(month, "sensor_coverage")

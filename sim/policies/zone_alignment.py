@@ -16,9 +16,10 @@ class ZoneAlignment(Lever):
     group = "经济"
     mechanism = ("Zones cover their streets whole instead of in part, and streets hand investment attraction and "
                  "tax duties to departments: less committee–street coordination per project, more committee "
-                 "space for firms, more street staff time for governance.")
+                 "space for firms, and the streets' time on those duties goes to grid governance and convenience "
+                 "services.")
     mechanism_zh = ("功能区整建制覆盖街道，街道招商与税收职能移交部门："
-                    "项目协调减少，功能区可用空间增加，街道治理时间增加。")
+                    "项目协调减少，功能区可用空间增加，街道原用于招商协税的时间转向网格治理与便民服务。")
 
     whole_street: bool = param(False, reform=True, source="source: 3 zones re-drawn to cover whole streets",
                                doc="zones cover their streets whole (整建制覆盖)")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.population import Population
+from sim.categories import APPROVAL_STAFF
 from sim.flows import Flows
 from sim.markets import location
 from sim.policies.committee import BASE_TIME, CommitteeTime
@@ -50,29 +51,58 @@ class Applications(Population):
 
 
 # ---------------------------------------------------------------------------------- the rules
-def coordination_days(coverage: np.ndarray, street_duties_moved: bool, time: CommitteeTime, info) -> float:
+def coordination_days(coverage: np.ndarray, street_duties_moved: bool, time: CommitteeTime, info,
+                      staff: float = 1.0) -> float:
     """Extra working days of committee–street coordination each of a zone's applications needs.
 
     Friction comes from the uncovered parts of its footprint streets (``coverage``) and from
-    streets that still compete for investment; coordination time relieves it."""
+    streets that still compete for investment; the committee's coordination effort — its staff
+    (``staff``: relative to the data's) × their coordination time — relieves it."""
     friction = 1.0 - coverage.mean()
     if len(coverage) and not street_duties_moved:
         friction += 0.5
-    effort = time.coordination / BASE_TIME.coordination
-    return info.coordination_days * friction / effort
+    effort = staff * time.coordination / BASE_TIME.coordination
+    return info.coordination_days * friction / max(effort, 1e-6)
 
 
-def fitout_months(time: CommitteeTime) -> float:
-    """Months from approval to opening: shorter with more construction time."""
-    return FITOUT_MONTHS * BASE_TIME.construction / max(time.construction, 1e-6)
+def fitout_months(time: CommitteeTime, staff: float = 1.0) -> float:
+    """Months from approval to opening: shorter with more construction effort (``staff``, relative
+    to the data's, × construction time)."""
+    return FITOUT_MONTHS * BASE_TIME.construction / max(staff * time.construction, 1e-6)
+
+
+class ApprovalDesk:
+    """The departments' approval staff as a queue (assumption: one server pool, M/M/1-like).
+
+    Applications arriving a month (smoothed, ``memory``) bring ``items`` each to process; the
+    staff handle ``items_per_staff_month`` each. At the data's load ``load_start`` item
+    processing takes the data's days per item; at utilisation ρ it takes
+    (1 − load_start) / (1 − ρ) times as long (ρ capped at 0.95). So fewer staff, more
+    applications or more items per application all lengthen approval; the start's arrivals are
+    taken to run at ``load_start`` under the pre-reform items."""
+
+    def __init__(self, info, staff: float, items: float, memory: float = 0.8):
+        self.items_per_staff_month, self.load_start, self.memory = info.items_per_staff_month, info.load_start, memory
+        self.arrivals = info.load_start * staff * info.items_per_staff_month / items
+        self.arriving = 0.0  # applications counted this month
+        self.factor = 1.0  # processing time relative to the data's, for this month
+
+    def utilisation(self, staff: float, items: float) -> float:
+        return self.arrivals * items / max(staff * self.items_per_staff_month, 1e-9)
+
+    def open_month(self, staff: float, items: float) -> None:
+        """Last month's arrivals join the smoothed rate; this month's processing factor follows."""
+        self.arrivals = self.memory * self.arrivals + (1.0 - self.memory) * self.arriving
+        self.arriving = 0.0
+        self.factor = (1.0 - self.load_start) / (1.0 - min(self.utilisation(staff, items), 0.95))
 
 
 def approval_days(regime, info, large: np.ndarray, coordination: np.ndarray, in_centre_zone: np.ndarray,
-                  z: np.ndarray) -> np.ndarray:
+                  z: np.ndarray, congestion: float = 1.0) -> np.ndarray:
     """Working days each application needs (``large``: a major project; ``in_centre_zone``: in the
-    zone of the service sub-centre), with its own log-normal noise (``z``: a standard normal draw
-    per application)."""
-    days = regime.base_days(info, in_centre_zone) + coordination
+    zone of the service sub-centre; ``congestion``: the approval desk's processing factor), with
+    its own log-normal noise (``z``: a standard normal draw per application)."""
+    days = regime.base_days(info, in_centre_zone, congestion) + coordination
     if regime.full_agency:
         days = np.where(large, days * (1.0 - info.full_agency_saving), days)
     return days * np.exp(info.noise_sigma * z - info.noise_sigma**2 / 2)
@@ -109,11 +139,16 @@ def attract(rng: np.random.Generator, model, zone: int, v: np.ndarray) -> dict[s
     return {"sector": sector.astype(np.int8), "street": street, "posts": posts, "large": large}
 
 
+def committee_staff(model, zone: int) -> float:
+    """A committee's staff relative to the data's (the staffing ledger's)."""
+    return float(model.zones.staff[zone]) / max(model.district.staffing.committee_staff, 1e-9)
+
+
 def zone_coordination_days(model, zone: int) -> float:
     """``coordination_days`` of a zone under the policy in force."""
     policy = model.policy
     return coordination_days(model.zones.footprint_coverage(zone, policy.zone_alignment), policy.street_duties_moved,
-                             policy.committee, model.district.approvals)
+                             policy.committee, model.district.approvals, committee_staff(model, zone))
 
 
 def site_for(model, zone: int, street: int, kind: int, need: float, free: np.ndarray,
@@ -133,6 +168,8 @@ def site_for(model, zone: int, street: int, kind: int, need: float, free: np.nda
 def step(model) -> Flows:
     d, u, pipe = model.district, model.config.uncertainties, model.pipeline
     rng = pipe.draws
+    desk = model.approval_desk
+    desk.open_month(float(model.staffing.of(APPROVAL_STAFF).sum()), model.policy.regime.items)
     free = free_space(model)  # (the leads' choice and the openings below see the same floor space)
     v = location_utilities(model) + model.firm_location_constant + location.size_term(free[:, d.space_of_sector])
     for zone in range(model.zones.n):
@@ -142,10 +179,12 @@ def step(model) -> Flows:
             continue
         days = approval_days(model.policy.regime, d.approvals, leads["large"],
                              np.full(n, zone_coordination_days(model, zone)), np.full(n, zone == d.centre_zone),
-                             rng.standard_normal(n))
+                             rng.standard_normal(n), desk.factor)
+        desk.arriving += float(np.where(leads["large"], 1, model.scale).sum())
         patience = u.patience_days * rng.lognormal(0.0, u.patience_sigma, n)
         pipe.add(n, zone=np.full(n, zone), days_needed=days, patience=patience,
-                 months_to_open=np.full(n, fitout_months(model.policy.committee)), **leads)
+                 months_to_open=np.full(n, fitout_months(model.policy.committee, committee_staff(model, zone))),
+                 **leads)
     return advance_pipeline(model, free)
 
 

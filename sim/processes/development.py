@@ -214,7 +214,8 @@ def street_approval_days(model) -> np.ndarray:
     """Expected approval working days of an ordinary project in each street under the regime in
     force: the regime's days plus the coordination of the street's zone, if any."""
     coordination, in_centre_zone = street_approval_terms(model)
-    return model.policy.regime.base_days(model.district.approvals, in_centre_zone) + coordination
+    return model.policy.regime.base_days(model.district.approvals, in_centre_zone,
+                                         model.approval_desk.factor) + coordination
 
 
 def expected_months(model) -> np.ndarray:
@@ -290,7 +291,8 @@ def apply_for_approval(model, rows: np.ndarray) -> None:
     street = p.street[rows]
     major = p.public[rows] | (p.m2[rows] >= d.development.major_project_m2)
     p.days_needed[rows] = approval_days(model.policy.regime, d.approvals, major, coordination[street],
-                                        in_centre_zone[street], p.noise[rows])
+                                        in_centre_zone[street], p.noise[rows], model.approval_desk.factor)
+    model.approval_desk.arriving += len(rows)
     p.stage[rows] = APPROVAL
     p.applied[rows] = model.steps
 

@@ -10,7 +10,7 @@ from sim.processes.homes import displace
 
 def enact(model, month: int) -> Flows:
     """Every lever acts for ``month``; households ordered out are chosen; renewed homes whose
-    works end come back; public employers' posts follow the streets' staff."""
+    works end come back; the staffing ledger must balance; public employers' posts follow it."""
     flows = Flows()
     for lever in model.config.levers:
         flows += lever.apply(model, month)
@@ -18,6 +18,9 @@ def enact(model, month: int) -> Flows:
         flows.add("displaced", displace(model, order))
     model.policy.clearances.clear()
     model.streets.return_renewed(month)
+    problems = model.staffing.check()
+    if problems:
+        raise RuntimeError(f"month {month}: the staffing ledger does not balance: {'; '.join(problems)}")
     staff_public_employers(model)
     minutes = travel_minutes(model)
     if not np.array_equal(minutes, model.minutes, equal_nan=True):
@@ -57,8 +60,8 @@ def step(model) -> Flows:
 
 
 def staff_public_employers(model) -> None:
-    """Public employers' posts (schools, hospitals, government) follow the streets' staff."""
+    """Public employers' posts (schools, hospitals, government) follow the staffing ledger."""
     d = model.district
     edu, health, _ = (d.sectors[k] for k in d.public_sector_indices())
-    posts = model.streets.public_posts(edu.staff_per_teacher, health.staff_per_doctor) / model.scale
+    posts = model.staffing.posts(edu.staff_per_teacher, health.staff_per_doctor) / model.scale
     model.firms.staff_public(posts, d.public_sector_indices())

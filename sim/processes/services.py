@@ -1,57 +1,114 @@
-"""Phase 8: schools, doctors and grid governance by street; residents' satisfaction (获得感).
+"""Phase 8: schools, kindergartens, hospitals, grid governance and convenience services by
+street; residents' satisfaction (获得感).
 
-Students follow the child population; students per teacher and doctors per 1000 residents
-follow from the streets' staff. Each stage — kindergarten (the preschool share of children) and
-the three school levels — has places; a street's education access is the mean over the stages
-of min(1, places / pupils), so pupils beyond the places (who must go to school elsewhere) count
-for nothing, and new school and kindergarten sites (development pipeline) raise it. Community
-health centres cover up to ``residents_per_clinic`` residents each. Grid events (网格事件) arrive
-with the population; their resolution time follows M/M/1-style congestion — handling days /
-(1 − ρ), ρ = arrivals / capacity — and open events at month end follow Little's law, plus
-whatever capacity could not absorb (when ρ ≥ 1). A street's service quality averages education
-(school staffing against the standard × access to a place), health (doctors against the data's
-level and the centres' coverage) and grid resolution; residents weigh it where they live.
+Every capacity here comes from staff in the staffing ledger (``sim.agents.staffing``).
+Pupils of each school level and kindergarten age follow the child population; those within
+the street's places (学位) are enrolled, the rest must go to school elsewhere and count as lost
+access. Students per teacher are enrolled pupils over the street's teachers. Each street's
+residents use their nearest open public hospital (minutes on the commute matrix in force), so
+doctors per 1000 are its doctors — times the merger's productivity — over the residents it
+serves, and a merger lengthens some trips. Community health centres cover up to
+``residents_per_clinic`` residents each.
+
+Street staff split their time (``street_time``): grid governance, convenience services and —
+until the duties move to the departments — investment attraction and tax assistance. Grid events
+(网格事件) arrive with the population; an event sent to the wrong office first is handled twice
+and loses ``reroute_days``; the smart-governance centre's staff triage and dispatch up to
+``events_routed_per_staff_month`` events each, which cuts misrouting, and its systems (a share
+of the grid covered) detect events early, which cuts handling days. Resolution time follows
+M/M/1-style congestion — handling days / (1 − ρ), ρ = arrivals / capacity — plus whatever
+capacity could not absorb (carried over when ρ ≥ 1); open events at month end follow Little's
+law. Convenience-service cases queue the same way at the street's service centre.
+
+A street's service quality averages education (school staffing against the standard × access
+to a place), health (doctors against the data's level, centre coverage, minutes to a hospital)
+and governance (grid resolution and service days); residents weigh it where they live. Each
+month also sets the education and health units' staff *need* (pupils at the standard, the
+data's doctors per 1000 residents served), which the turnover pool and headcount follow.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.categories import TENURES
+from sim.categories import CENTRE, HOSPITAL, KINDERGARTEN_UNIT, SCHOOL_UNIT, TENURES
 from sim.flows import Flows
 from sim.processes.homes import housing_costs
 
 
+def street_time(staffing_info, duties_moved: bool) -> tuple[float, float, float]:
+    """Street staff time on (grid governance, convenience services, investment and tax work):
+    the data's split; once the duties move, their time goes to the other two in proportion."""
+    grid, services = staffing_info.street_time_grid, staffing_info.street_time_services
+    if duties_moved:
+        return grid / (grid + services), services / (grid + services), 0.0
+    return grid, services, 1.0 - grid - services
+
+
+def queue_days(handling_days, arrivals, capacity):
+    """Days in an M/M/1-style queue: handling days / (1 − ρ), ρ capped at 0.95; and ρ."""
+    rho = arrivals / np.maximum(capacity, 1e-9)
+    return handling_days / (1.0 - np.minimum(rho, 0.95)), rho
+
+
+def hospitals(model, residents: np.ndarray):
+    """Each street's nearest open hospital, the minutes to it, and its doctors per 1000 residents served."""
+    staffing, d = model.staffing, model.district
+    site_street = staffing.street[staffing.rows(HOSPITAL)]
+    minutes = np.where(staffing.hospital_open[None, :], np.nan_to_num(model.minutes[: d.n_streets][:, site_street],
+                                                                      nan=np.inf), np.inf)
+    nearest = np.argmin(minutes, axis=1)
+    served = np.bincount(nearest, weights=residents, minlength=staffing.n_hospitals)
+    per_1000 = staffing.doctors * model.policy.doctor_productivity / np.maximum(served, 1.0) * 1000.0
+    return nearest, minutes[np.arange(d.n_streets), nearest], per_1000[nearest], served
+
+
 def serve(model) -> None:
     """This month's services in every street (also run once when the model is built)."""
-    streets, public, policy = model.streets, model.district.public, model.policy
+    streets, staffing, public, policy = model.streets, model.staffing, model.district.public, model.policy
     residents = streets.residents()
     children = streets.children()
-    students = children[:, None] * public.students_per_child()[None, :]
+    # Schools and kindergartens: pupils, enrolment within the places, students per teacher.
+    pupils = children[:, None] * public.students_per_child()[None, :]
+    students = np.minimum(pupils, streets.school_places)
     students_per_teacher = students / np.maximum(streets.teachers, 1e-9)
-    doctors_per_1000 = streets.doctors * policy.doctor_productivity / np.maximum(residents, 1.0) * 1000.0
-    events = model.rng.poisson(public.grid_events_per_1000_month * residents / 1000.0).astype(float)
-    duty = 0.0 if policy.street_duties_moved else public.investment_duty_share
-    capacity = streets.staff * (1.0 - duty) * public.events_per_staff_month * policy.governance_productivity
-    rho = events / np.maximum(capacity, 1e-9)
-    overflow = np.maximum(streets.overflow + events - capacity, 0.0)
-    waiting = 30.0 * overflow / np.maximum(capacity, 1e-9)
-    resolution_days = public.event_handling_days / (1.0 - np.minimum(rho, 0.95)) + waiting
-    staffing = np.minimum(1.0, public.standards() / np.maximum(students_per_teacher, 1e-9)).mean(axis=1)
+    staffing_score = np.minimum(1.0, public.standards() / np.maximum(students_per_teacher, 1e-9)).mean(axis=1)
     preschool = children * public.preschool_share_of_children
     enrolled = np.minimum(preschool, streets.kindergarten_places)
-    access = np.column_stack([np.minimum(1.0, enrolled / np.maximum(preschool, 1e-9)),
-                              np.minimum(1.0, streets.school_places / np.maximum(students, 1e-9))]).mean(axis=1)
+    access = np.column_stack([enrolled / np.maximum(preschool, 1e-9), students / np.maximum(pupils, 1e-9)]).mean(axis=1)
+    # Hospitals and health centres.
+    _, minutes, doctors_per_1000, served = hospitals(model, residents)
     coverage = np.minimum(1.0, streets.clinics * public.residents_per_clinic / np.maximum(residents, 1.0))
-    school = staffing * access
-    health = (np.minimum(1.0, doctors_per_1000 / public.doctors_per_1000 / 1.2) + coverage) / 2.0
-    governance = 1.0 / (1.0 + resolution_days / 30.0)
-    streets.update_services(students=students, students_per_teacher=students_per_teacher,
-                            doctors_per_1000=doctors_per_1000, events=events, overflow=overflow,
+    # Grid events: routing by the smart-governance centre, early detection by its systems.
+    grid_time, service_time, _ = street_time(model.district.staffing, policy.street_duties_moved)
+    events = model.rng.poisson(public.grid_events_per_1000_month * residents / 1000.0).astype(float)
+    routed = min(1.0, staffing.of(CENTRE).sum() * public.events_routed_per_staff_month / max(events.sum(), 1.0))
+    misrouted = public.misrouted_share * (1.0 - routed) + public.misrouted_share_routed * routed
+    capacity = streets.staff * grid_time * public.events_per_staff_month / (1.0 + misrouted)
+    handling = (public.event_handling_days * (1.0 - public.detection_saving * policy.sensor_coverage)
+                + misrouted * public.reroute_days)
+    overflow = np.maximum(streets.overflow + events - capacity, 0.0)
+    waiting = 30.0 * overflow / np.maximum(capacity, 1e-9)
+    resolution_days = queue_days(handling, events, capacity)[0] + waiting
+    cases = residents * public.service_cases_per_1000_month / 1000.0
+    case_days = queue_days(public.case_handling_days, cases,
+                           streets.staff * service_time * public.cases_per_staff_month)[0]
+    # Service quality.
+    school = staffing_score * access
+    health = (np.minimum(1.0, doctors_per_1000 / public.doctors_per_1000 / 1.2) + coverage
+              + np.minimum(1.0, public.hospital_minutes_reference / np.maximum(minutes, 1e-9))) / 3.0
+    governance = (1.0 / (1.0 + resolution_days / 30.0) + 1.0 / (1.0 + case_days / 10.0)) / 2.0
+    streets.update_services(pupils=pupils, students=students, students_per_teacher=students_per_teacher,
+                            school_staffing=staffing_score, preschool=preschool, kindergarten_enrolled=enrolled,
+                            education_access=access, doctors_per_1000=doctors_per_1000, hospital_minutes=minutes,
+                            clinic_coverage=coverage, events=events, overflow=overflow,
                             resolution_days=resolution_days, backlog=events * resolution_days / 30.0,
-                            school_staffing=staffing, preschool=preschool, kindergarten_enrolled=enrolled,
-                            education_access=access, clinic_coverage=coverage,
-                            service_quality=(school + health + governance) / 3.0)
+                            case_days=case_days, service_quality=(school + health + governance) / 3.0)
+    # What the education and health units need: pupils at the standard, doctors at the data's level.
+    need = staffing.need
+    need[staffing.rows(SCHOOL_UNIT)] = (students / public.standards()[None, :]).ravel()
+    need[staffing.rows(KINDERGARTEN_UNIT)] = enrolled / public.standard_kindergarten
+    need[staffing.rows(HOSPITAL)] = served * public.doctors_per_1000 / 1000.0
 
 
 def update_satisfaction(model, memory: float) -> None:

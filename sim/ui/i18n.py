@@ -61,7 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
 UNITS_ZH = {
     "month": "月", "months": "个月", "items": "项", "departments": "个部门", "share": "比例", "m²": "平方米",
     "units": "套", "courtyards": "个院落", "persons": "人", "quotas": "个编制", "hospitals": "家", "km": "公里",
-    "parks": "个公园", "households per unit": "户/套",
+    "parks": "个公园", "households per unit": "户/套", "institutions": "家", "million yuan a year": "百万元/年",
     "roads": "条", "share per road": "比例/条", "sites": "个", "m² per site": "平方米/个", "": "",
 }
 
@@ -97,12 +97,16 @@ FIELDS_ZH: dict[str, str] = {
     "resettlement.displaced_share": "改造期间需搬离的住户比例",
     "resettlement.works_months": "改造工期（月）",
     "street_staff.staff": "区级机关下沉街道人数",
-    "smart_governance.resolution_gain": "每名工作人员处置网格事件的增幅",
-    "quota_pool.quotas": "经周转池调剂的编制数",
-    "quota_pool.education_share": "调剂给教育的比例（其余给卫生）",
+    "smart_governance.centre_staff": "智慧治理中心编制（来自区级机关）",
+    "smart_governance.sensor_coverage": "智慧治理系统覆盖的网格比例",
+    "quota_pool.institutions": "撤销事业单位数",
+    "quota_pool.quotas": "撤销单位释放并调配的编制数",
+    "quota_pool.education_share": "调配给教育的比例（其余给卫生）",
     "quota_pool.levels": "教育编制投向的学段",
+    "quota_pool.loan_quotas": "周转池借出的编制数",
+    "quota_pool.loan_months": "借用期限（月）",
     "quota_pool.headcount_mode": "实行员额管理",
-    "quota_pool.headcount_share": "员额占编制人员的比例",
+    "quota_pool.headcount_budget": "员额年度预算",
     "public_facilities.school_sites": "新增中小学办学点",
     "public_facilities.school_m2": "每个办学点建筑面积",
     "public_facilities.kindergarten_sites": "新增幼儿园办学点",
@@ -126,10 +130,10 @@ FIELDS_ZH: dict[str, str] = {
 
 CHOICES_ZH = {
     "zone_talent": "功能区企业的人才", "talent": "所有人才", "zone_workers": "功能区企业的全部职工",
-    "primary": "小学", "junior": "初中", "senior": "高中",
+    "kindergarten": "幼儿园", "primary": "小学", "junior": "初中", "senior": "高中",
 }
 CHOICES_EN = {"zone_talent": "talent of zone firms", "talent": "any talent", "zone_workers": "any zone worker",
-              "primary": "primary", "junior": "junior", "senior": "senior"}
+              "kindergarten": "kindergarten", "primary": "primary", "junior": "junior", "senior": "senior"}
 
 
 def t(key: str, lang: str, **values) -> str:
