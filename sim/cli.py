@@ -346,7 +346,7 @@ def cmd_plot(args) -> int:
     model = model.drop(columns=[by], errors="ignore").merge(ok, on="run_id")
     streets = district = sensitivity = None
     if (folder / "streets.csv").exists():
-        streets = read_table(folder / "streets.csv", ("run_id", "month", "street"))
+        streets = read_table(folder / "streets.csv", ("run_id", "month", "street", "sub_area"))
         streets = analysis.last_months(streets.drop(columns=[by], errors="ignore").merge(ok, on="run_id"))
         district = load_district(runs_data_file(folder))
     if (folder / "sensitivity.csv").exists():
@@ -367,7 +367,7 @@ def cmd_plot(args) -> int:
                 rows = streets if group is None else streets[streets[by] == group]
                 suffix = "" if group is None else f"_{group}"
                 title = label(metric, lang) + f" — {group or 'all runs'}, last 12 months"
-                fig, _ = plots.street_map(rows.groupby("street")[metric].mean(), district, metric, lang, title)
+                fig, _ = plots.street_map(rows.groupby("sub_area")[metric].mean(), district, metric, lang, title)
                 plots.save(fig, figures / f"map_{metric}{suffix}.png")
                 written.append(f"map_{metric}{suffix}.png")
     if sensitivity is not None:

@@ -216,7 +216,6 @@ class Hospital:
 
     name: str
     street: str
-    doctor_share: float
     merge_into: str
 
 
@@ -304,6 +303,7 @@ class District:
     villagers: np.ndarray  # residents of villagers' houses on collective land at the start
     green_m2: np.ndarray
     farming: np.ndarray
+    successor: np.ndarray  # each street's successor after the administrative adjustment (itself if it stays)
     land: np.ndarray  # developable floor area (m²) left at the start, street × private use
     km: np.ndarray
     minutes: np.ndarray
@@ -311,6 +311,11 @@ class District:
     @property
     def n_streets(self) -> int:
         return len(self.street_names)
+
+    @property
+    def successor_names(self) -> tuple[str, ...]:
+        """Each street's successor's name: the stable street key of the outputs."""
+        return tuple(self.street_names[j] for j in self.successor)
 
     @property
     def ext(self) -> int:
@@ -498,8 +503,8 @@ def _outside(table: object, source: str) -> tuple[OutsideArea, ...]:
 
 
 def _hospitals(table: object, names: list[str], source: str) -> tuple[Hospital, ...]:
-    """The ``[[hospitals]]`` sites, checked: in known streets, unique names, doctor shares summing
-    to 1, each merging into a site listed before it (so any number kept keeps a site to join)."""
+    """The ``[[hospitals]]`` sites, checked: in known streets, unique names, each merging into a
+    site listed before it (so any number kept keeps a site to join)."""
     if not isinstance(table, list) or not table:
         raise InputError("must list at least one [[hospitals]] site", source=source, field="hospitals")
     sites = tuple(_section(Hospital, t, f"hospitals[{i}]", source) for i, t in enumerate(table))
@@ -513,10 +518,25 @@ def _hospitals(table: object, names: list[str], source: str) -> tuple[Hospital, 
             raise InputError("must name a hospital listed before this one (the site it joins when merged)",
                              source=source, field=f"hospitals[{i}].merge_into")
         seen.append(h.name)
-    total = sum(h.doctor_share for h in sites)
-    if abs(total - 1) > 1e-6:
-        raise InputError(f"doctor shares sum to {total:.4f}, not 1", source=source, field="hospitals.doctor_share")
     return sites
+
+
+def _successors(streets: list, names: list[str], source: str) -> np.ndarray:
+    """Each street's successor (``successor``: the street it merges into when the administrative
+    adjustment happens; absent: it stays), checked: a known street that itself stays."""
+    out = np.arange(len(names))
+    for i, street in enumerate(streets):
+        name = street.get("successor", "") if isinstance(street, dict) else ""
+        if name == "":
+            continue
+        where = f"streets[{i}].successor"
+        if not isinstance(name, str) or name not in names or name == names[i]:
+            raise InputError(f"must name another street of the file, got {shown(name)}", source=source, field=where)
+        if streets[names.index(name)].get("successor", ""):
+            raise InputError(f"{name!r} merges into another street itself; name the street it stays in",
+                             source=source, field=where)
+        out[i] = names.index(name)
+    return out
 
 
 def _street_column(streets: list, key: str, kind, source: str) -> list:
@@ -653,6 +673,7 @@ def _load_cached(path: str) -> District:
     col = {k: np.array(_street_column(streets, k, float, source), dtype=float)
            for k in ("x_km", "y_km", "area_km2", "population", "jobs", "rent", "resettled", "villagers", "green_m2")}
     farming = np.array(_street_column(streets, "farming", bool, source))
+    successor = _successors(streets, names, source)
     land = np.column_stack([_street_column(streets, f"land_{use}", float, source) for use in PRIVATE_USES])
     crowded = np.flatnonzero(col["resettled"] + col["villagers"] > col["population"])
     if len(crowded):
@@ -731,7 +752,7 @@ def _load_cached(path: str) -> District:
         street_names=tuple(names), street_pinyin=tuple(pinyin), xy=xy, area_km2=col["area_km2"],
         street_population=col["population"], street_jobs=col["jobs"], street_sector_shares=shares,
         rent=col["rent"], resettled=col["resettled"], villagers=col["villagers"], green_m2=col["green_m2"],
-        farming=farming,
+        farming=farming, successor=successor,
         land=land.astype(float), km=km, minutes=minutes,
     )
 

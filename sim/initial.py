@@ -25,15 +25,16 @@ from sim.processes.policies import staff_public_employers
 def build_staffing(district: District) -> StaffingLedger:
     """The staffing ledger at the start: schools' and kindergartens' quotas meet the national
     standard for the start's pupils (times ``school_quota_fill``), hospital doctors are the data's
-    level shared over the sites, the rest is ``[staffing]``."""
+    level for the residents each site serves, the rest is ``[staffing]``."""
     pub, fill = district.public, district.staffing.school_quota_fill
     children = district.street_population * district.population.share_child
     pupils = children[:, None] * pub.students_per_child()[None, :]
     preschool = children * pub.preschool_share_of_children * pub.kindergarten_coverage
-    doctors = district.street_population.sum() * pub.doctors_per_1000 / 1000.0
+    served = np.bincount(StaffingLedger.nearest_hospitals(district), weights=district.street_population,
+                         minlength=len(district.hospitals))
     return StaffingLedger(district, teachers=pupils / pub.standards()[None, :] * fill,
                           kindergarten_teachers=preschool / pub.standard_kindergarten * fill,
-                          doctors=doctors * np.array([h.doctor_share for h in district.hospitals]))
+                          doctors=served * pub.doctors_per_1000 / 1000.0)
 
 
 def public_places(district: District, street_population: np.ndarray):
@@ -116,8 +117,10 @@ def build_residents(model) -> None:
     active = working & (rng.random(n) < p.participation)
     factor = rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, n)
     tenure = np.full(n, MARKET)
-    resettled = stochastic_round(rng, d.resettled / scale)
-    villagers = stochastic_round(rng, d.villagers / scale)
+    # (no more rows than the places hold, which a coarse scale's rounding up could exceed)
+    places = np.floor(model.streets.housing / scale + 1e-9)
+    resettled = np.minimum(stochastic_round(rng, d.resettled / scale), places[:, RESETTLEMENT])
+    villagers = np.minimum(stochastic_round(rng, d.villagers / scale), places[:, VILLAGE])
     for s in range(d.n_streets):
         members = np.flatnonzero(home == s)
         chosen = rng.choice(members, size=min(int(resettled[s] + villagers[s]), len(members)), replace=False)

@@ -79,7 +79,7 @@ class IndustryCityModel(mesa.Model):
         initial.place_workers(self)
         policies.enact(self, month=0)  # the policy in force before any lever acts
         self.approval_desk = approvals.ApprovalDesk(d.approvals, float(self.staffing.of(APPROVAL_STAFF).sum()),
-                                                    self.policy.regime.items)
+                                                    self.policy.regime.work(d.approvals))
         self.firm_location_constant = firms.fit_location_constants(self)
         self.developers = development.Developers.at_start(self)
         development.seed_pipeline(self)

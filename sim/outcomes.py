@@ -48,8 +48,13 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
             empty="a run given a plain seed, not one spawned by a sweep"),
     Outcome("month", "", "月份", "month", "months simulated (1 = the start month)"),
     Outcome("date", "", "日期", "date", "calendar month, YYYY-MM"),
-    Outcome("street", "", "街道", "street", "the street's Chinese name"),
-    Outcome("street_en", "", "街道（拼音）", "street (pinyin)", "the street's name in pinyin"),
+    Outcome("street", "", "街道", "street",
+            "the street's Chinese name after the 2019–2020 administrative adjustment (11 streets): the stable key; "
+            "a street abolished then is a sub-area of its successor"),
+    Outcome("sub_area", "", "片区（调整前街道）", "sub-area (street before the adjustment)",
+            "the street before the adjustment (14): the model's spatial unit; the same as street for a street "
+            "that stayed", empty="in staffing.csv: a unit of the whole district"),
+    Outcome("street_en", "", "街道（拼音）", "street (pinyin)", "the (successor) street's name in pinyin"),
     Outcome("zone", "", "功能区", "zone", "key of the zone whose footprint holds the street",
             empty="in streets.csv: a street outside every zone"),
     Outcome("zone_name", "", "功能区名称", "zone name", "the zone's Chinese name"),
@@ -313,7 +318,7 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("time_coordination", "share", "日常协调时间", "time on coordination",
             "committee staff time on coordination and services", empty="not a committee"),
     Outcome("staff_per_10k", "per 10k residents", "街道工作人员密度", "street staff density",
-            "governance staff per 10,000 residents"),
+            "the street government's staff per 10,000 residents it serves (after a merger: of the merged street)"),
     Outcome("grid_events", "events", "网格事件", "grid events", "grid events (网格事件) reported this month"),
     Outcome("grid_backlog", "events", "网格事件积压", "grid-event backlog", "open grid events at month end", LOWER),
     Outcome("resolution_days", "days", "网格事件处置天数", "grid-event resolution days",
@@ -357,7 +362,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "approval_utilisation", "headcount", "quotas_on_loan", "satisfaction",
     ),
     "streets": (
-        "month", "street", "street_en", "zone", "residents", "employed_residents", "jobs", "jobs_housing_ratio",
+        "month", "street", "street_en", "sub_area", "zone", "residents", "employed_residents", "jobs",
+        "jobs_housing_ratio",
         "self_containment", "internal_capture", "mean_commute_min", "mean_commute_km", "rent", "rent_index",
         "occupancy_market", "resettlement_places", "village_residents", "talent_apartment_places",
         "talent_apartment_residents", "firms",
@@ -380,11 +386,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "od": ("month", "origin", "destination", "commuters", "minutes", "km"),
     "sectors": ("month", "sector", "sector_name", "jobs", "posts", "open_posts", "vacancy_rate", "wage_index",
                 "wage_offer", "talent_premium"),
-    "staffing": ("month", "unit", "unit_kind", "street", "zone", "quotas", "lent", "headcount", "staff", "need",
-                 "headcount_mode", "time_grid", "time_services", "time_investment", "time_attraction",
+    "staffing": ("month", "unit", "unit_kind", "street", "sub_area", "zone", "quotas", "lent", "headcount", "staff",
+                 "need", "headcount_mode", "time_grid", "time_services", "time_investment", "time_attraction",
                  "time_construction", "time_coordination"),
-    "projects": ("project", "street", "street_en", "zone", "use", "developer", "m2", "month_started", "month_applied",
-                 "approval_days", "month_approved", "status", "month_ended"),
+    "projects": ("project", "street", "street_en", "sub_area", "zone", "use", "developer", "m2", "month_started",
+                 "month_applied", "approval_days", "month_approved", "status", "month_ended"),
 }
 TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, sectors.csv, staffing.csv, projects.csv
 # The district flows of the month (``sim.flows.Flows``), as model.csv holds them.

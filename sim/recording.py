@@ -220,7 +220,7 @@ class Recorder:
             "resolution_days": float(np.average(st.resolution_days, weights=weights)),
             "service_case_days": float(np.average(st.case_days, weights=weights)),
             "approval_utilisation": float(model.approval_desk.utilisation(float(ledger.of(APPROVAL_STAFF).sum()),
-                                                                          model.policy.regime.items)),
+                                                                          model.policy.regime.work(model.district.approvals))),
             "headcount": float(sum(ledger.headcount.tolist())),
             "quotas_on_loan": ledger.on_loan,
             "satisfaction": (float(m.satisfaction_by_home.sum() / m.living.sum()) if m.living.sum()
@@ -240,12 +240,16 @@ class Recorder:
         firms_per_row = f.firms_per_row(scale)
         firms_by_street = np.bincount(f.street[m.private], weights=firms_per_row[m.private], minlength=d.n_streets)
         kindergarten_teachers = model.staffing.kindergarten_teachers
+        admin = model.staffing.street_admin()  # each street's government: its own, or its successor's once merged
+        served = np.bincount(admin, weights=m.residents, minlength=d.n_streets)
+        staff_density = (st.staff / np.maximum(served, 1.0) * 10000.0)[admin]
         rows = []
         for i in range(d.n_streets):
             rows.append({
                 "month": model.steps,
-                "street": d.street_names[i],
-                "street_en": d.street_pinyin[i],
+                "street": d.successor_names[i],
+                "street_en": d.street_pinyin[d.successor[i]],
+                "sub_area": d.street_names[i],
                 "zone": d.zones[self.street_to_zone[i]].key if self.street_to_zone[i] >= 0 else "",
                 "residents": float(m.residents[i]),
                 "employed_residents": float(balance["employed_residents"][i]),
@@ -294,7 +298,7 @@ class Recorder:
                 "grid_backlog": float(st.backlog[i]),
                 "resolution_days": float(st.resolution_days[i]),
                 "service_case_days": float(st.case_days[i]),
-                "staff_per_10k": float(st.staff[i] / max(m.residents[i], 1.0) * 10000.0),
+                "staff_per_10k": float(staff_density[i]),
                 "green_m2_per_person": float(green_pp[i]),
                 "parks": int(st.parks[i]),
                 "service_quality": float(st.service_quality[i]),
@@ -386,7 +390,8 @@ class Recorder:
             zones = committee_time if kind == COMMITTEE else (nan,) * 3
             rows.append({
                 "month": model.steps, "unit": name, "unit_kind": UNIT_KINDS[kind],
-                "street": d.street_names[st] if st >= 0 else "", "zone": d.zones[z].key if z >= 0 else "",
+                "street": d.successor_names[st] if st >= 0 else "", "sub_area": d.street_names[st] if st >= 0 else "",
+                "zone": d.zones[z].key if z >= 0 else "",
                 "quotas": float(ledger.quotas[u]), "lent": float(ledger.lent[u]),
                 "headcount": float(ledger.headcount[u]), "staff": float(staff[u]),
                 "need": float(ledger.need[u]) if cares[u] else nan, "headcount_mode": str(modes[u]),
@@ -401,7 +406,9 @@ class Recorder:
         street, zone = p["street"], self.street_to_zone[p["street"]]
         nan = float("nan")
         return {
-            "project": p["project"], "street": d.street_names[street], "street_en": d.street_pinyin[street],
+            "project": p["project"], "street": d.successor_names[street],
+            "street_en": d.street_pinyin[d.successor[street]],
+            "sub_area": d.street_names[street],
             "zone": d.zones[zone].key if zone >= 0 else "", "use": USES[p["use"]],
             "developer": "public" if p["public"] else "private", "m2": p["m2"], "month_started": p["started"],
             "month_applied": nan if p["applied"] is None else p["applied"], "approval_days": p["days"],

@@ -77,9 +77,10 @@ def targets(reform: Config) -> list[Target]:
             f"teachers_{level}", f"{level} students per teacher under the reform (last 12 months)",
             f"1:{figure} ± 10% (source)", figure * 0.9, figure * 1.1,
             lambda b, r, level=level: last_year(r["model"], f"students_per_teacher_{level}"),
-            "240 pooled quotas (70% to schools, by students) and headcount posts (4% of quota staff) added to "
-            "the 2018 teachers; students follow the child population",
-            "the 2018 staffing (sim/data public_services) or the quota split"))
+            "enrolled pupils / teachers in post: quotas at the national standard at the start, then the "
+            "abolished institutions' quotas, the turnover pool's loans and headcount posts where units fall short",
+            "the start's quotas above the standard (sim/data staffing.school_quota_fill, not public) or a "
+            "headcount rule aiming below the standard (the source's ratios are better than the standard)"))
     out += [
         Target("talent_delivered", "talent-apartment places delivered by the end", f"{talent_places:,.0f} places "
                "(37万 m²)", talent_places * 0.99, talent_places * 1.01,
@@ -100,15 +101,15 @@ def targets(reform: Config) -> list[Target]:
                "more households cleared per unit, or units sited where the cleared households live"),
         Target("space_jobs", "jobs in the streets given factories and offices, reform − baseline (last 12 m)",
                "> 0 (the space is used)", 0.0, np.inf,
-               lambda b, r: (last_year(r["streets"][r["streets"]["street"].isin(lv.industrial_space.streets)]
+               lambda b, r: (last_year(r["streets"][r["streets"]["sub_area"].isin(lv.industrial_space.streets)]
                                        .groupby("month", as_index=False)["jobs"].sum(), "jobs")
-                             - last_year(b["streets"][b["streets"]["street"].isin(lv.industrial_space.streets)]
+                             - last_year(b["streets"][b["streets"]["sub_area"].isin(lv.industrial_space.streets)]
                                          .groupby("month", as_index=False)["jobs"].sum(), "jobs")),
                "free floor space draws firm entry and lets firms grow and zone firms open",
                "stronger firm entry response to space (uncertainties.max_space_pull)"),
         Target("street_staff", "staff added to the streets by the end", "≥ 90 (source: 90+)", 90 - 1e-6, np.inf,
                lambda b, r: at_end(r["model"], "street_staff") - at_end(b["model"], "street_staff"),
-               "district-organ staff moved to the streets", "the lever's staff"),
+               "district-organ quotas moved to the street governments (the staffing ledger)", "the lever's staff"),
     ]
     for zone in d.zones:
         out.append(Target(

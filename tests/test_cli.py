@@ -43,7 +43,7 @@ def test_run_writes_every_output_file(tmp_path):
                  "mean_commute_min", "rent_index"}
     zones, streets = pd.read_csv(out / "zones.csv"), pd.read_csv(out / "streets.csv")
     assert area_cols <= set(zones.columns) and area_cols <= set(streets.columns)
-    assert len(zones) == 2 * 13 * 3 and len(streets) == 2 * 13 * 11
+    assert len(zones) == 2 * 13 * 3 and len(streets) == 2 * 13 * 14
     od = pd.read_csv(out / "od.csv")
     assert sorted(od["month"].unique()) == [12, 13]  # every 12th month and the last
     assert {"run_id", "month", "origin", "destination", "commuters", "minutes", "km"} <= set(od.columns)

@@ -13,17 +13,17 @@ from sim.geography import load_district, matrix_toml
 
 LABELS = ("source", "assumption", "census", "public")
 LABELLED_SECTIONS = ("district", "population", "commute", "external", "outside", "space", "public_services",
-                     "approvals", "zones_common")
+                     "staffing", "approvals", "zones_common")
 
 
 def test_chenghua_file_loads_with_census_total_and_three_zones():
     d = load_district()
-    assert d.n_streets == 11
+    assert d.n_streets == 14 and len(set(d.successor_names)) == 11  # 2019's streets, 11 after the adjustment
     assert d.street_population.sum() == 1_381_894
     assert [z.key for z in d.zones] == ["longtan", "panda", "heritage"]
     assert [a.key for a in d.outside] == ["centre", "hightech", "west", "north", "east"]
-    assert d.km.shape == d.minutes.shape == (16, 16)
-    assert np.isnan(d.minutes[11:, 11:]).all() and np.isfinite(d.minutes[:11]).all()
+    assert d.km.shape == d.minutes.shape == (19, 19)
+    assert np.isnan(d.minutes[14:, 14:]).all() and np.isfinite(d.minutes[:14]).all()
     partial = np.array([c for z in d.zones for c in z.coverage])  # shares before whole-street coverage (1)
     assert (partial <= 1.0).all() and (partial < 1.0).any()
 
@@ -59,11 +59,16 @@ def broken_copy(tmp_path, old: str, new: str):
 
 
 @pytest.mark.parametrize(("old", "new", "field"), [
-    ("population = 115000", "population = 115001", "streets.population"),
-    ('profile = "mixed"', 'profile = "mixd"', "streets[2].profile"),
+    ("population = 52900", "population = 52901", "streets.population"),
+    ('profile = "mixed"', 'profile = "mixd"', "streets[3].profile"),
+    ('successor = "猛追湾"', 'successor = "建设路"', "streets[1].successor"),
+    ('successor = "府青路"', 'successor = "圣灯"', "streets[4].successor"),
+    ('merge_into = "区第一人民医院"', 'merge_into = "区第五人民医院"', "hospitals[1].merge_into"),
+    ('street = "龙潭"\nmerge_into', 'street = "Atlantis"\nmerge_into', "hospitals[3].street"),
+    ("street_time_services = 0.25", "street_time_services = 0.75", "staffing.street_time_services"),
     ("speed_kmh = 18.0", 'speed_kmh = "fast"', "commute.speed_kmh"),
     ('areas = ["猛追湾"', 'areas = ["Mengzhuiwan"', "commute_matrix.areas"),
-    ("km = [\n  [1.12,", "km = [\n  [1.12, 7.0,", "commute_matrix.km"),
+    ("km = [\n  [0.76,", "km = [\n  [0.76, 7.0,", "commute_matrix.km"),
     ('streets = ["龙潭", "白莲池"]', 'streets = ["龙潭", "Atlantis"]', "zones[0].streets"),
     ("[approvals]", "[aprovals]", "approvals"),
     ("job_share = 0.45", "job_share = 0.55", "outside.job_share"),

@@ -234,13 +234,40 @@ def test_students_per_teacher_are_enrolled_pupils_over_teachers_not_an_assumed_r
 def test_approval_days_rise_with_the_approval_staff_s_load():
     model = IndustryCityModel(small(resolve("baseline_2018"), months=1), 0)
     desk, staff = model.approval_desk, float(model.staffing.of(APPROVAL_STAFF).sum())
+    work = model.policy.regime.work(model.district.approvals)  # the pre-reform regime's
     desk.arriving = desk.arrivals
-    desk.open_month(staff, 71)
+    desk.open_month(staff, work)
     calm = desk.factor
     desk.arriving = desk.arrivals * 1.5
-    desk.open_month(staff, 71)
+    desk.open_month(staff, work)
     busy = desk.factor
-    desk.open_month(staff / 2, 71)  # the same applications with half the staff
+    desk.arriving = desk.arrivals
+    desk.open_month(staff / 2, work)  # the same applications with half the staff
     assert calm == pytest.approx(1.0, rel=1e-6) and busy > calm and desk.factor > busy
-    desk.open_month(staff, 30)  # fewer items per application: less work
-    assert desk.factor < busy
+    desk.arriving = desk.arrivals
+    desk.open_month(staff, work / 2)  # half the work per application
+    assert desk.factor < calm
+
+
+# ---------------------------------------------------------------------------------- the 14 → 11 adjustment
+def test_the_adjustment_merges_the_abolished_streets_into_their_successors_under_one_stable_key():
+    d = load_district()
+    abolished = [d.street_names[i] for i in range(d.n_streets) if d.successor[i] != i]
+    assert d.n_streets == 14 and sorted(abolished) == sorted(["建设路", "桃蹊路", "圣灯"])
+    assert len(set(d.successor_names)) == 11
+    sets = ("zone_alignment.merge_month=3",)
+    kept = run(small(resolve("baseline_2018"), months=6), 0).frames
+    after = run(override(small(resolve("baseline_2018"), months=6), list(sets)), 0).frames
+    # The same keys with and without the adjustment: 14 sub-areas under the 11 streets, every month.
+    keys = ["month", "street", "sub_area"]
+    assert kept["streets"][keys].equals(after["streets"][keys])
+    assert kept["streets"].groupby("month")["street"].nunique().eq(11).all()
+    staffing = after["staffing"]
+    unit = staffing[(staffing["unit"] == "street:建设路")].set_index("month")["staff"]
+    successor = staffing[(staffing["unit"] == "street:猛追湾")].set_index("month")["staff"]
+    assert unit.loc[2] > 0 and unit.loc[3] == 0 and successor.loc[3] == pytest.approx(unit.loc[2] + successor.loc[2])
+    # Once merged, one street government serves both parts: one queue, one resolution time.
+    streets = after["streets"][after["streets"]["month"] == 6].set_index("sub_area")
+    assert streets.loc["建设路", "resolution_days"] == pytest.approx(streets.loc["猛追湾", "resolution_days"])
+    assert streets.loc["建设路", "staff_per_10k"] == pytest.approx(streets.loc["猛追湾", "staff_per_10k"])
+    assert np.allclose(staffing.groupby("month")["quotas"].sum(), staffing[staffing["month"] == 1]["quotas"].sum())

@@ -96,7 +96,10 @@ class StaffingLedger:
             bad = self.names[int(np.argmin(self.quotas))]
             raise ValueError(f"{district.source}: [staffing] leaves unit {bad} with fewer than 0 quotas")
         self.total = float(self.quotas.sum())  # 严控总量: what the units and the reserve hold together
+        self.successor = np.asarray(district.successor)  # the street each street merges into (itself: stays)
+        self.street_open = np.ones(n, dtype=bool)  # a street government of its own (not merged)
         self.hospital_open = np.ones(self.n_hospitals, dtype=bool)
+        self.hospital_home = self.nearest_hospitals(district)  # the site each street's residents use at the start
         self.hospital_into = [district.hospitals.index(next(h for h in district.hospitals if h.name == x.merge_into))
                               if x.merge_into else -1 for x in district.hospitals]
         self.loans: list[tuple[int, int, float, int]] = []  # (lender, borrower, quotas, month due back)
@@ -280,19 +283,53 @@ class StaffingLedger:
         self.headcount = headcount
         self.headcount_budget = budget
 
-    def merge_hospital(self, site: int) -> int:
-        """A hospital merges into its successor (the first open one along ``merge_into``): its
-        quotas, loans and headcount move there and the site closes. Returns the successor."""
-        into = self.hospital_into[site]
-        while into >= 0 and not self.hospital_open[into]:
-            into = self.hospital_into[into]
-        rows = self.rows(HOSPITAL)
-        a, b = rows[site], rows[into]
+    @staticmethod
+    def nearest_hospitals(district) -> np.ndarray:
+        """Each street's nearest hospital site on the data's commute matrix."""
+        site_street = [district.street_names.index(h.street) for h in district.hospitals]
+        return np.argmin(district.minutes[: district.n_streets][:, site_street], axis=1)
+
+    def hospital_serving(self) -> np.ndarray:
+        """The open site each street's residents use now: their start site, or the site it merged into."""
+        site = self.hospital_home.copy()
+        while not self.hospital_open[site].all():
+            closed = ~self.hospital_open[site]
+            site[closed] = np.asarray(self.hospital_into)[site[closed]]
+        return site
+
+    def street_admin(self) -> np.ndarray:
+        """The street government each street (sub-area) is in now: itself, or its successor once merged."""
+        return np.where(self.street_open, np.arange(self.n_streets), self.successor)
+
+    def merge_streets(self) -> list[int]:
+        """The administrative adjustment (行政区划调整): every street with a successor merges into it —
+        its quotas and loans move to the successor's street unit, its government ends. Returns the
+        streets merged."""
+        rows = self.rows(STREET)
+        merged = [i for i in range(self.n_streets) if self.successor[i] != i and self.street_open[i]]
+        for i in merged:
+            a, b = rows[i], rows[self.successor[i]]
+            self._merge_unit(a, b)
+            self.street_open[i] = False
+        return merged
+
+    def _merge_unit(self, a: int, b: int) -> None:
+        """Unit ``a``'s quotas, loans and headcount move to unit ``b``."""
         self.move(np.array([a]), [self.quotas[a]], np.array([b]), [self.quotas[a]])
         self.lent[b] += self.lent[a]
         self.lent[a] = 0.0
         self.headcount[b] += self.headcount[a]
         self.headcount[a] = 0.0
         self.loans = [(lender, b if borrower == a else borrower, q, due) for lender, borrower, q, due in self.loans]
+
+    def merge_hospital(self, site: int) -> int:
+        """A hospital merges into its successor (the first open one along ``merge_into``): its
+        quotas, loans and headcount move there, the site closes and its patients go there.
+        Returns the successor."""
+        into = self.hospital_into[site]
+        while into >= 0 and not self.hospital_open[into]:
+            into = self.hospital_into[into]
+        rows = self.rows(HOSPITAL)
+        self._merge_unit(rows[site], rows[into])
         self.hospital_open[site] = False
         return into

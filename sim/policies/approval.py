@@ -27,14 +27,17 @@ class ApprovalRegime:
     full_agency: bool
     service_centre: bool = False
 
+    def work(self, info) -> float:
+        """Items of staff work an application brings: its items, less what online service saves."""
+        return self.items * (1.0 - info.online_saving * self.online_share)
+
     def base_days(self, info, in_centre_zone=False, congestion=1.0):
         """Working days of an ordinary application under this regime, before coordination
         (``info``: the data file's ``[approvals]``); ``in_centre_zone`` (a flag, or an array of
         them): the application is in the zone of the service sub-centre; ``congestion``: item
         processing time relative to the data's at the approval staff's load
         (``sim.processes.approvals.ApprovalDesk``)."""
-        processing = (self.items * info.days_per_item * (1.0 - info.online_saving * self.online_share)
-                      * congestion)
+        processing = self.work(info) * info.days_per_item * congestion
         handover = self.departments * info.days_per_department * (1.0 - info.one_window_saving * self.one_window_share)
         if self.service_centre:
             handover = handover * (1.0 - info.centre_saving * in_centre_zone)

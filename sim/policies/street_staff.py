@@ -16,7 +16,8 @@ class StreetStaff(Lever):
     label_en = "Staff moved to streets"
     group = "社会"
     mechanism = ("Moves quotas from the district organs (approval staff and the smart-governance centre included, "
-                 "in proportion) to the streets, shared equally: more grid and convenience-service capacity in the "
+                 "in proportion) to the streets, shared equally among the street governments there are: more grid and "
+                 "convenience-service capacity in the "
                  "streets, less in the organs (approval slows a little).")
     mechanism_zh = ("区级机关（含审批人员与智慧治理中心，按比例）编制下沉街道（平均分配）："
                     "街道网格与便民服务能力提高，机关能力相应减少（审批略慢）。")
@@ -31,5 +32,5 @@ class StreetStaff(Lever):
         ledger = model.staffing
         organs = ledger.rows_of(DISTRICT_ORGANS)
         taken = ledger.take_pro_rata(organs, moved)
-        streets = ledger.rows(STREET)
+        streets = ledger.rows(STREET)[ledger.street_open]  # the street governments there are now
         ledger.move(organs, taken, streets, [taken.sum() / len(streets)] * len(streets))

@@ -74,27 +74,30 @@ def fitout_months(time: CommitteeTime, staff: float = 1.0) -> float:
 class ApprovalDesk:
     """The departments' approval staff as a queue (assumption: one server pool, M/M/1-like).
 
-    Applications arriving a month (smoothed, ``memory``) bring ``items`` each to process; the
+    Applications arriving a month (smoothed, ``memory``; building projects as they apply,
+    committees' leads at their expected rate, so a coarse scale's lumpy lead rows do not jolt
+    the queue) bring ``work`` each — the items to
+    process, less the part online service takes off the staff (``ApprovalRegime.work``); the
     staff handle ``items_per_staff_month`` each. At the data's load ``load_start`` item
     processing takes the data's days per item; at utilisation ρ it takes
     (1 − load_start) / (1 − ρ) times as long (ρ capped at 0.95). So fewer staff, more
-    applications or more items per application all lengthen approval; the start's arrivals are
-    taken to run at ``load_start`` under the pre-reform items."""
+    applications or more work per application all lengthen approval; the start's arrivals are
+    taken to run at ``load_start`` under the pre-reform regime."""
 
-    def __init__(self, info, staff: float, items: float, memory: float = 0.8):
+    def __init__(self, info, staff: float, work: float, memory: float = 0.8):
         self.items_per_staff_month, self.load_start, self.memory = info.items_per_staff_month, info.load_start, memory
-        self.arrivals = info.load_start * staff * info.items_per_staff_month / items
+        self.arrivals = info.load_start * staff * info.items_per_staff_month / work
         self.arriving = 0.0  # applications counted this month
         self.factor = 1.0  # processing time relative to the data's, for this month
 
-    def utilisation(self, staff: float, items: float) -> float:
-        return self.arrivals * items / max(staff * self.items_per_staff_month, 1e-9)
+    def utilisation(self, staff: float, work: float) -> float:
+        return self.arrivals * work / max(staff * self.items_per_staff_month, 1e-9)
 
-    def open_month(self, staff: float, items: float) -> None:
+    def open_month(self, staff: float, work: float) -> None:
         """Last month's arrivals join the smoothed rate; this month's processing factor follows."""
         self.arrivals = self.memory * self.arrivals + (1.0 - self.memory) * self.arriving
         self.arriving = 0.0
-        self.factor = (1.0 - self.load_start) / (1.0 - min(self.utilisation(staff, items), 0.95))
+        self.factor = (1.0 - self.load_start) / (1.0 - min(self.utilisation(staff, work), 0.95))
 
 
 def approval_days(regime, info, large: np.ndarray, coordination: np.ndarray, in_centre_zone: np.ndarray,
@@ -108,17 +111,24 @@ def approval_days(regime, info, large: np.ndarray, coordination: np.ndarray, in_
     return days * np.exp(info.noise_sigma * z - info.noise_sigma**2 / 2)
 
 
+def lead_rate(model, zone: int) -> float:
+    """A committee's expected investment leads a month (firms): its staff × their attraction time."""
+    u, policy = model.config.uncertainties, model.policy
+    effort = policy.committee.attraction / BASE_TIME.attraction
+    if policy.joint_attraction:
+        effort *= 1.0 + u.joint_attraction_gain
+    return float(model.zones.staff[zone]) * model.district.zones_common.leads_per_staff_year / 12.0 * effort \
+        * u.lead_rate_scale
+
+
 def attract(rng: np.random.Generator, model, zone: int, v: np.ndarray) -> dict[str, np.ndarray]:
     """This month's investment leads of a committee: rows of ``scale`` ordinary firms, and one row
     per large investor (its posts a scale-th of its jobs). Each picks a footprint street by the
     firms' location logit (``v``, street × sector, sizes and constants included) weighted by the
     street's share inside the zone."""
-    d, u, policy, zones, scale = model.district, model.config.uncertainties, model.policy, model.zones, model.scale
+    d, policy, zones, scale = model.district, model.policy, model.zones, model.scale
     common = d.zones_common
-    effort = policy.committee.attraction / BASE_TIME.attraction
-    if policy.joint_attraction:
-        effort *= 1.0 + u.joint_attraction_gain
-    rate = zones.staff[zone] * common.leads_per_staff_year / 12.0 * effort * u.lead_rate_scale
+    rate = lead_rate(model, zone)
     n_large = rng.poisson(rate * common.large_investor_share)
     n = rng.poisson(rate * (1.0 - common.large_investor_share) / scale) + n_large
     sector = rng.choice(zones.leading[zone], size=n)
@@ -169,10 +179,11 @@ def step(model) -> Flows:
     d, u, pipe = model.district, model.config.uncertainties, model.pipeline
     rng = pipe.draws
     desk = model.approval_desk
-    desk.open_month(float(model.staffing.of(APPROVAL_STAFF).sum()), model.policy.regime.items)
+    desk.open_month(float(model.staffing.of(APPROVAL_STAFF).sum()), model.policy.regime.work(d.approvals))
     free = free_space(model)  # (the leads' choice and the openings below see the same floor space)
     v = location_utilities(model) + model.firm_location_constant + location.size_term(free[:, d.space_of_sector])
     for zone in range(model.zones.n):
+        desk.arriving += lead_rate(model, zone)  # (the expected leads: a lead row stands for `scale` firms)
         leads = attract(rng, model, zone, v)
         n = len(leads["sector"])
         if n == 0:
@@ -180,7 +191,6 @@ def step(model) -> Flows:
         days = approval_days(model.policy.regime, d.approvals, leads["large"],
                              np.full(n, zone_coordination_days(model, zone)), np.full(n, zone == d.centre_zone),
                              rng.standard_normal(n), desk.factor)
-        desk.arriving += float(np.where(leads["large"], 1, model.scale).sum())
         patience = u.patience_days * rng.lognormal(0.0, u.patience_sigma, n)
         pipe.add(n, zone=np.full(n, zone), days_needed=days, patience=patience,
                  months_to_open=np.full(n, fitout_months(model.policy.committee, committee_staff(model, zone))),

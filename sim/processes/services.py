@@ -5,13 +5,16 @@ Every capacity here comes from staff in the staffing ledger (``sim.agents.staffi
 Pupils of each school level and kindergarten age follow the child population; those within
 the street's places (学位) are enrolled, the rest must go to school elsewhere and count as lost
 access. Students per teacher are enrolled pupils over the street's teachers. Each street's
-residents use their nearest open public hospital (minutes on the commute matrix in force), so
-doctors per 1000 are its doctors — times the merger's productivity — over the residents it
-serves, and a merger lengthens some trips. Community health centres cover up to
+residents use the public hospital nearest them at the start — or, once it has merged, the site it
+merged into (minutes on the commute matrix in force) — so doctors per 1000 are its doctors —
+times the merger's productivity — over the residents it serves, and a merger lengthens their
+trips. Community health centres cover up to
 ``residents_per_clinic`` residents each.
 
 Street staff split their time (``street_time``): grid governance, convenience services and —
-until the duties move to the departments — investment attraction and tax assistance. Grid events
+until the duties move to the departments — investment attraction and tax assistance. A street
+government serves its own street and, after the administrative adjustment, the streets merged
+into it: their events and cases join one queue. Grid events
 (网格事件) arrive with the population; an event sent to the wrong office first is handled twice
 and loses ``reroute_days``; the smart-governance centre's staff triage and dispatch up to
 ``events_routed_per_staff_month`` events each, which cuts misrouting, and its systems (a share
@@ -52,15 +55,14 @@ def queue_days(handling_days, arrivals, capacity):
 
 
 def hospitals(model, residents: np.ndarray):
-    """Each street's nearest open hospital, the minutes to it, and its doctors per 1000 residents served."""
+    """The open hospital each street's residents use, the minutes to it, and its doctors per 1000 residents served."""
     staffing, d = model.staffing, model.district
+    site = staffing.hospital_serving()
     site_street = staffing.street[staffing.rows(HOSPITAL)]
-    minutes = np.where(staffing.hospital_open[None, :], np.nan_to_num(model.minutes[: d.n_streets][:, site_street],
-                                                                      nan=np.inf), np.inf)
-    nearest = np.argmin(minutes, axis=1)
-    served = np.bincount(nearest, weights=residents, minlength=staffing.n_hospitals)
+    minutes = model.minutes[np.arange(d.n_streets), site_street[site]]
+    served = np.bincount(site, weights=residents, minlength=staffing.n_hospitals)
     per_1000 = staffing.doctors * model.policy.doctor_productivity / np.maximum(served, 1.0) * 1000.0
-    return nearest, minutes[np.arange(d.n_streets), nearest], per_1000[nearest], served
+    return site, minutes, per_1000[site], served
 
 
 def serve(model) -> None:
@@ -84,15 +86,25 @@ def serve(model) -> None:
     events = model.rng.poisson(public.grid_events_per_1000_month * residents / 1000.0).astype(float)
     routed = min(1.0, staffing.of(CENTRE).sum() * public.events_routed_per_staff_month / max(events.sum(), 1.0))
     misrouted = public.misrouted_share * (1.0 - routed) + public.misrouted_share_routed * routed
-    capacity = streets.staff * grid_time * public.events_per_staff_month / (1.0 + misrouted)
     handling = (public.event_handling_days * (1.0 - public.detection_saving * policy.sensor_coverage)
                 + misrouted * public.reroute_days)
-    overflow = np.maximum(streets.overflow + events - capacity, 0.0)
-    waiting = 30.0 * overflow / np.maximum(capacity, 1e-9)
-    resolution_days = queue_days(handling, events, capacity)[0] + waiting
-    cases = residents * public.service_cases_per_1000_month / 1000.0
-    case_days = queue_days(public.case_handling_days, cases,
-                           streets.staff * service_time * public.cases_per_staff_month)[0]
+    # Each street government serves its own street and those merged into it (``street_admin``).
+    admin = staffing.street_admin()
+    n = len(admin)
+
+    def pooled(values):
+        return np.bincount(admin, weights=values, minlength=n)
+
+    staff = streets.staff
+    arriving = pooled(events)
+    capacity = staff * grid_time * public.events_per_staff_month / (1.0 + misrouted)
+    backlog = np.maximum(pooled(streets.overflow) + arriving - capacity, 0.0)
+    resolution = queue_days(handling, arriving, capacity)[0] + 30.0 * backlog / np.maximum(capacity, 1e-9)
+    share = events / np.maximum(arriving[admin], 1e-9)  # each street's part of its government's events
+    overflow, resolution_days = backlog[admin] * share, resolution[admin]
+    cases = pooled(residents * public.service_cases_per_1000_month / 1000.0)
+    case_days = queue_days(public.case_handling_days, cases, staff * service_time * public.cases_per_staff_month)[0][
+        admin]
     # Service quality.
     school = staffing_score * access
     health = (np.minimum(1.0, doctors_per_1000 / public.doctors_per_1000 / 1.2) + coverage

@@ -99,7 +99,7 @@ def geojson(district: District) -> dict:
 def map_chart(name: str, streets: pd.DataFrame, district: District, lang: str, map_name: str) -> dict:
     """The streets coloured by a metric in the latest month, zones outlined, names shown."""
     latest = streets[streets["month"] == streets["month"].max()] if len(streets) else streets
-    values = latest.set_index("street")[name] if len(latest) else pd.Series(dtype=float)
+    values = latest.set_index("sub_area")[name] if len(latest) else pd.Series(dtype=float)
     zone_of = district.zone_of_street()
     data = []
     for i, street in enumerate(district.street_names):

@@ -77,6 +77,7 @@ FIELDS_ZH: dict[str, str] = {
     "approval.service_centre": "功能区政务分中心（在功能区内办理审批）",
     "zone_alignment.whole_street": "功能区整建制覆盖街道",
     "zone_alignment.street_duties_moved": "街道招商引资与协税职能移交部门",
+    "zone_alignment.merge_month": "撤销街道并入承接街道的月份（0 = 不调整）",
     "committee.attraction_share": "管委会招商引资时间占比",
     "committee.construction_share": "管委会项目建设时间占比",
     "committee.coordination_share": "管委会协调服务时间占比",
