@@ -49,11 +49,11 @@ class Uncertainties:
                                       doc="weight of commute hours in job choice")
     job_offers: int = param(4, unit="vacancies", lo=1, hi=50,
                             doc="vacancies a seeker hears of in a month when it makes contact")
-    search_decay: float = param(3.19, unit="per hour", lo=0.0, hi=20.0,
+    search_decay: float = param(3.336, unit="per hour", lo=0.0, hi=20.0,
                                 doc="how fast the chance of hearing of a vacancy falls with commute hours")
-    matching_efficiency: float = param(0.237, unit="per month", lo=0.0, hi=5.0,
+    matching_efficiency: float = param(0.2178, unit="per month", lo=0.0, hi=5.0,
                                        doc="contact chance = efficiency × √(openings / seekers), at most 1")
-    external_openings: float = param(0.0970, unit="per labour-force member", lo=0.0, hi=1.0,
+    external_openings: float = param(0.1061, unit="per labour-force member", lo=0.0, hi=1.0,
                                      doc="openings elsewhere in Chengdu the district's seekers can reach")
     on_the_job_search: float = param(0.03, unit="per month", lo=0.0, hi=1.0,
                                      doc="share of workers looking for a better job")
@@ -109,7 +109,7 @@ class Uncertainties:
                                              "as a share of each stock")
     development_max_pull: float = param(3.0, unit="×", lo=1.0, hi=20.0,
                                         doc="most a high margin can raise private starts (vs at the hurdle)")
-    migration_in_rate: float = param(0.00322, unit="per month", lo=0.0, hi=0.1,
+    migration_in_rate: float = param(0.003317, unit="per month", lo=0.0, hi=0.1,
                                      doc="arrivals per resident a month when jobs and homes are open")
     migration_out_rate: float = param(0.0020, unit="per month", lo=0.0, hi=0.1,
                                       doc="base share of residents leaving the district a month")

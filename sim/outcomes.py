@@ -270,7 +270,7 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
             "community health service centres (each covers up to residents_per_clinic residents)"),
     Outcome("doctors_per_1000", "per 1000 residents", "每千人医生数", "doctors per 1000",
             "public-hospital doctors per 1000 residents, weighted by the merger's productivity (streets: of the "
-            "nearest open hospital, over the residents it serves)", HIGHER),
+            "hospital the street uses, over the residents that hospital serves)", HIGHER),
     Outcome("places_primary", "places", "小学学位", "primary places", "primary-school places (学位)"),
     Outcome("places_junior", "places", "初中学位", "junior places", "junior-secondary places"),
     Outcome("places_senior", "places", "高中学位", "senior places", "senior-secondary places"),
@@ -285,7 +285,8 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("children_per_kindergarten_teacher", "children per teacher", "幼儿园生师比",
             "children per kindergarten teacher", "enrolled kindergarten children / kindergarten teachers", LOWER),
     Outcome("hospital_minutes", "min", "到医院时间", "minutes to a hospital",
-            "minutes to the nearest open public hospital (district: resident-weighted)", LOWER),
+            "minutes to the public hospital the street uses: its nearest at the start, or the site that one "
+            "merged into (district: resident-weighted)", LOWER),
     Outcome("service_case_days", "days", "便民服务办理天数", "convenience-service days",
             "days a case takes at the street's convenience-service centre (district: resident-weighted)", LOWER),
     Outcome("street_staff", "persons", "街道工作人员", "street staff", "the streets' own staff in post (编制)"),
