@@ -37,10 +37,11 @@ LAND, APPROVAL, CONSTRUCTION, DELIVERED, WITHDRAWN = range(5)
 # Units of the staffing ledger (``sim.agents.staffing``): the reserve of freed quotas, the district
 # organs and departments, their engineering-approval staff, the smart-governance centre, the
 # public institutions outside education and health, the zone committees, the streets, the schools
-# (by level) and kindergartens of each street, the public hospitals.
+# (by level), kindergartens and community health centres of each street, the public hospitals.
 UNIT_KINDS = ("reserve", "organs", "approval", "centre", "institutions", "committee", "street", "school",
-              "kindergarten", "hospital")
-RESERVE, ORGANS, APPROVAL_STAFF, CENTRE, INSTITUTIONS, COMMITTEE, STREET, SCHOOL_UNIT, KINDERGARTEN_UNIT, HOSPITAL = \
-    range(10)
+              "kindergarten", "clinic", "hospital")
+(RESERVE, ORGANS, APPROVAL_STAFF, CENTRE, INSTITUTIONS, COMMITTEE, STREET, SCHOOL_UNIT, KINDERGARTEN_UNIT, CLINIC_UNIT,
+ HOSPITAL) = range(11)
 DISTRICT_ORGANS = (ORGANS, APPROVAL_STAFF, CENTRE)  # the district organs and departments (区级机关)
-EDUCATION_HEALTH = (SCHOOL_UNIT, KINDERGARTEN_UNIT, HOSPITAL)  # the units headcount and the pool's loans go to
+HEALTH = (CLINIC_UNIT, HOSPITAL)
+EDUCATION_HEALTH = (SCHOOL_UNIT, KINDERGARTEN_UNIT, *HEALTH)  # the units headcount and the pool's loans go to

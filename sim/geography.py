@@ -183,6 +183,7 @@ class PublicServicesInfo:
     kindergarten_m2_per_place: float
     clinics_per_street: int
     residents_per_clinic: float
+    staff_per_clinic: float
 
     def students_per_child(self) -> np.ndarray:
         return np.array(

@@ -34,6 +34,7 @@ def build_staffing(district: District) -> StaffingLedger:
                          minlength=len(district.hospitals))
     return StaffingLedger(district, teachers=pupils / pub.standards()[None, :] * fill,
                           kindergarten_teachers=preschool / pub.standard_kindergarten * fill,
+                          clinic_staff=np.full(district.n_streets, pub.clinics_per_street * pub.staff_per_clinic),
                           doctors=served * pub.doctors_per_1000 / 1000.0)
 
 

@@ -68,11 +68,12 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
     Outcome("sector_name", "", "行业名称", "sector name", "the sector's Chinese name"),
     Outcome("unit", "", "编制单位", "unit",
             "a unit of the staffing ledger: reserve, organs, approval, centre, institutions, committee:<zone>, "
-            "street:<street>, school:<level>:<street>, kindergarten:<street>, hospital:<name>"),
+            "street:<street>, school:<level>:<street>, kindergarten:<street>, clinic:<street>, hospital:<name>"),
     Outcome("unit_kind", "", "单位类别", "unit kind",
             "reserve (quotas freed, not yet re-allocated), organs (district organs and departments), approval "
             "(their engineering-approval staff), centre (smart governance), institutions (public institutions "
-            "outside education and health), committee, street, school, kindergarten, hospital"),
+            "outside education and health), committee, street, school, kindergarten, clinic (community health "
+            "centres), hospital"),
     Outcome("headcount_mode", "", "员额保障模式", "headcount mode",
             "more: basic + headcount (more), the unit's own staff meet less than headcount_basic_share of its "
             "need; less: quota + headcount (less)", empty="a unit with no headcount posts"),
@@ -302,8 +303,9 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
             "quotas the unit borrowed from the turnover pool (+) or lent to it (−)"),
     Outcome("staff", "persons", "在岗人数", "staff in post", "quotas + borrowed − lent + headcount"),
     Outcome("need", "persons", "核定需求", "staff need",
-            "education: enrolled pupils at the national standard; hospitals: residents served at the data's "
-            "doctors per 1000", empty="a unit outside education and health"),
+            "education: enrolled pupils at the national standard; health centres: their centres × "
+            "staff_per_clinic; hospitals: residents served at the data's doctors per 1000",
+            empty="a unit outside education and health"),
     Outcome("time_grid", "share", "网格治理时间", "time on grid governance", "street staff time on grid governance",
             empty="not a street"),
     Outcome("time_services", "share", "便民服务时间", "time on convenience services",

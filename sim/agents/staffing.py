@@ -27,6 +27,7 @@ import numpy as np
 from sim.categories import (
     APPROVAL_STAFF,
     CENTRE,
+    CLINIC_UNIT,
     COMMITTEE,
     DISTRICT_ORGANS,
     EDUCATION_HEALTH,
@@ -44,7 +45,8 @@ from sim.categories import (
 class StaffingLedger:
     """Quotas, loans and headcount by unit; changed only through its methods."""
 
-    def __init__(self, district, *, teachers: np.ndarray, kindergarten_teachers: np.ndarray, doctors: np.ndarray):
+    def __init__(self, district, *, teachers: np.ndarray, kindergarten_teachers: np.ndarray, clinic_staff: np.ndarray,
+                 doctors: np.ndarray):
         s, n = district.staffing, district.n_streets
         names, kind, street, zone, level = [], [], [], [], []
 
@@ -69,6 +71,8 @@ class StaffingLedger:
                 unit(f"school:{level_name}:{name}", SCHOOL_UNIT, st=i, lv=lv)
         for i, name in enumerate(district.street_names):
             unit(f"kindergarten:{name}", KINDERGARTEN_UNIT, st=i)
+        for i, name in enumerate(district.street_names):
+            unit(f"clinic:{name}", CLINIC_UNIT, st=i)
         for h in district.hospitals:
             unit(f"hospital:{h.name}", HOSPITAL, st=district.street_names.index(h.street))
         self.names = tuple(names)
@@ -91,6 +95,7 @@ class StaffingLedger:
         self.quotas[self.rows(STREET)] = s.street_staff
         self.quotas[self.rows(SCHOOL_UNIT)] = np.asarray(teachers, dtype=float).ravel()
         self.quotas[self.rows(KINDERGARTEN_UNIT)] = kindergarten_teachers
+        self.quotas[self.rows(CLINIC_UNIT)] = clinic_staff
         self.quotas[self.rows(HOSPITAL)] = doctors
         if (self.quotas < 0).any():
             bad = self.names[int(np.argmin(self.quotas))]
@@ -143,7 +148,8 @@ class StaffingLedger:
         committee in its zone's first street, the streets' own staff (street × 3)."""
         n, staff = self.n_streets, self.staff
         education = (self.teachers.sum(axis=1) + self.kindergarten_teachers) * staff_per_teacher
-        health = np.bincount(self.street[self.rows(HOSPITAL)], weights=self.doctors, minlength=n) * staff_per_doctor
+        health = np.bincount(self.street[self.rows(HOSPITAL)], weights=self.doctors, minlength=n) * staff_per_doctor \
+            + self.of(CLINIC_UNIT)  # (a health centre's quotas are all its posts: assumption)
         central = staff[self.rows_of((*DISTRICT_ORGANS, INSTITUTIONS))].sum()
         committees = self.rows(COMMITTEE)
         government = central * self.organ_weights + self.of(STREET) \
@@ -244,8 +250,8 @@ class StaffingLedger:
         return np.concatenate([self.rows(KINDERGARTEN_UNIT), rows]) if "kindergarten" in stages else rows
 
     def health_units(self) -> np.ndarray:
-        """The open hospitals."""
-        return self.rows(HOSPITAL)[self.hospital_open]
+        """The community health centres and the open hospitals."""
+        return np.concatenate([self.rows(CLINIC_UNIT), self.rows(HOSPITAL)[self.hospital_open]])
 
     def shortfall(self, rows: np.ndarray) -> np.ndarray:
         """How far each unit's staff fall short of its need (its need, where none falls short)."""

@@ -54,8 +54,8 @@ class Approval(Lever):
                  "staff's load rises, + departments × hand-over days (one window saves part); full agency cuts "
                  "major projects' days; long waits make applicants withdraw.")
     mechanism_zh = ("审批天数 = 事项数 × 每项天数（网办节省部分，审批人员负荷越高越慢）"
-                    "+ 部门数 × 交接天数（一窗办节省部分）；功能区政务分中心进一步缩短交接；全程代办缩短重大项目。所有建设项目和招商项目均经审批："
-                    "审批越慢，交付越晚、开发商资金成本越高，久等则撤回。")
+                    "+ 部门数 × 交接天数（一窗办节省部分）；功能区政务分中心进一步缩短交接；全程代办缩短重大项目。"
+                    "所有建设项目和招商项目均经审批：审批越慢，交付越晚、开发商资金成本越高，久等则撤回。")
 
     items: int = param(71, unit="items", lo=1, hi=300, reform=52, source="source: 71 → 52 items",
                        doc="approval items an engineering project goes through")

@@ -8,8 +8,8 @@ access. Students per teacher are enrolled pupils over the street's teachers. Eac
 residents use the public hospital nearest them at the start — or, once it has merged, the site it
 merged into (minutes on the commute matrix in force) — so doctors per 1000 are its doctors —
 times the merger's productivity — over the residents it serves, and a merger lengthens their
-trips. Community health centres cover up to
-``residents_per_clinic`` residents each.
+trips. Community health centres cover up to ``residents_per_clinic`` residents each when staffed
+at ``staff_per_clinic`` (in proportion below it): a new centre needs staff from the ledger.
 
 Street staff split their time (``street_time``): grid governance, convenience services and —
 until the duties move to the departments — investment attraction and tax assistance. A street
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.categories import CENTRE, HOSPITAL, KINDERGARTEN_UNIT, SCHOOL_UNIT, TENURES
+from sim.categories import CENTRE, CLINIC_UNIT, HOSPITAL, KINDERGARTEN_UNIT, SCHOOL_UNIT, TENURES
 from sim.flows import Flows
 from sim.processes.homes import housing_costs
 
@@ -80,7 +80,9 @@ def serve(model) -> None:
     access = np.column_stack([enrolled / np.maximum(preschool, 1e-9), students / np.maximum(pupils, 1e-9)]).mean(axis=1)
     # Hospitals and health centres.
     _, minutes, doctors_per_1000, served = hospitals(model, residents)
-    coverage = np.minimum(1.0, streets.clinics * public.residents_per_clinic / np.maximum(residents, 1.0))
+    centre_staff = streets.clinics * public.staff_per_clinic  # what the street's centres need
+    staffed = np.minimum(1.0, staffing.of(CLINIC_UNIT) / np.maximum(centre_staff, 1e-9))
+    coverage = np.minimum(1.0, streets.clinics * public.residents_per_clinic * staffed / np.maximum(residents, 1.0))
     # Grid events: routing by the smart-governance centre, early detection by its systems.
     grid_time, service_time, _ = street_time(model.district.staffing, policy.street_duties_moved)
     events = model.rng.poisson(public.grid_events_per_1000_month * residents / 1000.0).astype(float)
@@ -116,10 +118,12 @@ def serve(model) -> None:
                             clinic_coverage=coverage, events=events, overflow=overflow,
                             resolution_days=resolution_days, backlog=events * resolution_days / 30.0,
                             case_days=case_days, service_quality=(school + health + governance) / 3.0)
-    # What the education and health units need: pupils at the standard, doctors at the data's level.
+    # What the education and health units need: pupils at the standard, centres their staff,
+    # hospitals doctors at the data's level.
     need = staffing.need
     need[staffing.rows(SCHOOL_UNIT)] = (students / public.standards()[None, :]).ravel()
     need[staffing.rows(KINDERGARTEN_UNIT)] = enrolled / public.standard_kindergarten
+    need[staffing.rows(CLINIC_UNIT)] = centre_staff
     need[staffing.rows(HOSPITAL)] = served * public.doctors_per_1000 / 1000.0
 
 
