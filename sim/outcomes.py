@@ -296,6 +296,8 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("headcount", "persons", "员额人数", "headcount posts", "headcount posts (员额) in education and health"),
     Outcome("quotas_on_loan", "quotas", "周转池借用编制", "quotas on loan",
             "quotas the turnover pool has lent to education and health"),
+    Outcome("institutions_abolished", "institutions", "撤销事业单位", "institutions abolished",
+            "public institutions abolished so far (their quotas freed, their functions ended)"),
     Outcome("hospitals_open", "hospitals", "公立医院数", "public hospitals", "public hospital sites open"),
     Outcome("quotas", "quotas", "编制数", "quotas",
             "quotas (编制) the unit holds (the reserve: freed, not re-allocated)"),
@@ -362,7 +364,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "students_per_teacher_junior", "students_per_teacher_senior", "teachers", "school_places",
         "kindergarten_places", "kindergarten_waiting", "doctors_per_1000", "hospitals_open", "hospital_minutes",
         "street_staff", "grid_events", "grid_backlog", "resolution_days", "service_case_days",
-        "approval_utilisation", "headcount", "quotas_on_loan", "satisfaction",
+        "approval_utilisation", "headcount", "quotas_on_loan", "institutions_abolished", "satisfaction",
     ),
     "streets": (
         "month", "street", "street_en", "sub_area", "zone", "residents", "employed_residents", "jobs",

@@ -223,6 +223,7 @@ class Recorder:
                                                                           model.policy.regime.work(model.district.approvals))),
             "headcount": float(sum(ledger.headcount.tolist())),
             "quotas_on_loan": ledger.on_loan,
+            "institutions_abolished": float(ledger.abolished_institutions),
             "satisfaction": (float(m.satisfaction_by_home.sum() / m.living.sum()) if m.living.sum()
                              else float("nan")),
         }

@@ -40,6 +40,7 @@ from sim.categories import (
     SCHOOL_UNIT,
     STREET,
 )
+from sim.errors import InputError
 
 
 class StaffingLedger:
@@ -97,9 +98,10 @@ class StaffingLedger:
         self.quotas[self.rows(KINDERGARTEN_UNIT)] = kindergarten_teachers
         self.quotas[self.rows(CLINIC_UNIT)] = clinic_staff
         self.quotas[self.rows(HOSPITAL)] = doctors
-        if (self.quotas < 0).any():
-            bad = self.names[int(np.argmin(self.quotas))]
-            raise ValueError(f"{district.source}: [staffing] leaves unit {bad} with fewer than 0 quotas")
+        if self.quotas[self.rows(ORGANS)].min() < 0:
+            raise InputError(f"the approval staff ({s.approval_staff:g}) exceed the organs' quotas ({organs:.0f}, "
+                             "organs_per_1000 × residents / 1000)", source=district.source,
+                             field="staffing.approval_staff", zh="审批人员编制多于区级机关编制总数")
         self.total = float(self.quotas.sum())  # 严控总量: what the units and the reserve hold together
         self.successor = np.asarray(district.successor)  # the street each street merges into (itself: stays)
         self.street_open = np.ones(n, dtype=bool)  # a street government of its own (not merged)
