@@ -518,6 +518,9 @@ def _hospitals(table: object, names: list[str], source: str) -> tuple[Hospital, 
         if i > 0 and h.merge_into not in seen:
             raise InputError("must name a hospital listed before this one (the site it joins when merged)",
                              source=source, field=f"hospitals[{i}].merge_into")
+        if i == 0 and h.merge_into:
+            raise InputError("the first hospital is never merged: leave merge_into empty", source=source,
+                             field="hospitals[0].merge_into")
         seen.append(h.name)
     return sites
 

@@ -67,17 +67,17 @@ def test_a_move_must_give_what_it_takes_and_nobody_gives_more_than_they_hold():
 def test_headcount_stays_within_its_budget_and_goes_to_education_and_health_only():
     led = ledger()
     led.need[:] = led.staff * 1.5  # everybody short
-    plan = led.headcount_plan(0.8, 0.1)
+    plan = led.headcount_plan()
     assert (plan[~np.isin(led.kind, EDUCATION_HEALTH)] == 0).all()
     budget = 100 * led.headcount_cost
     led.set_headcount(plan, budget)
     assert led.headcount.sum() == pytest.approx(100.0)
     assert led.check() == []
     # "basic + headcount (more)" fills a unit's gap; "quota + headcount (less)" adds at most 10%.
-    more = led.headcount_plan(0.8, 0.1)
+    more = led.headcount_plan()
     assert np.allclose(more[led.rows(SCHOOL_UNIT)], 0.5 * led.quotas[led.rows(SCHOOL_UNIT)])
     led.need[:] = led.quotas * 1.05
-    less = led.headcount_plan(0.8, 0.1)
+    less = led.headcount_plan()
     assert np.allclose(less[led.rows(SCHOOL_UNIT)], 0.05 * led.quotas[led.rows(SCHOOL_UNIT)])
 
 

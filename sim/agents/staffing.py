@@ -2,8 +2,9 @@
 
 Staffing is a conserved resource. Every unit — the district organs and departments, the
 engineering-approval staff among them, the smart-governance centre, the public institutions
-outside education and health, the zone committees, the streets, the schools by level and the
-kindergartens of each street, the public hospitals — holds quotas; so does the district's
+outside education and health, the zone committees, the streets, the schools by level, the
+kindergartens and the community health centres of each street, the public hospitals — holds
+quotas; so does the district's
 *reserve* (quotas freed and not yet re-allocated). Their sum is the district's total, held
 (严控总量): levers move quotas between units (``move``), abolish institutions (their quotas go to
 the reserve, ``abolish``) and re-allocate the reserve (``allocate``), never create any.
@@ -14,7 +15,9 @@ negative by what the borrowers' is positive, so loans sum to zero. Headcount pos
 separate staff type in education and health, limited by a yearly budget (``set_headcount``).
 A unit's staff in post are its quotas, plus what it borrowed (less what it lent), plus its
 headcount; the quotas count core posts only (civil servants, teachers, doctors), so a school's
-or hospital's other posts are jobs the public employers add (``posts``), not quotas.
+or hospital's other posts are jobs the public employers add (``posts``), not quotas. Streets
+and hospitals merge (``merge_streets``, ``merge_hospital``): a unit's quotas, loans and
+headcount join its successor's.
 
 ``check`` says whether the ledger balances: the total held, loans summing to zero, no unit
 below zero staff, headcount within its budget. The model checks it every month.
@@ -113,6 +116,7 @@ class StaffingLedger:
         self.headcount_budget = 0.0  # yuan a year (the quota_pool lever)
         self.headcount_cost = district.staffing.headcount_cost_per_year
         self.headcount_basic_share = district.staffing.headcount_basic_share
+        self.headcount_less_share = district.staffing.headcount_less_share
         self.abolished_institutions = 0.0
 
     # ------------------------------------------------------------------ reading
@@ -260,22 +264,22 @@ class StaffingLedger:
         short = np.maximum(self.need[rows] - self.staff[rows], 0.0)
         return short if short.sum() > 0 else self.need[rows].copy()
 
-    def headcount_plan(self, basic_share: float, less_share: float) -> np.ndarray:
+    def _basic_plus_more(self) -> np.ndarray:
+        """Units whose own staff (quotas and loans) meet less than ``headcount_basic_share`` of
+        their need: "basic + headcount (more)"; the others "quota + headcount (less)"."""
+        return self.quotas + self.lent < self.headcount_basic_share * self.need
+
+    def headcount_plan(self) -> np.ndarray:
         """Headcount posts each education and health unit asks for under the source's two modes:
-        a unit whose own staff (quotas and loans) meet less than ``basic_share`` of its need is
-        "basic + headcount (more)" — headcount fills its gap; the others are "quota + headcount
-        (less)" — up to ``less_share`` of their quotas, and only where they fall short."""
-        own = self.quotas + self.lent
-        gap = np.maximum(self.need - own, 0.0)
-        more = own < basic_share * self.need
-        plan = np.where(more, gap, np.minimum(gap, less_share * self.quotas))
+        "basic + headcount (more)" fills its gap to its need; "quota + headcount (less)" adds up to
+        ``headcount_less_share`` of its quotas, and only where it falls short."""
+        gap = np.maximum(self.need - (self.quotas + self.lent), 0.0)
+        plan = np.where(self._basic_plus_more(), gap, np.minimum(gap, self.headcount_less_share * self.quotas))
         return np.where(np.isin(self.kind, EDUCATION_HEALTH), plan, 0.0)
 
     def modes(self) -> np.ndarray:
-        """Each unit's headcount mode now: "more", "less", or "" (no headcount or not a unit that may have it)."""
-        own = self.quotas + self.lent
-        more = own < self.headcount_basic_share * self.need
-        return np.where(self.headcount > 0, np.where(more, "more", "less"), "")
+        """Each unit's headcount mode now: "more", "less", or "" (no headcount posts)."""
+        return np.where(self.headcount > 0, np.where(self._basic_plus_more(), "more", "less"), "")
 
     @property
     def on_loan(self) -> float:

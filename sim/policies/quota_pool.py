@@ -74,6 +74,4 @@ class QuotaPool(Lever):
             ledger.lend(lender, education, ledger.shortfall(education), wanted * self.education_share, due)
             ledger.lend(lender, health, ledger.shortfall(health), wanted * (1.0 - self.education_share), due)
         if self.headcount_mode:
-            info = model.district.staffing
-            ledger.set_headcount(ledger.headcount_plan(info.headcount_basic_share, info.headcount_less_share),
-                                 self.headcount_budget * 1e6 * self.share_by(month))
+            ledger.set_headcount(ledger.headcount_plan(), self.headcount_budget * 1e6 * self.share_by(month))

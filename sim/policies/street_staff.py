@@ -16,9 +16,9 @@ class StreetStaff(Lever):
     label_en = "Staff moved to streets"
     group = "社会"
     mechanism = ("Moves quotas from the district organs (approval staff and the smart-governance centre included, "
-                 "in proportion) to the streets, shared equally among the street governments there are: more grid and "
-                 "convenience-service capacity in the "
-                 "streets, less in the organs (approval slows a little).")
+                 "in proportion) to the streets, shared equally among the street governments there are: more "
+                 "grid and convenience-service capacity in the streets, less in the organs (approval slows a "
+                 "little).")
     mechanism_zh = ("区级机关（含审批人员与智慧治理中心，按比例）编制下沉街道（平均分配）："
                     "街道网格与便民服务能力提高，机关能力相应减少（审批略慢）。")
 

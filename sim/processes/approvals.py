@@ -52,7 +52,7 @@ class Applications(Population):
 
 # ---------------------------------------------------------------------------------- the rules
 def coordination_days(coverage: np.ndarray, street_duties_moved: bool, time: CommitteeTime, info,
-                      staff: float = 1.0) -> float:
+                      staff: float) -> float:
     """Extra working days of committee–street coordination each of a zone's applications needs.
 
     Friction comes from the uncovered parts of its footprint streets (``coverage``) and from
@@ -65,7 +65,7 @@ def coordination_days(coverage: np.ndarray, street_duties_moved: bool, time: Com
     return info.coordination_days * friction / max(effort, 1e-6)
 
 
-def fitout_months(time: CommitteeTime, staff: float = 1.0) -> float:
+def fitout_months(time: CommitteeTime, staff: float) -> float:
     """Months from approval to opening: shorter with more construction effort (``staff``, relative
     to the data's, × construction time)."""
     return FITOUT_MONTHS * BASE_TIME.construction / max(staff * time.construction, 1e-6)
@@ -121,14 +121,13 @@ def lead_rate(model, zone: int) -> float:
         * u.lead_rate_scale
 
 
-def attract(rng: np.random.Generator, model, zone: int, v: np.ndarray) -> dict[str, np.ndarray]:
+def attract(rng: np.random.Generator, model, zone: int, v: np.ndarray, rate: float) -> dict[str, np.ndarray]:
     """This month's investment leads of a committee: rows of ``scale`` ordinary firms, and one row
     per large investor (its posts a scale-th of its jobs). Each picks a footprint street by the
     firms' location logit (``v``, street × sector, sizes and constants included) weighted by the
     street's share inside the zone."""
     d, policy, zones, scale = model.district, model.policy, model.zones, model.scale
     common = d.zones_common
-    rate = lead_rate(model, zone)
     n_large = rng.poisson(rate * common.large_investor_share)
     n = rng.poisson(rate * (1.0 - common.large_investor_share) / scale) + n_large
     sector = rng.choice(zones.leading[zone], size=n)
@@ -183,8 +182,9 @@ def step(model) -> Flows:
     free = free_space(model)  # (the leads' choice and the openings below see the same floor space)
     v = location_utilities(model) + model.firm_location_constant + location.size_term(free[:, d.space_of_sector])
     for zone in range(model.zones.n):
-        desk.arriving += lead_rate(model, zone)  # (the expected leads: a lead row stands for `scale` firms)
-        leads = attract(rng, model, zone, v)
+        rate = lead_rate(model, zone)
+        desk.arriving += rate  # (the expected leads: a lead row stands for `scale` firms)
+        leads = attract(rng, model, zone, v, rate)
         n = len(leads["sector"])
         if n == 0:
             continue

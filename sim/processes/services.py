@@ -49,20 +49,20 @@ def street_time(staffing_info, duties_moved: bool) -> tuple[float, float, float]
 
 
 def queue_days(handling_days, arrivals, capacity):
-    """Days in an M/M/1-style queue: handling days / (1 − ρ), ρ capped at 0.95; and ρ."""
-    rho = arrivals / np.maximum(capacity, 1e-9)
-    return handling_days / (1.0 - np.minimum(rho, 0.95)), rho
+    """Days in an M/M/1-style queue: handling days / (1 − ρ), ρ = arrivals / capacity capped at 0.95."""
+    return handling_days / (1.0 - np.minimum(arrivals / np.maximum(capacity, 1e-9), 0.95))
 
 
 def hospitals(model, residents: np.ndarray):
-    """The open hospital each street's residents use, the minutes to it, and its doctors per 1000 residents served."""
+    """The minutes from each street to the open hospital its residents use, that hospital's doctors
+    per 1000 residents it serves, and the residents each hospital serves."""
     staffing, d = model.staffing, model.district
     site = staffing.hospital_serving()
     site_street = staffing.street[staffing.rows(HOSPITAL)]
     minutes = model.minutes[np.arange(d.n_streets), site_street[site]]
     served = np.bincount(site, weights=residents, minlength=staffing.n_hospitals)
     per_1000 = staffing.doctors * model.policy.doctor_productivity / np.maximum(served, 1.0) * 1000.0
-    return site, minutes, per_1000[site], served
+    return minutes, per_1000[site], served
 
 
 def serve(model) -> None:
@@ -79,7 +79,7 @@ def serve(model) -> None:
     enrolled = np.minimum(preschool, streets.kindergarten_places)
     access = np.column_stack([enrolled / np.maximum(preschool, 1e-9), students / np.maximum(pupils, 1e-9)]).mean(axis=1)
     # Hospitals and health centres.
-    _, minutes, doctors_per_1000, served = hospitals(model, residents)
+    minutes, doctors_per_1000, served = hospitals(model, residents)
     centre_staff = streets.clinics * public.staff_per_clinic  # what the street's centres need
     staffed = np.minimum(1.0, staffing.of(CLINIC_UNIT) / np.maximum(centre_staff, 1e-9))
     coverage = np.minimum(1.0, streets.clinics * public.residents_per_clinic * staffed / np.maximum(residents, 1.0))
@@ -101,12 +101,11 @@ def serve(model) -> None:
     arriving = pooled(events)
     capacity = staff * grid_time * public.events_per_staff_month / (1.0 + misrouted)
     backlog = np.maximum(pooled(streets.overflow) + arriving - capacity, 0.0)
-    resolution = queue_days(handling, arriving, capacity)[0] + 30.0 * backlog / np.maximum(capacity, 1e-9)
+    resolution = queue_days(handling, arriving, capacity) + 30.0 * backlog / np.maximum(capacity, 1e-9)
     share = events / np.maximum(arriving[admin], 1e-9)  # each street's part of its government's events
     overflow, resolution_days = backlog[admin] * share, resolution[admin]
     cases = pooled(residents * public.service_cases_per_1000_month / 1000.0)
-    case_days = queue_days(public.case_handling_days, cases, staff * service_time * public.cases_per_staff_month)[0][
-        admin]
+    case_days = queue_days(public.case_handling_days, cases, staff * service_time * public.cases_per_staff_month)[admin]
     # Service quality.
     school = staffing_score * access
     health = (np.minimum(1.0, doctors_per_1000 / public.doctors_per_1000 / 1.2) + coverage
