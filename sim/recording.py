@@ -16,7 +16,6 @@ import numpy as np
 
 from sim import metrics
 from sim.categories import (
-    APPROVAL_STAFF,
     CHILD,
     COMMITTEE,
     EDUCATION_HEALTH,
@@ -219,8 +218,7 @@ class Recorder:
             "grid_backlog": float(sum(st.backlog.tolist())),
             "resolution_days": float(np.average(st.resolution_days, weights=weights)),
             "service_case_days": float(np.average(st.case_days, weights=weights)),
-            "approval_utilisation": float(model.approval_desk.utilisation(float(ledger.of(APPROVAL_STAFF).sum()),
-                                                                          model.policy.regime.work(model.district.approvals))),
+            "approval_utilisation": float(model.approval_desk.load),
             "headcount": float(sum(ledger.headcount.tolist())),
             "quotas_on_loan": ledger.on_loan,
             "institutions_abolished": float(ledger.abolished_institutions),
@@ -241,9 +239,6 @@ class Recorder:
         firms_per_row = f.firms_per_row(scale)
         firms_by_street = np.bincount(f.street[m.private], weights=firms_per_row[m.private], minlength=d.n_streets)
         kindergarten_teachers = model.staffing.kindergarten_teachers
-        admin = model.staffing.street_admin()  # each street's government: its own, or its successor's once merged
-        served = np.bincount(admin, weights=m.residents, minlength=d.n_streets)
-        staff_density = (st.staff / np.maximum(served, 1.0) * 10000.0)[admin]
         rows = []
         for i in range(d.n_streets):
             rows.append({
@@ -299,7 +294,7 @@ class Recorder:
                 "grid_backlog": float(st.backlog[i]),
                 "resolution_days": float(st.resolution_days[i]),
                 "service_case_days": float(st.case_days[i]),
-                "staff_per_10k": float(staff_density[i]),
+                "staff_per_10k": float(st.staff_per_10k[i]),
                 "green_m2_per_person": float(green_pp[i]),
                 "parks": int(st.parks[i]),
                 "service_quality": float(st.service_quality[i]),

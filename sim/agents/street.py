@@ -62,6 +62,7 @@ class StreetTable:
         self.resolution_days = np.zeros(n)
         self.backlog = np.zeros(n)
         self.case_days = np.zeros(n)  # days a convenience-service case takes
+        self.staff_per_10k = np.zeros(n)  # the street government's staff per 10,000 residents it serves
         self.service_quality = np.full(n, 0.5)
 
     # ------------------------------------------------------------------ who lives here (from the census)
@@ -172,7 +173,7 @@ class StreetTable:
 
 SERVICE_RESULTS = ("pupils", "students", "students_per_teacher", "school_staffing", "preschool",
                    "kindergarten_enrolled", "education_access", "doctors_per_1000", "hospital_minutes",
-                   "clinic_coverage", "events", "overflow", "resolution_days", "backlog", "case_days",
+                   "clinic_coverage", "events", "overflow", "resolution_days", "backlog", "case_days", "staff_per_10k",
                    "service_quality")
 
 

@@ -89,15 +89,14 @@ class ApprovalDesk:
         self.arrivals = info.load_start * staff * info.items_per_staff_month / work
         self.arriving = 0.0  # applications counted this month
         self.factor = 1.0  # processing time relative to the data's, for this month
-
-    def utilisation(self, staff: float, work: float) -> float:
-        return self.arrivals * work / max(staff * self.items_per_staff_month, 1e-9)
+        self.load = info.load_start  # the staff's utilisation ρ this month
 
     def open_month(self, staff: float, work: float) -> None:
         """Last month's arrivals join the smoothed rate; this month's processing factor follows."""
         self.arrivals = self.memory * self.arrivals + (1.0 - self.memory) * self.arriving
         self.arriving = 0.0
-        self.factor = (1.0 - self.load_start) / (1.0 - min(self.utilisation(staff, work), 0.95))
+        self.load = self.arrivals * work / max(staff * self.items_per_staff_month, 1e-9)
+        self.factor = (1.0 - self.load_start) / (1.0 - min(self.load, 0.95))
 
 
 def approval_days(regime, info, large: np.ndarray, coordination: np.ndarray, in_centre_zone: np.ndarray,

@@ -98,6 +98,7 @@ def serve(model) -> None:
         return np.bincount(admin, weights=values, minlength=n)
 
     staff = streets.staff
+    staff_per_10k = (staff / np.maximum(pooled(residents), 1.0) * 10000.0)[admin]
     arriving = pooled(events)
     capacity = staff * grid_time * public.events_per_staff_month / (1.0 + misrouted)
     backlog = np.maximum(pooled(streets.overflow) + arriving - capacity, 0.0)
@@ -116,7 +117,8 @@ def serve(model) -> None:
                             education_access=access, doctors_per_1000=doctors_per_1000, hospital_minutes=minutes,
                             clinic_coverage=coverage, events=events, overflow=overflow,
                             resolution_days=resolution_days, backlog=events * resolution_days / 30.0,
-                            case_days=case_days, service_quality=(school + health + governance) / 3.0)
+                            case_days=case_days, staff_per_10k=staff_per_10k,
+                            service_quality=(school + health + governance) / 3.0)
     # What the education and health units need: pupils at the standard, centres their staff,
     # hospitals doctors at the data's level.
     need = staffing.need
