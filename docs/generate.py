@@ -3,7 +3,8 @@
 Each part sits between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->`` and is replaced
 by what its function returns; the tests check that the file is up to date. The outcome table
 comes from ``sim/outcomes.py``; the table of each lever alone from ``docs/levers.csv``, which
-``make lever-table`` simulates (``docs/levers.py``).
+``make lever-table`` simulates (``docs/levers.py``); the calibration, validation and robustness
+tables from ``docs/evidence/`` (``docs/evidence.py``), which ``make evidence`` regenerates.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import re
 import sys
 from pathlib import Path
 
-import levers  # (docs/levers.py, beside this file)
+import evidence  # (docs/evidence.py and docs/levers.py, beside this file)
+import levers
 
 from sim import outcomes
 
 MODEL_MD = Path(__file__).resolve().parent / "MODEL.md"
-PARTS = {"outcomes": outcomes.markdown, "levers": levers.markdown}
+PARTS = {"outcomes": outcomes.markdown, "levers": levers.markdown, "calibration": evidence.calibration,
+         "validation": evidence.validation, "conclusions": evidence.conclusions}
 
 
 def regenerate(text: str) -> str:

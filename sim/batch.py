@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +73,13 @@ class InProcess:
         for task in tasks:
             yield execute(task)
 
+    def map(self, fn: Callable, items: Iterable) -> list:
+        """``fn`` of every item, in order (the calibration's evaluations)."""
+        return [fn(item) for item in items]
+
+    def close(self) -> None:
+        pass
+
 
 def _worker_init(parent: int) -> None:
     """Pool workers die with the sweep: on Linux, ask the kernel to kill them if the parent goes,
@@ -93,6 +100,21 @@ class LocalPool:
 
     def __init__(self, workers: int):
         self.workers = workers
+        self._pool = None
+
+    def map(self, fn: Callable, items: Iterable) -> list:
+        """``fn`` of every item, in order, on a pool kept until ``close``."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker_init, initargs=(os.getpid(),))
+        return list(self._pool.map(fn, items))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def results(self, tasks: Iterable[RunTask]) -> Iterator[Result]:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -133,6 +155,13 @@ class DaskCluster:
             raise InputError(f"cannot reach the Dask scheduler at {address!r} ({exc}); give tcp://HOST:PORT",
                              field="--scheduler") from None
         self.workers = max(sum(self.client.nthreads().values()), 1)
+
+    def map(self, fn: Callable, items: Iterable) -> list:
+        """``fn`` of every item, in order, on the cluster."""
+        return self.client.gather(self.client.map(fn, list(items), pure=False))
+
+    def close(self) -> None:
+        self.client.close()
 
     def results(self, tasks: Iterable[RunTask]) -> Iterator[Result]:
         from distributed import as_completed

@@ -403,52 +403,136 @@ def cmd_validate(args) -> int:
                                                        months=base.run.months, scale=base.run.scale))
     print(f"validation: {len(seeds)} seeds of baseline_2018 and reform_2019, {base.run.months} months at scale "
           f"{base.run.scale} → {out}/validation.csv")
-    print(f"{'target':<74} {'simulated [95% CI]':>28}  {'target':<30} result")
-    for row in table.itertuples():
-        ci = "" if missing(row.ci_low) else f" [{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
-        print(f"{row.what[:74]:<74} {fmt(row.simulated_mean) + ci:>28}  {row.target_value[:30]:<30} "
-              f"{"PASS" if row.passed else "FAIL"}")
+    for kind, heading in (("check", "CHECKS — what the scenario put in arrives (accounting, not evidence)"),
+                          ("fit", "CALIBRATION FIT — the goals the parameters were fitted to"),
+                          ("validation", "VALIDATION — figures not fitted and not given as input"),
+                          ("claim", "CLAIMS TESTED — the source article's directions for its own reform")):
+        rows = table[table["kind"] == kind]
+        print(f"\n{heading}: {int(rows['passed'].sum())} of {len(rows)} met")
+        print(f"  {'row':<72} {'simulated [95% CI]':>28}  {'target':<30} result")
+        for row in rows.itertuples():
+            ci = "" if missing(row.ci_low) else f" [{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
+            print(f"  {row.what[:72]:<72} {fmt(row.simulated_mean) + ci:>28}  {row.target_value[:30]:<30} "
+                  f"{"PASS" if row.passed else "FAIL"}")
     failed = table[~table["passed"]]
     for row in failed.itertuples():
-        print(f"  FAIL {row.target}: would need {row.if_failed}")
-    print(f"{len(table) - len(failed)} of {len(table)} targets met")
+        print(f"  FAIL {row.kind} {row.target}: would need {row.if_failed}")
+    print(f"{len(table) - len(failed)} of {len(table)} rows met")
     return 0
 
 
 def cmd_calibrate(args) -> int:
-    """Fit the uncertain behavioural parameters to the baseline's goals (sim.calibration)."""
-    from sim import calibration
+    """Screen every behavioural parameter, then ABC-SMC on the influential ones (sim.calibration)."""
+    import shutil
+
+    from sim import batch, calibration, plots
+    from sim.errors import InputError
     from sim.io import metadata, staged_output, write_csv, write_json
 
-    base = cfg.with_run(cfg.resolve("baseline_2018"), months=args.months, scale=args.scale)
-    seeds = list(range(args.seeds))
+    settings = calibration.Settings(seeds=args.seeds, months=args.months, scale=args.scale,
+                                    trajectories=args.trajectories, population=args.population,
+                                    generations=args.generations, seed=args.seed, threshold=args.threshold)
+    base = cfg.resolve("baseline_2018")
     out = output_folder(args.out, "results/calibration")
+    work = out.parent / f".{out.name}.unfinished"
+    wanted = {"settings": settings.__dict__, "base": base.digest()}
+    if work.exists():
+        held = json.loads((work / "settings.json").read_text()) if (work / "settings.json").exists() else None
+        if not args.resume:
+            raise InputError("holds an unfinished calibration; add --resume to finish it, or remove the folder",
+                             source=str(work), field="--out")
+        if held != wanted:
+            raise InputError(f"holds a calibration with other settings ({held}); remove the folder or give the same "
+                             "settings", source=str(work), field="--resume")
+    else:
+        work.mkdir(parents=True)
+        write_json(work / "settings.json", wanted)
+    executor = batch.executor_for(args.workers, args.scheduler)
     started = datetime.now(UTC)
+    try:
+        result = calibration.calibrate(base, settings, work, executor, resume=args.resume, say=print)
+    finally:
+        executor.close()
     with staged_output(out) as staging:
-        with progress_bar(args.evaluations, "calibrate") as bar:
-            def show(trial: dict) -> None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{trial['loss']:.2f}")
-
-            result = calibration.calibrate(base, seeds, args.evaluations, on_trial=show)
-        write_csv(result.parameters, staging / "parameters.csv")
-        write_csv(result.fit, staging / "fit.csv")
-        write_csv(result.trials, staging / "trials.csv")
-        scenario = cfg.resolve("baseline_2018").run
+        for name in ("priors", "screening", "posterior", "generations", "predictive", "parameters", "pairs"):
+            write_csv(getattr(result, name), staging / f"{name}.csv")
+        scenario = base.run
         cfg.save(cfg.with_run(result.fitted, months=scenario.months, scale=scenario.scale), staging / "calibrated.toml")
-        write_json(staging / "metadata.json", metadata(started, scenarios=[base.name], seeds=seeds,
-                                                       months=base.run.months, scale=base.run.scale,
-                                                       evaluations=len(result.trials)))
-    print(f"calibration: {len(result.trials)} trials × {len(seeds)} seeds of baseline_2018, {base.run.months} "
-          f"months at scale {base.run.scale} → {out}/")
-    print(f"{'parameter':<40} {'start':>10} {'fitted':>10}   bounds")
+        lang = plots.setup()
+        (staging / "figures").mkdir()
+        names = list(result.parameters["parameter"])
+        plots.save(plots.posterior_marginals(result.posterior, result.parameters, lang)[0],
+                   staging / "figures" / "posterior_marginals.png")
+        plots.save(plots.posterior_pairs(result.posterior, names, lang)[0], staging / "figures" / "posterior_pairs.png")
+        for name in ("screening_runs.csv", "abc.db"):
+            shutil.copy2(work / name, staging / name)
+        write_json(staging / "metadata.json", metadata(started, scenarios=[base.name], settings=settings.__dict__,
+                                                       workers=executor.workers, executor=type(executor).__name__))
+    shutil.rmtree(work)
+    print(f"calibration → {out}/: {len(result.posterior)} accepted sets")
+    gens = result.generations
+    for row in gens.itertuples():
+        print(f"  generation {row.generation}: threshold {row.epsilon:.3g}, {row.evaluations} evaluations "
+              f"(acceptance {row.acceptance:.2f})")
+    print(f"{'parameter':<32} {'prior':>18} {'posterior median [90%]':>30} {'central':>10}  note")
     for row in result.parameters.itertuples():
-        print(f"{row.parameter:<40} {row.start:>10.4g} {row.fitted:>10.4g}   [{row.low:.4g}, {row.high:.4g}]")
-    print(f"{'goal':<40} {'target':>10} {'start':>10} {'fitted':>10}")
-    for row in result.fit.itertuples():
-        print(f"{row.goal:<40} {fmt(row.target):>10} {fmt(row.start):>10} {fmt(row.fitted):>10}")
-    print(f"loss {result.fit['loss_start'].sum():.2f} → {result.fit['loss_fitted'].sum():.2f}; "
-          f"{out}/calibrated.toml runs the baseline with the fitted values")
+        note = f"at its {row.at_bound} bound" if row.at_bound else ""
+        interval = f"{row.median:.4g} [{row.p05:.4g}, {row.p95:.4g}]"
+        print(f"{row.parameter:<32} {f'[{row.prior_low:.4g}, {row.prior_high:.4g}]':>18} {interval:>30} "
+              f"{result.central[row.parameter]:>10.4g}  {note}")
+    for row in result.pairs[result.pairs["trade_off"]].itertuples():
+        print(f"  trade off: {row.parameter_a} and {row.parameter_b} (r = {row.correlation:+.2f})")
+    print(f"{'goal':<28} {'target':>10} {'posterior median [90%]':>32}")
+    for row in result.predictive.itertuples():
+        print(f"{row.goal:<28} {fmt(row.target):>10} {f'{fmt(row.median)} [{fmt(row.p05)}, {fmt(row.p95)}]':>32}"
+              f"{'  (held out)' if row.held_out else ''}")
+    return 0
+
+
+def cmd_robustness(args) -> int:
+    """Each lever alone and the package against the baseline over the posterior × seeds (sim.robustness)."""
+    from sim import batch, calibration, plots, robustness
+    from sim.io import metadata, write_csv, write_json
+
+    settings = robustness.Settings(sets=args.sets, seeds=args.seeds, months=args.months, scale=args.scale,
+                                   seed=args.seed)
+    priors = calibration.prior()
+    path = Path(args.posterior) if args.posterior else robustness.POSTERIOR
+    posterior = robustness.read_posterior(path, priors)
+    sets = robustness.parameter_sets(posterior, priors, settings)
+    spec = robustness.spec(settings, sets)
+    out = output_folder(args.out, "results/robustness")
+    runs = out / "runs"
+    executor = batch.executor_for(args.workers, args.scheduler)
+    started = datetime.now(UTC)
+    print(f"robustness: {len(robustness.scenarios())} scenarios × {settings.sets} parameter sets × {settings.seeds} "
+          f"seeds = {spec.n_runs} runs of {settings.months} months at scale {settings.scale} "
+          f"on {executor.workers} worker(s) → {out}/")
+    with sweep_progress(spec, runs, None, args.resume) as bar:
+        outcome = batch.sweep(spec, runs, executor, resume=args.resume, on_result=lambda r: bar.update(1))
+    if outcome.failed:
+        print(f"{outcome.failed} runs failed (runs/runs.csv says why); no conclusions written")
+        return 1
+    effects = robustness.effects(robustness.outcomes(runs, settings))
+    table = robustness.conclusions(effects, sets)
+    write_csv(sets, out / "sets.csv")
+    write_csv(effects, out / "effects.csv")
+    lang = plots.setup()
+    (out / "figures").mkdir(exist_ok=True)
+    for area, metric in robustness.HEADLINES:
+        fig, _ = plots.robustness_strips(effects, table, area, metric, lang)
+        plots.save(fig, out / "figures" / f"robustness_{metric if area == 'district' else area + '_' + metric}.png")
+    write_csv(table, out / "conclusions.csv")
+    write_json(out / "metadata.json", metadata(started, settings=settings.__dict__, posterior=str(path),
+                                               runs=spec.n_runs, executor=type(executor).__name__,
+                                               workers=executor.workers, seconds=outcome.seconds))
+    print(f"{outcome.ok} runs in {outcome.seconds:.0f} s" + (f" ({outcome.skipped} already done)" if outcome.skipped
+                                                           else ""))
+    print(f"{'lever':<20} {'outcome':<38} {'median [90%]':>30} {'sign holds':>10}  fails where")
+    for row in table.itertuples():
+        name = row.metric if row.area == "district" else f"{row.area} {row.metric}"
+        print(f"{row.lever:<20} {name:<38} {f'{fmt(row.median)} [{fmt(row.p05)}, {fmt(row.p95)}]':>30} "
+              f"{row.sign_share:>10.0%}  {row.failure_region}")
     return 0
 
 
@@ -496,7 +580,8 @@ def cmd_scenarios(args) -> int:
             out.append(f"  {name}  {cls.label} — {cls.label_en}")
             out.append(f"      {cls.mechanism}")
             out += [_param_line(field, kind, spec, default) for field, kind, spec, default in specs(cls)]
-    out += ["", "UNCERTAINTIES — behavioural parameters nobody controls (five fitted by `chancheng calibrate`). "
+    out += ["", "UNCERTAINTIES — behavioural parameters nobody controls (defaults: the posterior's central set of "
+            "`chancheng calibrate` for the screened-in ones, assumptions for the rest). "
             "In a file: [uncertainties]; on the command line: --set uncertainties.FIELD=VALUE"]
     out += [_param_line(f, k, s, d) for f, k, s, d in specs(cfg.Uncertainties)]
     out += ["", "RUN — [run] or --set run.FIELD=VALUE (or --months, --scale)"]
@@ -544,6 +629,14 @@ def fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}" if abs(x) < 10 else f"{x:.1f}"
 
 
+def executor_options(p) -> None:
+    """--workers or --scheduler: where a command's runs go (sim.batch.executor_for)."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=whole(0, 1024),
+                       help="local worker processes (default: one per core; 0 runs in this process)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster at this scheduler")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="chancheng", description="产城融合 simulator of Chenghua District, Chengdu")
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
@@ -572,10 +665,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sweep", help="run a sweep spec (design × replications), streaming rows to CSV")
     p.add_argument("spec", help="sweep spec (.toml), e.g. experiments/sweeps/smoke.toml")
     p.add_argument("--out", help="output folder (default results/sweeps/<name>)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=whole(0, 1024),
-                       help="local worker processes (default: one per core; 0 runs in this process)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster at this scheduler")
+    executor_options(p)
     p.add_argument("--resume", action="store_true", help="finish a sweep in --out, skipping runs already done")
     p.add_argument("--run", type=whole(0), action="append", metavar="RUN_ID",
                    help="run only this run id (repeatable): re-run one run alone, with its own seed")
@@ -587,9 +677,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=whole(2, 100000),
                    help="Morris trajectories (default 10) or Sobol base samples, a power of 2 (default 64)")
     p.add_argument("--out", help="output folder (default results/sensitivity/<name>_<method>)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=whole(0, 1024), help="local worker processes (default: one per core)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+    executor_options(p)
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     p.set_defaults(func=cmd_sensitivity)
 
@@ -608,13 +696,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default results/validation)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("calibrate", help="fit the uncertain behavioural parameters to the baseline's goals")
-    p.add_argument("--seeds", type=whole(1, 100), default=3, help="seeds 0..N-1 in every trial (default 3)")
-    p.add_argument("--evaluations", type=whole(1, 10000), default=80, help="trials at most (default 80)")
-    p.add_argument("--months", type=whole(25, 600), default=60, help="horizon of each run (default 60)")
-    p.add_argument("--scale", type=whole(1, 1000), help="persons per row (default: the scenario's, 10)")
+    p = sub.add_parser("calibrate", help="a posterior of the behavioural parameters: Morris screening, then ABC-SMC")
+    from sim.settings import CalibrationSettings, RobustnessSettings
+
+    d = CalibrationSettings()
+    p.add_argument("--seeds", type=whole(1, 100), default=d.seeds, help=f"common seeds in every evaluation "
+                   f"(default {d.seeds})")
+    p.add_argument("--months", type=whole(14, 600), default=d.months,
+                   help=f"horizon of each run: the goals use the months after the first year (default {d.months})")
+    p.add_argument("--scale", type=whole(1, 1000), default=d.scale, help=f"persons per row (default {d.scale})")
+    p.add_argument("--trajectories", type=whole(2, 1000), default=d.trajectories,
+                   help=f"Morris trajectories for the screening (default {d.trajectories})")
+    p.add_argument("--population", type=whole(4, 100000), default=d.population,
+                   help=f"accepted sets a generation (default {d.population})")
+    p.add_argument("--generations", type=whole(1, 50), default=d.generations,
+                   help=f"ABC-SMC generations (default {d.generations})")
+    p.add_argument("--seed", type=whole(0, 2**32 - 1), default=d.seed, help="root seed of the design and proposals")
+    p.add_argument("--threshold", type=float, default=d.threshold,
+                   help=f"μ*/tolerance a parameter must reach on some goal to be calibrated (default {d.threshold})")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted calibration into the same --out")
     p.add_argument("--out", help="output folder (default results/calibration)")
+    executor_options(p)
     p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("robustness", help="conclusions.csv: each lever's effect over the posterior × seeds, its "
+                                          "sign share and where it fails (PRIM)")
+    r = RobustnessSettings()
+    p.add_argument("--sets", type=whole(2, 100000), default=r.sets, help=f"parameter sets (default {r.sets})")
+    p.add_argument("--seeds", type=whole(1, 1000), default=r.seeds, help=f"seeds per set (default {r.seeds})")
+    p.add_argument("--months", type=whole(13, 600), default=r.months, help=f"horizon (default {r.months})")
+    p.add_argument("--scale", type=whole(1, 1000), default=r.scale, help=f"persons per row (default {r.scale})")
+    p.add_argument("--seed", type=whole(0, 2**32 - 1), default=r.seed, help="root seed of the sets and runs")
+    p.add_argument("--posterior", help="posterior.csv of a calibration (default: the one shipped in sim/data)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted run into the same --out")
+    p.add_argument("--out", help="output folder (default results/robustness)")
+    executor_options(p)
+    p.set_defaults(func=cmd_robustness)
 
     p = sub.add_parser("app", help="serve the web page for officials (Chinese, with an English switch)")
     p.add_argument("--host", default="127.0.0.1",

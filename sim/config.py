@@ -39,25 +39,26 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class Uncertainties:
-    """Behavioural parameters nobody controls: preferences, rates, responses. The five in
-    ``sim.calibration.PARAMETERS`` are fitted by ``chancheng calibrate``; the others are
-    assumptions (docs/MODEL.md gives each one's reason)."""
+    """Behavioural parameters nobody controls: preferences, rates, responses. Every one has a prior
+    range (``sim.calibration.prior``); those the screening finds influential on the calibration
+    goals have the posterior's central set of ``chancheng calibrate`` as their default, the others
+    are assumptions (docs/MODEL.md gives each one's reason)."""
 
-    job_wage_weight: float = param(4.0, unit="utility / log yuan", lo=0.0, hi=20.0,
+    job_wage_weight: float = param(5.007, unit="utility / log yuan", lo=0.0, hi=20.0,
                                    doc="weight of log wage in job choice")
-    job_commute_weight: float = param(0.5, unit="utility / hour", lo=0.0, hi=20.0,
+    job_commute_weight: float = param(0.03846, unit="utility / hour", lo=0.0, hi=20.0,
                                       doc="weight of commute hours in job choice")
     job_offers: int = param(4, unit="vacancies", lo=1, hi=50,
                             doc="vacancies a seeker hears of in a month when it makes contact")
-    search_decay: float = param(3.336, unit="per hour", lo=0.0, hi=20.0,
+    search_decay: float = param(3.664, unit="per hour", lo=0.0, hi=20.0,
                                 doc="how fast the chance of hearing of a vacancy falls with commute hours")
-    matching_efficiency: float = param(0.2178, unit="per month", lo=0.0, hi=5.0,
+    matching_efficiency: float = param(0.2066, unit="per month", lo=0.0, hi=5.0,
                                        doc="contact chance = efficiency × √(openings / seekers), at most 1")
-    external_openings: float = param(0.1061, unit="per labour-force member", lo=0.0, hi=1.0,
+    external_openings: float = param(0.07174, unit="per labour-force member", lo=0.0, hi=1.0,
                                      doc="openings elsewhere in Chengdu the district's seekers can reach")
     on_the_job_search: float = param(0.03, unit="per month", lo=0.0, hi=1.0,
                                      doc="share of workers looking for a better job")
-    separation_rate: float = param(0.008, unit="per month", lo=0.0, hi=0.2, doc="exogenous job loss")
+    separation_rate: float = param(0.005225, unit="per month", lo=0.0, hi=0.2, doc="exogenous job loss")
     switch_cost: float = param(0.3, unit="utility", lo=0.0, hi=10.0, doc="utility a worker gives up to change job")
     reservation_wage: float = param(2000.0, unit="yuan / month", lo=0.0, hi=50000.0,
                                     doc="the least wage an unemployed seeker takes (before taste shocks)")
@@ -95,9 +96,9 @@ class Uncertainties:
                                           doc="share of the in-vehicle minutes of trips within a street a km of "
                                               "greenway saves (walking and cycling; at most a fifth)")
     moving_cost: float = param(2.0, unit="utility", lo=0.0, hi=20.0, doc="utility of staying where one lives")
-    rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
+    rent_response: float = param(0.07951, unit="per month", lo=0.0, hi=5.0,
                                  doc="relative rent change a month per unit of occupancy above target (±0.5% at most)")
-    target_occupancy: float = param(0.94, unit="share", lo=0.5, hi=1.0, doc="occupancy at which rents are steady")
+    target_occupancy: float = param(0.9376, unit="share", lo=0.5, hi=1.0, doc="occupancy at which rents are steady")
     space_rent_response: float = param(0.1, unit="per month", lo=0.0, hi=5.0,
                                        doc="relative change of floor-space rents a month per unit of occupancy "
                                            "above the start's (±0.5% at most)")
@@ -109,13 +110,13 @@ class Uncertainties:
                                              "as a share of each stock")
     development_max_pull: float = param(3.0, unit="×", lo=1.0, hi=20.0,
                                         doc="most a high margin can raise private starts (vs at the hurdle)")
-    migration_in_rate: float = param(0.003317, unit="per month", lo=0.0, hi=0.1,
+    migration_in_rate: float = param(0.004066, unit="per month", lo=0.0, hi=0.1,
                                      doc="arrivals per resident a month when jobs and homes are open")
-    migration_out_rate: float = param(0.0020, unit="per month", lo=0.0, hi=0.1,
+    migration_out_rate: float = param(0.00177, unit="per month", lo=0.0, hi=0.1,
                                       doc="base share of residents leaving the district a month")
     unemployed_out_rate: float = param(0.02, unit="per month", lo=0.0, hi=0.5,
                                        doc="extra leaving chance after six months unemployed")
-    dissatisfied_out_rate: float = param(0.004, unit="per month", lo=0.0, hi=0.5,
+    dissatisfied_out_rate: float = param(0.003463, unit="per month", lo=0.0, hi=0.5,
                                          doc="extra leaving chance at satisfaction 0 (falls to 0 at 100)")
     firm_growth_scale: float = param(1.0, unit="×", lo=0.0, hi=5.0, doc="multiplier on sectors' trend growth")
     firm_shock_sigma: float = param(0.03, unit="log per month", lo=0.0, hi=0.5, doc="firms' own size shocks")

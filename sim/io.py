@@ -30,7 +30,8 @@ ENCODING = "utf-8-sig"
 # What a command writes into an output folder it replaces as a whole (besides scenario*.toml and
 # the PNGs of figures/): a folder holding anything else is not replaced.
 OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "compare.csv", "summary.csv", "validation.csv",
-                "parameters.csv", "fit.csv", "trials.csv", "calibrated.toml", "metadata.json")
+                "priors.csv", "screening.csv", "screening_runs.csv", "posterior.csv", "generations.csv",
+                "predictive.csv", "parameters.csv", "pairs.csv", "abc.db", "calibrated.toml", "metadata.json")
 
 
 def append_csv(path: Path, frame: pd.DataFrame) -> None:

@@ -21,6 +21,7 @@ from matplotlib import font_manager  # noqa: E402
 
 from sim.colours import zone_colour  # noqa: E402
 from sim.errors import named  # noqa: E402
+from sim.outcomes import MEASURES as MEASURE_NAMES  # noqa: E402
 from sim.outcomes import label  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei",
@@ -138,5 +139,73 @@ def sensitivity_bars(indices: pd.DataFrame, outcome: str, lang: str):
     ax.set_xlabel({"mu_star": "μ* (Morris)", "ST": "total-order index ST (Sobol)"}[key])
     ax.set_title(f"{label(outcome, lang)}: " + ("which lever matters most 哪个杠杆最重要" if lang == "both"
                                                 else "which lever matters most"))
+    fig.tight_layout()
+    return fig, ax
+
+
+def posterior_marginals(posterior: pd.DataFrame, parameters: pd.DataFrame, lang: str):
+    """One weighted histogram per calibrated parameter over its prior range (the prior is flat)."""
+    n = len(parameters)
+    cols = min(n, 3)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.6 * rows), squeeze=False)
+    for ax, row in zip(axes.flat, parameters.itertuples(), strict=False):
+        ax.hist(posterior[row.parameter], bins=20, range=(row.prior_low, row.prior_high),
+                weights=posterior["weight"], density=True, color="#2c7fb8")
+        ax.axhline(1 / (row.prior_high - row.prior_low), color="#888888", linestyle="--", linewidth=1)
+        ax.axvline(row.median, color="#d95f0e", linewidth=1.5)
+        ax.set_title(row.parameter + (f" (at its {row.at_bound} bound)" if row.at_bound else ""), fontsize=9)
+        ax.set_yticks([])
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle("posterior (bars) and prior (dashed) 后验与先验" if lang == "both" else
+                 "posterior (bars) and prior (dashed)")
+    fig.tight_layout()
+    return fig, axes
+
+
+def posterior_pairs(posterior: pd.DataFrame, names: list[str], lang: str):
+    """Every pair of calibrated parameters: the accepted sets, sized by weight (trade-offs show as ridges)."""
+    n = len(names)
+    fig, axes = plt.subplots(n, n, figsize=(1.9 * n + 1, 1.9 * n + 1), squeeze=False)
+    size = 40 * posterior["weight"] / posterior["weight"].max()
+    for i, a in enumerate(names):
+        for j, b in enumerate(names):
+            ax = axes[i, j]
+            if i == j:
+                ax.hist(posterior[a], bins=20, weights=posterior["weight"], color="#2c7fb8")
+            elif i > j:
+                ax.scatter(posterior[b], posterior[a], s=size, alpha=0.4, color="#2c7fb8", linewidths=0)
+            else:
+                ax.set_visible(False)
+            ax.tick_params(labelsize=6)
+            if i == n - 1:
+                ax.set_xlabel(b, fontsize=7)
+            if j == 0 and i > 0:
+                ax.set_ylabel(a, fontsize=7)
+    fig.suptitle("accepted parameter sets, pairwise 参数对" if lang == "both" else "accepted parameter sets, pairwise")
+    fig.tight_layout()
+    return fig, axes
+
+
+def robustness_strips(effects: pd.DataFrame, conclusions: pd.DataFrame, area: str, metric: str, lang: str):
+    """One outcome: every lever's effect in each parameter set (dots), its median and 90% interval."""
+    rows = conclusions[(conclusions["area"] == area) & (conclusions["metric"] == metric)]
+    levers = list(rows["lever"])
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(levers) + 1.6))
+    for i, row in enumerate(rows.itertuples()):
+        v = effects[(effects["lever"] == row.lever) & (effects["area"] == area) & (effects["metric"] == metric)]
+        jitter = (np.arange(len(v)) % 7 - 3) * 0.04
+        colour = "#2c7fb8" if row.sign_share >= 0.9 else "#d95f0e"
+        ax.scatter(v["effect"], i + jitter, s=9, alpha=0.5, color=colour, linewidths=0)
+        ax.plot([row.p05, row.p95], [i, i], color="#333333", linewidth=1.5)
+        ax.plot([row.median], [i], marker="|", markersize=14, color="#333333")
+    ax.axvline(0, color="#888888", linewidth=1)
+    ax.set_yticks(range(len(levers)), [f"{lever} ({share:.0%})" for lever, share in zip(levers, rows["sign_share"],
+                                                                                         strict=True)])
+    name = label(metric, lang) if metric in MEASURE_NAMES else metric.replace("_", " ")
+    where = "" if area == "district" else f" ({area})"
+    ax.set_xlabel(f"effect against the baseline: {name}{where}")
+    ax.set_title("median, 90% interval, one dot per parameter set; (share with the median's sign)", fontsize=9)
     fig.tight_layout()
     return fig, ax

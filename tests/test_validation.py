@@ -24,18 +24,23 @@ def test_validate_reports_every_target_with_interval_and_verdict(tmp_path, capsy
     keys = {t.key for t in validation.targets(cfg.resolve("reform_2019"))}
     assert set(table["target"]) == keys
     assert {"approval_reform", "teachers_primary", "talent_delivered", "resettlement_occupied", "street_staff",
-            "balance_longtan", "self_containment_up", "excess_commuting_down", "commute_le_5km"} <= keys
+            "balance_longtan", "self_containment_up", "excess_commuting_down", "goal_share_commute_le_5km",
+            "residents_2021"} <= keys
+    assert set(table["kind"]) == set(validation.KINDS) and table["source"].notna().all()
     # A statistic with no events in a seed is left out of it: approvals are a few a year at scale
-    # 100, so a 14-month run may have none; every other target has both seeds.
+    # 100, so a 14-month run may have none; the observed figures of 2020–2024 lie beyond 14 months;
+    # every other target has both seeds.
     seeds = table.set_index("target")["n_seeds"]
     approvals = seeds.index.str.startswith("approval_")
-    assert seeds[approvals].between(0, 2).all() and (seeds[~approvals] == 2).all()
+    later = seeds.index.isin([r["key"] for r in validation.read_observations()])
+    assert seeds[approvals].between(0, 2).all() and (seeds[later] == 0).all()
+    assert (seeds[~approvals & ~later] == 2).all()
     both = table[table["n_seeds"] == 2]
     assert (both["ci_low"] <= both["simulated_mean"]).all() and (both["simulated_mean"] <= both["ci_high"]).all()
     # A failure says what would have to change; a pass says nothing.
     assert (table["if_failed"].fillna("").eq("") == table["passed"]).all()
     printed = capsys.readouterr().out
-    assert f"{table['passed'].sum()} of {len(table)} targets met" in printed
+    assert f"{table['passed'].sum()} of {len(table)} rows met" in printed
     runs = pd.read_csv(out / "runs.csv")
     assert sorted(runs["scenario"].unique()) == ["baseline_2018", "reform_2019"]
 
@@ -57,41 +62,49 @@ def test_band_distance_is_zero_inside_and_grows_outside():
     assert validation.band_distance(1.5) == pytest.approx(0.25)
 
 
-def test_loss_is_zero_on_target_and_counts_tolerances():
-    on_target = {g.name: g.value for g in calibration.GOALS}
-    assert calibration.loss(on_target) == 0.0
-    goal = calibration.GOALS[0]
-    assert calibration.loss({**on_target, goal.name: goal.value + 2 * goal.tolerance}) == pytest.approx(4.0)
+def test_every_row_is_labelled_and_five_validations_come_from_sources_the_fit_did_not_use():
+    chosen = validation.targets(cfg.resolve("reform_2019"))
+    assert {t.kind for t in chosen} == set(validation.KINDS)
+    fit_sources = {g.source for g in calibration.FITTED}
+    independent = [t for t in chosen if t.kind == "validation" and t.source not in fit_sources
+                   and "http" in t.source]
+    assert len(independent) >= 5
+    # The calibration goals are fit rows (the held-out ones validation), never validation twice.
+    goals = {f"goal_{g.name}": ("validation" if g.held_out else "fit") for g in calibration.GOALS}
+    assert {t.key: t.kind for t in chosen if t.key in goals} == goals
 
 
-def test_annual_growth_of_a_hand_built_series():
-    model = pd.DataFrame({"month": [13, 25, 37], "residents": [100.0, 110.0, 121.0]})
-    assert calibration.annual_growth(model) == pytest.approx(0.10)
+def test_observed_statistics_of_a_hand_built_run():
+    frame = pd.DataFrame({"month": range(1, 25), "residents": [100.0] * 12 + [110.0] * 12,
+                          "mean_commute_km": [13.0] * 24})
+    growth = {"statistic": "growth", "column": "residents", "months": [12, 24]}
+    assert validation.observed_statistic(growth, frame, 1.3) == pytest.approx(0.10)
+    mean = {"statistic": "mean", "column": "mean_straight_km", "months": [1, 12]}
+    assert validation.observed_statistic(mean, frame, 1.3) == pytest.approx(10.0)
+    change = {"statistic": "difference", "column": "residents", "months": [13, 24], "base_months": [1, 12]}
+    assert validation.observed_statistic(change, frame, 1.3) == pytest.approx(10.0)
+    assert np.isnan(validation.observed_statistic({**mean, "months": [20, 30]}, frame, 1.3))  # the run is too short
 
 
-def test_calibrate_writes_its_tables_and_a_runnable_scenario(tmp_path, capsys):
-    out = tmp_path / "cal"
-    args = ["calibrate", "--seeds", "1", "--evaluations", "4", "--months", "26", "--scale", "100"]
-    assert main([*args, "--out", str(out)]) == 0
-    parameters = pd.read_csv(out / "parameters.csv", encoding="utf-8-sig")
-    fit = pd.read_csv(out / "fit.csv", encoding="utf-8-sig")
-    trials = pd.read_csv(out / "trials.csv", encoding="utf-8-sig")
-    assert list(parameters["parameter"]) == [p for p, _, _ in calibration.PARAMETERS]
-    assert list(fit["goal"]) == [g.name for g in calibration.GOALS]
-    assert len(trials) == 4
-    assert ((parameters["low"] <= parameters["fitted"]) & (parameters["fitted"] <= parameters["high"])).all()
-    best = trials.loc[trials["loss"].idxmin()]
-    assert fit["loss_fitted"].sum() == pytest.approx(best["loss"]) and best["loss"] <= trials["loss"].iloc[0]
-    assert fit["loss_start"].sum() == pytest.approx(trials["loss"].iloc[0])
-    fitted = cfg.load(out / "calibrated.toml")
-    for row in parameters.itertuples():
-        assert getattr(fitted.uncertainties, cfg.parameter_path(row.parameter)[1]) == pytest.approx(row.fitted)
-    assert fitted.run.months == cfg.resolve("baseline_2018").run.months  # runs the scenario's horizon
-    assert "loss" in capsys.readouterr().out
-    # Every trial runs the same seeds: the same command gives the same trials.
-    again = tmp_path / "again"
-    assert main([*args, "--out", str(again)]) == 0
-    assert (again / "trials.csv").read_bytes() == (out / "trials.csv").read_bytes()
+@pytest.mark.parametrize(("edit", "field"), [
+    (lambda r: r.update(statistic="median"), "observations[0].statistic"),
+    (lambda r: r.update(column="no_such_column"), "observations[0].column"),
+    (lambda r: r.update(months=[36, 23]), "observations[0].months"),
+    (lambda r: r.pop("url"), "observations[0].url"),
+    (lambda r: r.update(hgih=1.0), "observations[0]"),
+])
+def test_a_bad_observations_file_is_refused_naming_the_row_and_field(tmp_path, edit, field):
+    import tomli_w
+
+    from sim.errors import InputError, read_toml
+
+    raw = read_toml(validation.OBSERVATIONS)
+    edit(raw["observations"][0])
+    path = tmp_path / "observations.toml"
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        validation.read_observations(path)
+    assert err.value.field == field and err.value.source == str(path)
 
 
 def test_model_md_lists_every_behavioural_parameter_at_its_default():
