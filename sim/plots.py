@@ -167,8 +167,8 @@ def posterior_marginals(posterior: pd.DataFrame, parameters: pd.DataFrame, lang:
 def posterior_pairs(posterior: pd.DataFrame, names: list[str], lang: str):
     """Every pair of calibrated parameters: the accepted sets, sized by weight (trade-offs show as ridges)."""
     n = len(names)
-    fig, axes = plt.subplots(n, n, figsize=(1.9 * n + 1, 1.9 * n + 1), squeeze=False)
-    size = 40 * posterior["weight"] / posterior["weight"].max()
+    fig, axes = plt.subplots(n, n, figsize=(1.3 * n + 1, 1.3 * n + 1), squeeze=False)
+    size = 12 * posterior["weight"] / posterior["weight"].max()
     for i, a in enumerate(names):
         for j, b in enumerate(names):
             ax = axes[i, j]
