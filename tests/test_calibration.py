@@ -16,7 +16,7 @@ from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TINY = calibration.Settings(seeds=1, months=26, scale=1000, population=8, generations=2, trajectories=2)
+TINY = calibration.Settings(seeds=1, months=14, scale=1000, population=8, generations=2, trajectories=2)
 
 
 def test_the_prior_covers_every_behavioural_parameter_around_its_default():
@@ -103,7 +103,7 @@ def test_abc_gives_the_same_sets_in_process_and_on_a_pool(tmp_path):
 def test_abc_recovers_parameters_from_data_the_model_made(tmp_path):
     """Synthetic goals from known values (the same seeds the fit uses): the posterior's 90% interval
     holds each known value and is far narrower than the prior."""
-    settings = calibration.Settings(seeds=1, months=26, scale=200, population=30, generations=3)
+    settings = calibration.Settings(seeds=1, months=24, scale=200, population=20, generations=3)
     truth = {"search_decay": 2.0, "matching_efficiency": 0.2}  # (above ≈ 0.4 contacts saturate: unidentifiable)
     base = cfg.with_run(cfg.resolve("baseline_2018"), months=settings.months, scale=settings.scale)
     observed = calibration.Simulator(base, (0,))(truth)
@@ -117,7 +117,7 @@ def test_abc_recovers_parameters_from_data_the_model_made(tmp_path):
 def test_calibrate_writes_a_posterior_and_refuses_to_overwrite_an_unfinished_one(tmp_path, capsys):
     out = tmp_path / "cal"
     args = ["calibrate", "--trajectories", "2", "--population", "8", "--generations", "1", "--months", "14",
-            "--scale", "1000", "--workers", "2", "--out", str(out)]
+            "--threshold", "3", "--scale", "1000", "--workers", "2", "--out", str(out)]
     assert main(args) == 0
     for name in ("priors", "screening", "posterior", "generations", "predictive", "parameters", "pairs"):
         assert (out / f"{name}.csv").exists(), name
