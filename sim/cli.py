@@ -60,6 +60,20 @@ def whole(lo: int, hi: int | None = None):
     return parse
 
 
+def positive(text: str) -> float:
+    """A finite number above 0 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; use a number above 0")
+    return value
+
+
+positive.__name__ = "number"
+
+
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """--months, --scale and --set (the scenario itself is --scenario for run, positional for compare)."""
     p.add_argument("--months", type=whole(1, 600), help="horizon in months (default: the scenario's)")
@@ -712,7 +726,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generations", type=whole(1, 50), default=d.generations,
                    help=f"ABC-SMC generations (default {d.generations})")
     p.add_argument("--seed", type=whole(0, 2**32 - 1), default=d.seed, help="root seed of the design and proposals")
-    p.add_argument("--threshold", type=float, default=d.threshold,
+    p.add_argument("--threshold", type=positive, default=d.threshold,
                    help=f"μ*/tolerance a parameter must reach on some goal to be calibrated (default {d.threshold})")
     p.add_argument("--resume", action="store_true", help="finish an interrupted calibration into the same --out")
     p.add_argument("--out", help="output folder (default results/calibration)")
