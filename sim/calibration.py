@@ -274,7 +274,7 @@ def _model(simulator: Simulator, parameter) -> dict[str, float]:
 def posterior_table(history) -> pd.DataFrame:
     """``posterior.csv``: the last generation's accepted sets, their weights, distances and goals."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    stats_w, stats = history.get_weighted_sum_stats(t=history.max_t)
+    _, stats = history.get_weighted_sum_stats(t=history.max_t)
     distances = history.get_weighted_distances(t=history.max_t)
     table = frame.reset_index(drop=True)
     table.columns = list(table.columns)
@@ -417,8 +417,7 @@ def calibrate(base: cfg.Config, settings: Settings, work, executor, *, resume: b
         f"{settings.population}")
     history = abc(simulator, chosen, priors, settings, f"sqlite:///{db}", executor.map, resume and db.exists())
     posterior = posterior_table(history)
-    central = central_set(posterior, chosen, priors)
-    values = {n: float(central[n]) for n in chosen}
     parameters, pairs = identifiability(posterior, chosen, priors)
+    values = dict(zip(parameters["parameter"], parameters["central"].astype(float), strict=True))
     return Calibration(prior_table(priors), table, posterior, generations(history), predictive(posterior), parameters,
                        pairs, values, cfg.assign(base, as_values(values), source="calibration"))

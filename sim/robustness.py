@@ -29,9 +29,10 @@ from sim import config as cfg
 from sim.calibration import Prior
 from sim.design import SweepSpec
 from sim.errors import InputError
-from sim.outcomes import BALANCED_BAND, HIGHER, LOWER, MEASURES
+from sim.outcomes import HIGHER, LOWER, MEASURES
 from sim.policies import LEVERS
 from sim.settings import RobustnessSettings as Settings
+from sim.validation import band_distance
 
 POSTERIOR = Path(__file__).resolve().parent / "data" / "posterior.csv"
 PACKAGE = "reform_2019"
@@ -45,6 +46,7 @@ HEADLINES = (("district", "jobs_housing_ratio"), ("district", "balance_distance"
              ("district", "students_per_teacher_primary"), ("district", "satisfaction"))
 PRIM_MIN_FAILURES = 3  # fewer failing sets than this: no box is looked for
 PRIM_MIN_SIGN_SHARE = 0.75  # a sign holding in fewer sets is no conclusion: no box is looked for
+NO_BOX = {"failure_region": "", "prim_coverage": np.nan, "prim_density": np.nan}
 PRIM_MAX_DIMENSIONS = 3  # a box restricts at most this many parameters (more overfits a few dozen sets)
 
 
@@ -57,11 +59,6 @@ def lever_values(scenario: cfg.Config, base: cfg.Config) -> dict[str, object]:
     mine, theirs = scenario.to_dict()["levers"], base.to_dict()["levers"]
     return {f"levers.{lever}.{name}": value for lever, table in mine.items() for name, value in table.items()
             if theirs[lever][name] != value}
-
-
-def _field(config: cfg.Config, key: str) -> object:
-    _, lever, name = key.split(".")
-    return config.to_dict()["levers"][lever][name]
 
 
 def read_posterior(path: Path, priors: tuple[Prior, ...]) -> pd.DataFrame:
@@ -115,7 +112,8 @@ def spec(settings: Settings, sets: pd.DataFrame) -> SweepSpec:
     # Every point names the same fields (one column each in runs.csv): the baseline's value where a
     # scenario leaves a lever field alone.
     fields = sorted({key for values in changed.values() for key in values})
-    table = {key: _field(base, key) for key in fields}
+    tables = base.to_dict()["levers"]
+    table = {key: tables[key.split(".")[1]][key.split(".")[2]] for key in fields}
     points = []
     for name in scenarios():
         levers = {**table, **changed[name]}
@@ -146,12 +144,10 @@ def outcomes(folder: Path, settings: Settings) -> pd.DataFrame:
     last = model[model["month"] > settings.months - 12]
     district = last.groupby("run_id")[[m for a, m in HEADLINES if a == "district" and m in MEASURES]].mean()
     z = zones[zones["month"] > settings.months - 12].groupby(["run_id", "zone"])["jobs_housing_ratio"].mean()
-    distance = np.maximum.reduce([BALANCED_BAND[0] - z, 0 * z, z - BALANCED_BAND[1]])
-    distance = pd.Series(distance, index=z.index).unstack("zone")
+    distance = band_distance(z).unstack("zone")
     for area in [a for a, _ in HEADLINES if a != "district"]:
         district[f"{area}.balance_distance"] = distance[area]
-    ratio = district["jobs_housing_ratio"]
-    district["balance_distance"] = np.maximum.reduce([BALANCED_BAND[0] - ratio, 0 * ratio, ratio - BALANCED_BAND[1]])
+    district["balance_distance"] = band_distance(district["jobs_housing_ratio"])
     names = scenarios()
     runs = runs[runs["status"] == "ok"].set_index("run_id")
     table = district.join(runs[["point", "replication"]], how="inner")
@@ -194,7 +190,7 @@ def failure_box(x: pd.DataFrame, fails: np.ndarray) -> dict[str, object]:
     import warnings
 
     if fails.sum() < PRIM_MIN_FAILURES:
-        return {"failure_region": "", "prim_coverage": np.nan, "prim_density": np.nan}
+        return NO_BOX
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (its optional cluster back-end's absence; a pandas deprecation inside it)
         from ema_workbench.analysis import prim
@@ -229,7 +225,6 @@ def conclusions(table: pd.DataFrame, sets: pd.DataFrame) -> pd.DataFrame:
         row = {"lever": lever, "area": area, "metric": metric, "better": direction, "n_sets": len(v),
                "median": median, "p05": float(v.quantile(0.05)), "p95": float(v.quantile(0.95)),
                "sign_share": float(holds.mean()), "median_is": verdict}
-        none = {"failure_region": "", "prim_coverage": np.nan, "prim_density": np.nan}
-        row.update(failure_box(x.loc[v.index], ~holds) if row["sign_share"] >= PRIM_MIN_SIGN_SHARE else none)
+        row.update(failure_box(x.loc[v.index], ~holds) if row["sign_share"] >= PRIM_MIN_SIGN_SHARE else NO_BOX)
         rows.append(row)
     return pd.DataFrame(rows)

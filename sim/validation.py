@@ -61,8 +61,9 @@ def improves(metric: str) -> tuple[str, float, float]:
     return ("> 0", 0.0, np.inf) if MEASURES[metric].better == HIGHER else ("< 0", -np.inf, 0.0)
 
 
-def band_distance(ratio: float) -> float:
-    return max(BAND[0] - ratio, 0.0, ratio - BAND[1])
+def band_distance(ratio):
+    """How far a jobs–housing ratio (a number or an array) lies outside the balanced band (0 inside)."""
+    return np.maximum(np.maximum(BAND[0] - ratio, ratio - BAND[1]), 0.0)
 
 
 def zone_last_year(zones: pd.DataFrame, zone: str, column: str) -> float:
