@@ -8,6 +8,7 @@ rows a killed sweep left half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import multiprocessing
@@ -50,13 +51,21 @@ def _restore_malloc() -> None:
 _restore_malloc.done = False
 
 
+def task_config(task: RunTask) -> cfg.Config:
+    """The configuration a sweep's run simulates: the base with the point's values; in a policies ×
+    scenarios sweep, named after its scenario (the ``scenario`` column of every table)."""
+    config = cfg.assign(task.base, task.values, source=task.source)
+    return dataclasses.replace(config, name=task.scenario) if task.scenario else config
+
+
 def execute(task: RunTask) -> Result:
     """Run one task of a sweep (in this process or a worker); a failure becomes a failed row."""
     _restore_malloc()
-    config = cfg.assign(task.base, task.values, source=task.source)
-    result = run(config, task.seed, run_id=task.run_id, catch=True)
+    result = run(task_config(task), task.seed, run_id=task.run_id, catch=True)
     key = ("run_id", "scenario", "seed", "seed_spawn_key")
-    result.info = {**{k: result.info[k] for k in key}, "point": task.point, "replication": task.replication,
+    labels = {"policy": task.policy} if task.policy else {}
+    result.info = {"run_id": task.run_id, **labels, **{k: result.info[k] for k in key}, "point": task.point,
+                   "replication": task.replication,
                    **{f"factor.{k}": v for k, v in task.values.items()},
                    **{k: v for k, v in result.info.items() if k not in key}}
     result.frames = {name: frame for name, frame in result.frames.items() if name in task.tables}
@@ -294,8 +303,16 @@ def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
     create_folder(out, out)
     write_json(marker, {"name": spec.name, "digest": spec.digest, "runs": spec.n_runs, "spec": spec.source,
                         "seed": spec.seed, "replications": spec.replications,
-                        "common_random_numbers": spec.common_random_numbers})
+                        "common_random_numbers": spec.common_random_numbers,
+                        **({"policies": len(spec.points) // spec.n_scenarios, "scenarios": spec.n_scenarios}
+                           if spec.n_scenarios else {})})
+    if Path(spec.source).is_file():  # the spec as written, beside what it made
+        text = Path(spec.source).read_bytes()
+        write_atomically(out / "spec.toml", lambda tmp: tmp.write_bytes(text))
     design = pd.DataFrame(spec.points)
+    if spec.labels:
+        design.insert(0, "scenario", [scenario for _, scenario in spec.labels])
+        design.insert(0, "policy", [policy for policy, _ in spec.labels])
     design.insert(0, "point", range(len(spec.points)))
     design.to_csv(out / "design.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
     cfg.save(spec.base, out / "scenario.toml")

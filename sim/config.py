@@ -35,6 +35,12 @@ class RunSettings:
                        doc="persons (and firms) each row stands for; 1 is full scale")
     start: str = param("2019-01", doc="calendar month of month 1, YYYY-MM")
     data: str = param("", doc="district data file; empty for the built-in Chenghua data")
+    panel_persons: int = param(500, unit="resident rows", lo=0, hi=10_000_000,
+                               doc="residents followed month by month in persons.csv (a random sample; all when "
+                                   "there are fewer rows; 0: none)")
+    panel_firms: int = param(200, unit="firm rows", lo=0, hi=10_000_000,
+                             doc="firms followed month by month in firms.csv (a random sample; all when there are "
+                                 "fewer rows; 0: none)")
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,20 @@
 """Sweep specs: reading and checking them, and the design of runs they describe.
 
-A sweep spec (TOML, ``experiments/sweeps/``) names a base scenario, factors (levers or
-uncertainties) with their levels or ranges, a design (full factorial, Latin hypercube, or an
-explicit table of points), replications and a root seed. Every run gets its own child of the
-root ``SeedSequence`` (spawn key = its run id), recorded in ``runs.csv``, so any run can be
-re-run alone (``--run``) and gives the same rows. Reading a spec needs no numerical library
-(a Latin hypercube draws its points with scipy), so a bad spec is refused at once; running it
-is ``sim.batch``.
+A sweep spec (TOML, ``experiments/sweeps/``) names a base scenario, values held fixed
+(``[fixed]``), replications, a root seed and either
+
+- one design over factors (levers or uncertainties) with their levels or ranges: full
+  factorial, Latin hypercube, Sobol, or an explicit table of points; or
+- a ``[policies]`` part (named lever sets, or a design over levers) crossed with a
+  ``[scenarios]`` part (a design over uncertainties: Latin hypercube, Sobol or a table) — the
+  exploratory-modelling experiment: every policy faces the same sampled scenarios, on common
+  random numbers (run (policy, scenario *s*, replication *r*) has spawn key *s* × replications
+  + *r* whatever the policy).
+
+Every run gets its own child of the root ``SeedSequence`` (spawn key = its run id, or as above),
+recorded in ``runs.csv``, so any run can be re-run alone (``--run``, ``chancheng run --from``)
+and gives the same rows. Reading a spec needs no numerical library (Latin hypercube and Sobol
+points are drawn with scipy), so a bad spec is refused at once; running it is ``sim.batch``.
 """
 
 from __future__ import annotations
@@ -20,17 +28,22 @@ from typing import TYPE_CHECKING, Any
 
 from sim import config as cfg
 from sim.errors import InputError, finite_number, read_toml
-from sim.outcomes import TABLES, measures
+from sim.outcomes import PANELS, TABLES, measures
 from sim.params import specs, suggest
 from sim.policies import LEVERS
 
 if TYPE_CHECKING:
     import numpy as np
 
-DESIGNS = ("full_factorial", "latin_hypercube", "table")
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "table")
 MAX_RUNS = 1_000_000  # design points × replications at most (a million runs is weeks on a cluster)
-SPEC_KEYS = ("name", "description", "scenario", "replications", "seed", "common_random_numbers", "run", "design",
-             "factors", "points", "outcomes", "tables")
+SPEC_KEYS = ("name", "description", "scenario", "replications", "seed", "common_random_numbers", "run", "fixed",
+             "design", "factors", "points", "policies", "scenarios", "outcomes", "tables")
+PART_KEYS = ("kind", "samples", "factors", "points")  # of a [policies] design or a [scenarios] part
+# The tables a sweep writes unless its spec lists others: the agent panels (persons, firms) are
+# for single runs and studies that ask for them (a sweep of hundreds of runs would hold millions of
+# panel rows).
+SWEEP_TABLES = tuple(t for t in TABLES if t not in PANELS)
 
 
 @dataclass(frozen=True)
@@ -60,8 +73,12 @@ class SweepSpec:
     seed: int
     common_random_numbers: bool = False
     outcomes: tuple[str, ...] = ()
-    tables: tuple[str, ...] = TABLES
+    tables: tuple[str, ...] = SWEEP_TABLES
     digest: str = ""
+    # A policies × scenarios spec: (policy, scenario) names of each point, policy-major, and the
+    # number of scenarios (0: a single design).
+    labels: tuple[tuple[str, str], ...] = ()
+    n_scenarios: int = 0
 
     @property
     def n_runs(self) -> int:
@@ -75,15 +92,22 @@ class SweepSpec:
                 run_id = point * self.replications + rep
                 if wanted is not None and run_id not in wanted:
                     continue
+                policy, scenario = self.labels[point] if self.labels else ("", "")
                 yield RunTask(run_id=run_id, point=point, replication=rep, values=values, base=self.base,
-                              seed=self.seed_for(run_id, rep), tables=self.tables, source=self.source,
-                              key=f"chancheng-{self.digest}-{run_id}")
+                              seed=self.seed_for(point, rep), tables=self.tables, source=self.source,
+                              key=f"chancheng-{self.digest}-{run_id}", policy=policy, scenario=scenario)
 
-    def seed_for(self, run_id: int, replication: int) -> np.random.SeedSequence:
-        """The run's own child of the root seed; with common random numbers, the replication's."""
+    def seed_for(self, point: int, replication: int) -> np.random.SeedSequence:
+        """The run's own child of the root seed; with common random numbers, the replication's;
+        in a policies × scenarios spec, its scenario's and replication's (the same for every policy)."""
         import numpy as np
 
-        key = replication if self.common_random_numbers else run_id
+        if self.common_random_numbers:
+            key = replication
+        elif self.n_scenarios:
+            key = (point % self.n_scenarios) * self.replications + replication
+        else:
+            key = point * self.replications + replication
         return np.random.SeedSequence(self.seed, spawn_key=(key,))
 
 
@@ -100,6 +124,8 @@ class RunTask:
     tables: tuple[str, ...] = TABLES
     source: str = ""
     key: str = ""  # a unique task name for Dask
+    policy: str = ""  # in a policies × scenarios spec: the names of its policy and scenario
+    scenario: str = ""
 
 
 def load_spec(path: str | Path) -> SweepSpec:
@@ -137,16 +163,33 @@ def load_spec(path: str | Path) -> SweepSpec:
         raise InputError("must be a table of run settings", source=source, field="run")
     base = cfg.assign(base, {f"run.{k}": v for k, v in run_table.items()}, source=source)
 
-    factors = tuple(_factor(key, value, source) for key, value in _table(raw, "factors", source).items())
-    for i, factor in enumerate(factors):
-        if factor.path in (f.path for f in factors[:i]):
-            raise InputError("the same parameter is a factor twice (under two spellings)", source=source,
-                             field=f"factors.{factor.path}")
-    design = _table(raw, "design", source)
-    kind = design.get("kind", "table" if "points" in raw else "full_factorial")
-    if kind not in DESIGNS:
-        raise InputError(f"got {kind!r}; allowed: {', '.join(DESIGNS)}", source=source, field="design.kind")
-    points = _design(kind, design, factors, raw, seed, source)
+    fixed = _table(raw, "fixed", source)
+    for key in fixed:
+        if _path(key, source, f"fixed.{key}")[0] == "run":
+            raise InputError("run settings are not fixed values; set them in [run]", source=source,
+                             field=f"fixed.{key}")
+    base = cfg.assign(base, fixed, source=source)
+
+    labels: list[tuple[str, str]] = []
+    n_scenarios = 0
+    if "policies" in raw or "scenarios" in raw:
+        for key in ("design", "factors", "points"):
+            if key in raw:
+                raise InputError("a spec has either [policies] × [scenarios] or one design ([design], [factors], "
+                                 "[[points]]), not both", source=source, field=key)
+        policies = read_policies(raw.get("policies"), base, seed, source)
+        scenarios = read_scenarios(raw.get("scenarios"), seed, source)
+        factors = ()
+        points = [{**p, **s} for _, p in policies for _, s in scenarios]
+        labels = [(pn, sn) for pn, _ in policies for sn, _ in scenarios]
+        n_scenarios = len(scenarios)
+    else:
+        factors = _factors(_table(raw, "factors", source), source)
+        design = _table(raw, "design", source)
+        kind = design.get("kind", "table" if "points" in raw else "full_factorial")
+        if kind not in DESIGNS:
+            raise InputError(f"got {kind!r}; allowed: {', '.join(DESIGNS)}", source=source, field="design.kind")
+        points = _design(kind, design, factors, raw, seed, source)
     if not points:
         raise InputError("the design has no points", source=source, field="design")
     if len(points) * replications > MAX_RUNS:
@@ -160,19 +203,147 @@ def load_spec(path: str | Path) -> SweepSpec:
 
     outcomes = _names(raw, "outcomes", ("jobs_housing_ratio", "self_containment", "mean_commute_min",
                                         "excess_commuting"), measures("model"), source)
-    tables = _names(raw, "tables", TABLES, TABLES, source)
+    tables = _names(raw, "tables", SWEEP_TABLES, TABLES, source)
     if "model" not in tables:
         raise InputError("the model table is always written; list it", source=source, field="tables")
-    digest = hashlib.sha256(repr((name, base.to_toml(), points, replications, seed, crn, tables)).encode())
+    digest = hashlib.sha256(repr((name, base.to_toml(), points, replications, seed, crn, tables, labels)).encode())
     return SweepSpec(name=name, source=source, base=base, factors=factors, points=tuple(points),
                      replications=replications, seed=seed, common_random_numbers=crn, outcomes=outcomes,
-                     tables=tables, digest=digest.hexdigest()[:16])
+                     tables=tables, digest=digest.hexdigest()[:16], labels=tuple(labels), n_scenarios=n_scenarios)
 
 
-def _table(raw: dict, key: str, source: str) -> dict:
+def read_policies(raw: dict | None, base: cfg.Config, seed: int, source: str,
+                  field: str = "policies") -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The ``[policies]`` part: (name, lever values) pairs, each setting the same lever fields.
+
+    Either named lever sets — ``[policies.NAME]`` tables of ``lever.field = value``, optionally
+    ``scenario = "reform_2019"`` to start from that scenario's levers — or a design over levers
+    (``kind``, ``samples``, ``[policies.factors]``, ``[[policies.points]]``: as a single design).
+    A lever field a policy leaves alone keeps the base scenario's value.
+    """
+    if raw is None:
+        return (("base", {}),)
+    if not isinstance(raw, dict) or not raw:
+        raise InputError("must be a table of named lever sets, or a design (kind, factors)", source=source,
+                         field=field)
+    if any(k in PART_KEYS for k in raw):
+        policies = _part(raw, "policy", "levers", _seed(seed, 1), source, field)
+    else:
+        policies = []
+        for name, values in raw.items():
+            where = f"{field}.{name}"
+            cfg.check_name(name, f"{source}: {where}")
+            if not isinstance(values, dict):
+                raise InputError("must be a table of lever.field = value (and optionally scenario = NAME)",
+                                 source=source, field=where)
+            values = dict(values)
+            start = values.pop("scenario", None)
+            levers = {}
+            if start is not None:
+                if not isinstance(start, str):
+                    raise InputError("must be a scenario name or file", source=source, field=f"{where}.scenario")
+                from sim.robustness import lever_values
+
+                levers = lever_values(cfg.resolve(start, field=f"{where}.scenario", source=source), base)
+            for key in values:
+                _path(key, source, f"{where}.{key}", allowed=("levers",))
+            policies.append((name, {**levers, **values}))
+    return _same_fields(policies, base)
+
+
+def read_scenarios(raw: dict | None, seed: int, source: str,
+                   field: str = "scenarios") -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The ``[scenarios]`` part: (name, uncertainty values) pairs from a design over uncertainties —
+    ``kind`` latin_hypercube or sobol with ``samples`` and ``[scenarios.factors]`` ranges, or
+    full_factorial with levels, or ``[[scenarios.points]]`` (each may carry a ``name``). Without a
+    part, one scenario: the base's uncertainties (``("base", {})``)."""
+    if raw is None:
+        return (("base", {}),)
+    if not isinstance(raw, dict):
+        raise InputError("must be a design over uncertainties (kind, samples, factors, or points)", source=source,
+                         field=field)
+    return tuple(_part(raw, "scenario", "uncertainties", _seed(seed, 2), source, field))
+
+
+def _seed(seed: int, part: int) -> Any:
+    """The seed a part's design draws with ([root, part]: policies and scenarios draw apart)."""
+    return (seed, part)
+
+
+def _part(raw: dict, prefix: str, section: str, seed, source: str, field: str) -> list[tuple[str, dict[str, Any]]]:
+    """A design over the parameters of one ``section`` (levers or uncertainties): named points."""
+    for key in raw:
+        if key not in PART_KEYS:
+            raise InputError(suggest(key, list(PART_KEYS)), source=source, field=f"{field}.{key}")
+    factors = _factors(_table(raw, "factors", source, f"{field}.factors"), source, f"{field}.factors")
+    names: list[str] = []
+    if "points" in raw and isinstance(raw["points"], list):
+        named = []
+        for i, point in enumerate(raw["points"]):
+            if isinstance(point, dict) and "name" in point:
+                point = dict(point)
+                names.append(cfg.check_name(point.pop("name"), f"{source}: {field}.points[{i}]"))
+            named.append(point)
+        raw = {**raw, "points": named}
+    kind = raw.get("kind", "table" if "points" in raw else "full_factorial")
+    if kind not in DESIGNS:
+        raise InputError(f"got {kind!r}; allowed: {', '.join(DESIGNS)}", source=source, field=f"{field}.kind")
+    try:
+        points = _design(kind, raw, factors, raw, seed, source)
+    except InputError as exc:
+        where = (exc.field or "").removeprefix("design.")
+        raise InputError(exc.message, source=source, field=f"{field}.{where}" if where else field) from None
+    for i, point in enumerate(points):
+        for key in point:
+            _path(key, source, f"{field}.points[{i}]", allowed=(section,))
+    if names and len(names) != len(points):
+        raise InputError("name every point or none", source=source, field=f"{field}.points")
+    names = names or [f"{prefix}_{i:0{len(str(len(points) - 1))}d}" for i in range(len(points))]
+    if len(set(names)) < len(names):
+        raise InputError("two points have the same name", source=source, field=f"{field}.points")
+    return list(zip(names, points, strict=True))
+
+
+def _same_fields(policies: list[tuple[str, dict]], base: cfg.Config) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Every policy sets the same lever fields (one column each in runs.csv), in one spelling: the
+    base's value where a policy leaves a field alone."""
+    def spelled(key: str) -> str:
+        return "levers." + ".".join(cfg.parameter_path(key))
+
+    policies = [(name, {spelled(k): v for k, v in values.items()}) for name, values in policies]
+    fields = sorted({key for _, values in policies for key in values})
+    levers = base.to_dict()["levers"]
+    default = {key: levers[key.split(".")[1]][key.split(".")[2]] for key in fields}
+    return tuple((name, {**default, **values}) for name, values in policies)
+
+
+def _path(key: str, source: str, where: str, allowed: tuple[str, ...] = ()) -> tuple[str, str]:
+    """A parameter's (section, field), or an ``InputError`` at ``where``; ``allowed`` limits the
+    section to levers or uncertainties."""
+    try:
+        section, name = cfg.parameter_path(key)
+    except InputError as exc:
+        raise InputError(str(exc).split(": ", 1)[-1], source=source, field=where) from None
+    kind = "uncertainties" if section == "uncertainties" else "run" if section == "run" else "levers"
+    if allowed and kind not in allowed:
+        wanted = "a lever (lever.field)" if allowed == ("levers",) else "an uncertainty (uncertainties.field)"
+        raise InputError(f"{key} is not {wanted}", source=source, field=where)
+    return section, name
+
+
+def _factors(table: dict, source: str, where: str = "factors") -> tuple[Factor, ...]:
+    factors = tuple(_factor(key, value, source, where) for key, value in table.items())
+    for i, factor in enumerate(factors):
+        if factor.path in (f.path for f in factors[:i]):
+            raise InputError("the same parameter is a factor twice (under two spellings)", source=source,
+                             field=f"{where}.{factor.path}")
+    return factors
+
+
+def _table(raw: dict, key: str, source: str, where: str = "") -> dict:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        raise InputError("must be a table", source=source, field=key)
+        raise InputError("must be a table", source=source, field=where or key)
     return value
 
 
@@ -190,12 +361,9 @@ def _names(raw: dict, key: str, default: tuple[str, ...], allowed: tuple[str, ..
     return tuple(names)
 
 
-def _factor(path: str, value: Any, source: str) -> Factor:
-    where = f"factors.{path}"
-    try:
-        section, name = cfg.parameter_path(path)
-    except InputError as exc:
-        raise InputError(str(exc).split(": ", 1)[-1], source=source, field=where) from None
+def _factor(path: str, value: Any, source: str, part: str = "factors") -> Factor:
+    where = f"{part}.{path}"
+    section, name = _path(path, source, where)
     if section == "run":
         raise InputError("run settings cannot be factors; set them in [run]", source=source, field=where)
     cls = cfg.Uncertainties if section == "uncertainties" else LEVERS[section]
@@ -249,10 +417,14 @@ def _design(kind: str, design: dict, factors: tuple[Factor, ...], raw: dict, see
                          field="design.samples")
     listed = [f.path for f in factors if f.levels]
     if listed:
-        raise InputError("a Latin hypercube needs ranges { low, high }, not levels", source=source,
+        what = "a Latin hypercube" if kind == "latin_hypercube" else "a Sobol design"
+        raise InputError(f"{what} needs ranges {{ low, high }}, not levels", source=source,
                          field=f"factors.{listed[0]}")
     import numpy as np
     from scipy.stats import qmc
 
-    unit = qmc.LatinHypercube(d=len(factors), rng=np.random.default_rng(seed)).random(samples)
+    if kind == "latin_hypercube":
+        unit = qmc.LatinHypercube(d=len(factors), rng=np.random.default_rng(seed)).random(samples)
+    else:  # a scrambled Sobol sequence; its balance holds for a power of 2 samples
+        unit = qmc.Sobol(d=len(factors), scramble=True, rng=np.random.default_rng(seed)).random(samples)
     return [{f.path: f.value(u) for f, u in zip(factors, row, strict=True)} for row in unit]

@@ -6,15 +6,23 @@ committees are tables (``model.streets``, ``model.zones``) whose rows Mesa users
 (``sim.policies``) set the policy in force (``model.policy``) and start public building projects
 (``model.projects``), which private developers (``model.developers``) join. The model holds the
 state; the month is ``SCHEDULE``, its phases in order (``sim.processes``).
+
+Mesa's conventions hold: the constructor takes keyword parameters (a scenario, lever and
+uncertainty values by their ``--set`` names, ``seed`` or ``rng``), ``model.datacollector`` is a
+``mesa.DataCollector`` whose model reporters are the district series of ``model.csv``, and
+``model.running`` turns False at the horizon — so ``mesa.batch_run`` works as a Mesa user writes it
+(docs/API.md).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import mesa
 import numpy as np
 
+from sim import config as cfg
 from sim import initial
 from sim.agents.external import ExternalRegion
 from sim.agents.firms import Firms
@@ -25,6 +33,7 @@ from sim.categories import APPROVAL_STAFF, MARKET
 from sim.config import Config
 from sim.flows import Flows
 from sim.geography import load_district
+from sim.outcomes import measures
 from sim.policies.state import PolicyState
 from sim.processes import approvals, development, firms, homes, jobs, policies, population, services
 from sim.recording import Recorder, record
@@ -48,9 +57,23 @@ class IndustryCityModel(mesa.Model):
 
     schedule = SCHEDULE
 
-    def __init__(self, config: Config | None = None, seed: int | np.random.SeedSequence | None = None):
+    def __init__(self, config: Config | None = None, seed: int | np.random.SeedSequence | None = None, *,
+                 scenario: str | None = None, rng: int | np.random.SeedSequence | None = None, **parameters):
+        """``config``, or ``scenario`` (a built-in name or a .toml file; default baseline_2018),
+        with ``parameters`` by their ``--set`` names (``**{"approval.items": 52}``, or
+        ``approval__items=52``; ``run.months`` sets the horizon); ``seed`` (or Mesa's ``rng``) seeds
+        the run. A bad value is an ``InputError`` naming the parameter."""
+        if config is not None and scenario is not None:
+            raise TypeError("give config or scenario, not both")
+        if seed is not None and rng is not None:
+            raise TypeError("give seed or rng, not both")
+        seed = rng if seed is None else seed
         super().__init__(rng=np.random.default_rng(seed))
-        self.config = config or Config()
+        config = config or (cfg.resolve(scenario, field="scenario") if scenario else Config())
+        if parameters:
+            config = cfg.assign(config, {k.replace("__", "."): v for k, v in parameters.items()},
+                                source="IndustryCityModel")
+        self.config = config
         self.seed = seed
         self.district = d = load_district(self.config.run.data)
         self.scale = self.config.run.scale
@@ -77,6 +100,8 @@ class IndustryCityModel(mesa.Model):
         initial.build_residents(self)
         initial.build_firms(self)
         initial.place_workers(self)
+        self.residents.start_panel(self.config.run.panel_persons)  # the samples persons.csv and firms.csv follow
+        self.firms.start_panel(self.config.run.panel_firms)
         policies.enact(self, month=0)  # the policy in force before any lever acts
         self.approval_desk = approvals.ApprovalDesk(d.approvals, float(self.staffing.of(APPROVAL_STAFF).sum()),
                                                     self.policy.regime.work(d.approvals))
@@ -96,6 +121,8 @@ class IndustryCityModel(mesa.Model):
         self.location_constant = initial.fit_location_constants(self)
         services.update_satisfaction(self, memory=0.0)  # everyone starts from this month's score
         self.recorder = Recorder(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(district_value, name=name) for name in measures("model")})
 
     def set_minutes(self, minutes: np.ndarray) -> None:
         """A new commute matrix in force: every worker's commute follows."""
@@ -108,6 +135,8 @@ class IndustryCityModel(mesa.Model):
         self.flows = Flows()
         for _, phase in self.schedule:
             self.flows += phase(self)
+        self.datacollector.collect(self)
+        self.running = self.steps < self.months
 
     @property
     def month(self) -> int:
@@ -119,3 +148,8 @@ class IndustryCityModel(mesa.Model):
         """Calendar month of the month last simulated."""
         index = self.start.month - 1 + max(self.steps - 1, 0)
         return date(self.start.year + index // 12, index % 12 + 1, 1)
+
+
+def district_value(model: IndustryCityModel, name: str):
+    """A district series' value this month (``model.csv``'s column ``name``): a model reporter."""
+    return model.recorder.model_rows[-1][name]

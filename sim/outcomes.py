@@ -64,7 +64,9 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
     Outcome("developer", "", "开发主体", "developer", "public (started by a lever) or private (a developer)"),
     Outcome("status", "", "状态", "status",
             "delivered, withdrawn, or the stage it is in at the run's end: land, approval, construction"),
-    Outcome("sector", "", "行业", "sector", "the sector's key in the data file"),
+    Outcome("sector", "", "行业", "sector",
+            "the sector's key in the data file (persons.csv: the employer's)",
+            empty="in persons.csv: no job, or a job elsewhere in Chengdu"),
     Outcome("sector_name", "", "行业名称", "sector name", "the sector's Chinese name"),
     Outcome("unit", "", "编制单位", "unit",
             "a unit of the staffing ledger: reserve, organs, approval, centre, institutions, committee:<zone>, "
@@ -78,6 +80,33 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
             "more: basic + headcount (more), the unit's own staff meet less than headcount_basic_share of its "
             "need; less: quota + headcount (less)", empty="a unit with no headcount posts"),
     Outcome("origin", "", "居住地", "origin", "where the commuters live: a street or an area of the rest of Chengdu"),
+    # the agent panels (persons.csv, firms.csv): one row per sampled individual and month
+    Outcome("person", "", "居民编号", "person",
+            "the person's persistent id in its run (given once, in order of arrival, never reused); a row stands for "
+            "run.scale persons"),
+    Outcome("firm", "", "企业编号", "firm",
+            "the firm's persistent id in its run (never reused); a row stands for run.scale firms of its size, or "
+            "one large investor"),
+    Outcome("entry", "", "来源", "entry",
+            "persons: initial (living here at the start), born, arrived (from the rest of Chengdu); firms: initial "
+            "or entered"),
+    Outcome("entered", "", "进入月份", "month entered",
+            "month the person was born or arrived, or the firm opened (0: there at the start); fixed for an id"),
+    Outcome("tenure", "", "住房类型", "tenure", "market, resettlement (安置房), talent (人才公寓) or village housing"),
+    Outcome("age_band", "", "年龄段", "age band", "child (0–17), working (18–59) or elderly (60+)"),
+    Outcome("talent", "", "人才", "talent", "tertiary-educated (1) or not (0)"),
+    Outcome("in_labour_force", "", "劳动力", "in the labour force", "1 if in the labour force"),
+    Outcome("employer", "", "雇主编号", "employer",
+            "the firm id of the person's employer; -1: no job; -2: a job elsewhere in Chengdu"),
+    Outcome("workplace", "", "工作地", "workplace",
+            "the sub-area (street before the adjustment) or area of the rest of Chengdu of the job",
+            empty="no job"),
+    Outcome("public", "", "公共单位", "public employer", "1 for a public employer (schools, health, government)"),
+    Outcome("large", "", "重大项目", "large investor", "1 for a large investor's firm"),
+    Outcome("events", "", "事件", "events",
+            "what happened to the individual this month, space-separated: persons born, arrived, moved, job_found, "
+            "job_changed, job_lost, died, left; firms entered, relocated, exited (a died, left or exited row holds "
+            "the last state)"),
     Outcome("destination", "", "工作地", "destination", "where they work: a street or an area of the rest of Chengdu"),
 )}
 RUN_KEY = ("run_id", "scenario", "seed", "seed_spawn_key")  # first in every table of a run
@@ -335,6 +364,11 @@ MEASURES: dict[str, Outcome] = {o.name: o for o in (
             "mean of education (school staffing vs the standard × access to a place), health (doctors vs the "
             "data's level, health-centre coverage and minutes to a hospital) and governance (grid resolution and "
             "convenience-service days)", HIGHER),
+    Outcome("wage", "yuan a month", "工资", "wage",
+            "persons: the monthly wage of the job (0 without one); firms: the wage of a non-talent post"),
+    Outcome("commute_min", "min", "通勤时间", "commute", "one-way minutes to work (0 without a job)"),
+    Outcome("commute_km", "km", "通勤距离", "commute distance", "one-way km to work (0 without a job)"),
+    Outcome("age_months", "months", "企业年龄", "firm age", "months since the firm opened (capped)"),
     Outcome("satisfaction", "score 0–100", "获得感指数", "satisfaction index",
             "residents' mean 获得感 (work, commute, housing cost, services and green space)", HIGHER,
             "no residents"),
@@ -396,8 +430,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "time_construction", "time_coordination"),
     "projects": ("project", "street", "street_en", "sub_area", "zone", "use", "developer", "m2", "month_started",
                  "month_applied", "approval_days", "month_approved", "status", "month_ended"),
+    "persons": ("month", "date", "person", "entry", "entered", "street", "sub_area", "tenure", "age_band", "talent",
+                "in_labour_force", "employer", "workplace", "sector", "wage", "commute_min", "commute_km",
+                "satisfaction", "events"),
+    "firms": ("month", "date", "firm", "entry", "entered", "street", "sub_area", "zone", "sector", "public", "large",
+              "posts", "jobs", "wage", "age_months", "events"),
 }
-TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, sectors.csv, staffing.csv, projects.csv
+TABLES = tuple(COLUMNS)  # model.csv, streets.csv, zones.csv, od.csv, sectors.csv, staffing.csv, projects.csv,
+# persons.csv, firms.csv
+PANELS = ("persons", "firms")  # the agent panels: sampled individuals month by month
 # The district flows of the month (``sim.flows.Flows``), as model.csv holds them.
 FLOWS = ("births", "deaths", "in_migrants", "out_migrants", "moves", "displaced", "rehoused", "entries", "exits",
          "firm_relocations",

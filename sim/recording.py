@@ -1,9 +1,10 @@
 """Per-month records: district, street and zone aggregates, the OD table, the staffing ledger by
 unit, and the building projects.
 
-Aggregates only — one row per month (× street, × zone), computed with numpy from the column-wise
-populations; per-agent records would cost more than the month itself (docs/TOOLCHAIN.md). Counts
-are in persons (rows × scale), so outputs compare across scales. The columns, their order and
+Aggregates — one row per month (× street, × zone), computed with numpy from the column-wise
+populations; per-agent records of every row would cost more than the month itself
+(docs/TOOLCHAIN.md), so the agent panels (``sim.panel``) follow a random sample. Counts are in
+persons (rows × scale), so outputs compare across scales. The columns, their order and
 their meaning are declared in ``sim.outcomes``; each row is built in that order.
 """
 
@@ -34,6 +35,7 @@ from sim.categories import (
     WORKING,
 )
 from sim.outcomes import FLOWS, ordered
+from sim.panel import Panel
 from sim.processes import services
 from sim.processes.approvals import zone_coordination_days
 from sim.processes.homes import firm_zone, talent_eligible_count
@@ -79,6 +81,9 @@ class Recorder:
         self.sector_rows: list[dict] = []
         self.staffing_rows: list[dict] = []
         self.project_rows: list[dict] = []  # projects as they finish; at the last month, those still open
+        self.person_rows: list[dict] = []  # the agent panels
+        self.firm_rows: list[dict] = []
+        self.panel = Panel(model)
         d = model.district
         self.street_to_zone = np.append(d.zone_of_street(), np.full(len(d.outside), -1))  # outside: in no zone
         self.rent_start = model.streets.rent_start
@@ -104,6 +109,9 @@ class Recorder:
         self.staffing_rows += [ordered("staffing", row) for row in self.staffing_table(model)]
         self.project_rows += [ordered("projects", self.project_row(model, p)) for p in model.projects.finished]
         model.projects.finished.clear()
+        persons, firms = self.panel.rows(model)
+        self.person_rows += persons
+        self.firm_rows += firms
         if model.steps == model.months:
             pipe = model.projects
             self.project_rows += [ordered("projects", self.project_row(model, pipe.record(row, pipe.stage[row], None)))
@@ -112,7 +120,8 @@ class Recorder:
     def tables(self) -> dict[str, list[dict]]:
         """Every table's rows so far, by table name (``sim.outcomes.TABLES``)."""
         return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
-                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows}
+                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows,
+                "persons": self.person_rows, "firms": self.firm_rows}
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale

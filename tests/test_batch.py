@@ -48,7 +48,7 @@ def reference(tmp_path_factory) -> Path:
 def test_smoke_spec_is_small_and_seeds_are_spawned_per_run():
     spec = design.load_spec(SMOKE)
     assert spec.n_runs <= 8 and spec.base.run.months == 12
-    seeds = [spec.seed_for(t.run_id, t.replication) for t in spec.tasks()]
+    seeds = [t.seed for t in spec.tasks()]
     assert [s.spawn_key for s in seeds] == [(i,) for i in range(spec.n_runs)]
     assert {s.entropy for s in seeds} == {spec.seed}
     assert len({s.generate_state(1)[0] for s in seeds}) == spec.n_runs
@@ -230,10 +230,92 @@ def dask_cluster(tmp_path):
                 proc.kill()
 
 
-def test_a_dask_cluster_gives_the_same_rows(reference, tmp_path, dask_cluster):
+def test_a_dask_cluster_gives_the_same_rows(reference, crossed, tmp_path, dask_cluster):
     out = tmp_path / "dask"
     assert main(["sweep", str(SMOKE), "--out", str(out), "--scheduler", dask_cluster]) == 0
     assert_same_rows(reference, out)
+    spec_file, folder = crossed
+    out = tmp_path / "dask_crossed"
+    assert main(["sweep", str(spec_file), "--out", str(out), "--scheduler", dask_cluster]) == 0
+    assert_same_rows(folder, out)
+
+
+@pytest.fixture(scope="module")
+def crossed(tmp_path_factory) -> tuple[Path, Path]:
+    """The example policies × scenarios spec on a short horizon, run in this process."""
+    folder = tmp_path_factory.mktemp("crossed")
+    text = (ROOT / "experiments" / "sweeps" / "policies_x_scenarios.toml").read_text(encoding="utf-8")
+    spec_file = folder / "crossed.toml"
+    spec_file.write_text(text.replace("months = 36", "months = 24").replace("scale = 50", "scale = 1000"),
+                         encoding="utf-8")
+    outcome = batch.sweep(design.load_spec(spec_file), folder / "out", batch.InProcess())
+    assert (outcome.ok, outcome.failed) == (48, 0)
+    return spec_file, folder / "out"
+
+
+def test_policies_cross_scenarios_on_common_random_numbers(crossed):
+    spec_file, out = crossed
+    runs = pd.read_csv(out / "runs.csv").sort_values("run_id")
+    assert list(runs.columns[:7]) == ["run_id", "policy", "scenario", "seed", "seed_spawn_key", "point", "replication"]
+    assert len(runs) == 48 and (runs["status"] == "ok").all()
+    assert runs.groupby("policy").size().to_dict() == {"approval_only": 16, "none": 16, "package": 16}
+    assert runs["scenario"].nunique() == 8 and runs.groupby(["policy", "scenario"]).size().eq(2).all()
+    # Each policy meets each scenario on the same seed, and the same uncertainty values.
+    seeds = runs.pivot_table(index=["scenario", "replication"], columns="policy", values="seed_spawn_key",
+                             aggfunc="first")
+    assert seeds.nunique(axis=1).eq(1).all() and seeds.iloc[:, 0].nunique() == 16
+    values = runs.pivot_table(index=["scenario", "replication"], columns="policy",
+                              values="factor.uncertainties.search_decay", aggfunc="first")
+    assert values.nunique(axis=1).eq(1).all()
+    # Fixed values hold in every run; a policy's levers differ only where it sets them.
+    assert (runs["uncertainties.patience_days"] == 240).all()
+    items = runs.groupby("policy")["levers.approval.items"].first().to_dict()
+    assert items == {"approval_only": 52, "none": 71, "package": 52}
+    assert runs.groupby("policy")["levers.talent_apartments.floor_m2"].first()["approval_only"] == 0
+    # The tables carry the scenario's name; the spec is kept beside the rows.
+    model = pd.read_csv(out / "model.csv")
+    assert set(model["scenario"]) == set(runs["scenario"]) and not (out / "persons.csv").exists()
+    assert (out / "spec.toml").read_bytes() == spec_file.read_bytes()
+    assert list(pd.read_csv(out / "design.csv").columns[:3]) == ["point", "policy", "scenario"]
+
+
+def test_a_local_pool_gives_the_same_rows_for_policies_cross_scenarios(crossed, tmp_path):
+    spec_file, folder = crossed
+    batch.sweep(design.load_spec(spec_file), tmp_path / "pool", batch.LocalPool(2))
+    assert_same_rows(folder, tmp_path / "pool")
+
+
+@pytest.mark.parametrize("text, field, hint", [
+    ('[policies.a]\n"uncertainties.search_decay" = 2.0\n', "policies.a.uncertainties.search_decay", "not a lever"),
+    ('[policies.a]\n"approval.itemz" = 2\n', "policies.a.approval.itemz", "did you mean 'items'"),
+    ('[scenarios]\nkind = "latin_hypercube"\nsamples = 2\n[scenarios.factors]\n"approval.items" = '
+     '{ low = 30, high = 70 }\n', "scenarios.points[0]", "not an uncertainty"),
+    ('[scenarios]\nkind = "sobol"\n[scenarios.factors]\n"uncertainties.search_decay" = { low = 1, high = 2 }\n',
+     "scenarios.samples", "whole number"),
+    ('[scenarios]\nkinds = "sobol"\n', "scenarios.kinds", "did you mean 'kind'"),
+    ('[policies.a]\n[factors]\n"approval.items" = [1, 2]\n', "factors", "not both"),
+    ('[fixed]\n"run.months" = 3\n', "fixed.run.months", "[run]"),
+    ('[policies.a]\nscenario = "nowhere_2030"\n', "policies.a.scenario", "unknown scenario"),
+])
+def test_a_malformed_policies_or_scenarios_part_is_a_clear_error(tmp_path, text, field, hint):
+    spec_file = tmp_path / "bad.toml"
+    spec_file.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        design.load_spec(spec_file)
+    assert field in str(caught.value) and hint in str(caught.value)
+
+
+def test_named_scenarios_and_a_sobol_design(tmp_path):
+    spec_file = tmp_path / "s.toml"
+    spec_file.write_text('[policies]\nkind = "sobol"\nsamples = 4\n[policies.factors]\n"approval.items" = '
+                         '{ low = 30, high = 70 }\n[[scenarios.points]]\nname = "patient"\n'
+                         '"uncertainties.patience_days" = 360\n[[scenarios.points]]\nname = "hasty"\n'
+                         '"uncertainties.patience_days" = 90\n', encoding="utf-8")
+    spec = design.load_spec(spec_file)
+    assert spec.n_runs == 8 and [s for _, s in spec.labels[:2]] == ["patient", "hasty"]
+    assert [p for p, _ in spec.labels[::2]] == ["policy_0", "policy_1", "policy_2", "policy_3"]
+    items = sorted(p["levers.approval.items"] for p in spec.points[::2])
+    assert len(set(items)) == 4 and all(30 <= i <= 70 for i in items)
 
 
 def test_summarize_gives_mean_sd_and_ci_per_design_point(reference, tmp_path):

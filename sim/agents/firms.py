@@ -28,6 +28,7 @@ class Firms(Population):
         "age_months": (np.int16, 0),
         "large": (np.bool_, False),  # a large investor (≥ 500 jobs at maturity)
         "public": (np.bool_, False),
+        "entered": (np.int16, 0),  # month the firm opened (0: there at the start)
     }
 
     def __init__(self, n_outside: int = 1, capacity: int = 0):

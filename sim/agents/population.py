@@ -6,6 +6,13 @@ Rows are individuals with their own state and their own random draws; ``alive`` 
 use, and rows freed by leavers are reused by newcomers. Each individual has a persistent ``id``,
 given once in order of arrival and never reused, so a row recycled for a newcomer is another
 individual.
+
+The agent panel (``sim.panel``) follows a random sample of individuals: ``in_panel`` flags them.
+An individual is in the sample when a hash of its id (SplitMix64, the same function for every
+run) falls below the sampling rate, decided once as it arrives — so newcomers join at the same
+rate as the first population, and sampling draws nothing from the model's random streams (a run
+with a panel gives the same other rows as one without). Sampled leavers' last state is kept in
+``panel_exits`` (with why they left) until the panel reads it.
 """
 
 from __future__ import annotations
@@ -100,6 +107,16 @@ def thinned(rng: np.random.Generator, candidates: np.ndarray, p_max: float, p_of
     return candidates[keep]
 
 
+def panel_draw(ids: np.ndarray) -> np.ndarray:
+    """A uniform number in [0, 1) for each id: SplitMix64's finaliser of the id, top 53 bits."""
+    with np.errstate(over="ignore"):
+        z = ids.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / 2.0**53
+
+
 class Population:
     """A set of individuals stored as parallel arrays; subclasses declare ``COLUMNS``."""
 
@@ -113,9 +130,12 @@ class Population:
         self.id = np.full(capacity, -1, dtype=np.int64)  # persistent id of the row's individual; -1 when empty
         for name, (dtype, fill) in self.COLUMNS.items():
             setattr(self, name, self._blank(name, capacity, dtype, fill))
+        self.in_panel = np.zeros(capacity, dtype=bool)  # the row's individual is in the panel's sample
         self.free = np.zeros(0, dtype=np.intp)  # rows freed by leavers, ascending: reused lowest first
         self.top = 0  # rows from here on have never been used
         self.next_id = 0  # the id the next individual gets
+        self.panel_rate = 0.0  # the chance an individual is in the panel's sample (``start_panel``)
+        self.panel_exits: list[tuple[str, dict[str, np.ndarray]]] = []  # (why, last state) of sampled leavers
 
     @property
     def capacity(self) -> int:
@@ -143,19 +163,38 @@ class Population:
         self.alive[rows] = True
         self.id[rows] = np.arange(self.next_id, self.next_id + n)
         self.next_id += n
+        if self.panel_rate:
+            self.in_panel[rows] = panel_draw(self.id[rows]) < self.panel_rate
         for name, (_, fill) in self.COLUMNS.items():
             getattr(self, name)[rows] = values.pop(name, fill)
         if values:
             raise TypeError(f"unknown columns: {', '.join(values)}")
         return rows
 
-    def remove(self, rows: np.ndarray) -> None:
-        """Retire rows: they leave the population and their slots become reusable."""
+    def remove(self, rows: np.ndarray, why: str = "") -> None:
+        """Retire rows (``why`` they go: died, left, exited): they leave the population and their
+        slots become reusable."""
+        if self.panel_rate:
+            sampled = rows[self.in_panel[rows]]
+            if len(sampled):
+                self.panel_exits.append((why, self.snapshot(sampled)))
+            self.in_panel[rows] = False
         self.alive[rows] = False
         self.id[rows] = -1
         self.free = distinct(np.concatenate([self.free, rows]))
         for name, (_, fill) in self.COLUMNS.items():
             getattr(self, name)[rows] = fill
+
+    def start_panel(self, size: int) -> None:
+        """Follow about ``size`` individuals: each present and future one with the chance ``size``
+        / (individuals now), all of them when there are no more than ``size``; 0 follows none."""
+        self.panel_rate = min(1.0, size / max(self.count, 1)) if size > 0 else 0.0
+        rows = self.rows()
+        self.in_panel[rows] = panel_draw(self.id[rows]) < self.panel_rate if self.panel_rate else False
+
+    def snapshot(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The rows' ids and every column, copied."""
+        return {"id": self.id[rows].copy(), **{name: getattr(self, name)[rows].copy() for name in self.COLUMNS}}
 
     def view(self, row: int) -> MappingProxyType:
         """A read-only snapshot of one individual, for tests, the UI and debugging."""
@@ -170,7 +209,8 @@ class Population:
 
     def _grow(self, extra: int) -> None:
         old = self.capacity
-        for name, (dtype, fill) in {"alive": (np.bool_, False), "id": (np.int64, -1), **self.COLUMNS}.items():
+        kept = {"alive": (np.bool_, False), "id": (np.int64, -1), "in_panel": (np.bool_, False), **self.COLUMNS}
+        for name, (dtype, fill) in kept.items():
             column = self._blank(name, old + extra, dtype, fill)
             column[:old] = getattr(self, name)
             setattr(self, name, column)

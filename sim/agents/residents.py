@@ -24,6 +24,8 @@ from sim.compiled import inline, kernel
 
 NO_JOB = -1
 EXTERNAL_JOB = -2
+ENTRIES = ("initial", "born", "arrived")  # how a person came to live in the district (``entry``)
+INITIAL, BORN, ARRIVED = range(3)
 
 
 class Residents(Population):
@@ -44,6 +46,8 @@ class Residents(Population):
         "searching_since": (np.int16, 0),  # month the row last lost or left a job (or arrived)
         "satisfaction": (np.float64, 60.0),
         "displaced": (np.int8, 0),  # must move: 0 no, RENEWAL (its home is under renewal works)
+        "entered": (np.int16, 0),  # month the person was born here or arrived (0: living here at the start)
+        "entry": (np.int8, 0),  # how: INITIAL, BORN or ARRIVED
     }
 
     def __init__(self, minutes: np.ndarray, km: np.ndarray, n_streets: int, street_zone: np.ndarray | None = None):
@@ -76,12 +80,12 @@ class Residents(Population):
         self._count(rows, +1)
         return rows
 
-    def remove(self, rows: np.ndarray) -> None:
-        """People leave (die or move away): their jobs and places are released."""
+    def remove(self, rows: np.ndarray, why: str = "") -> None:
+        """People leave (``why``: died, or left for elsewhere): their jobs and places are released."""
         self._firm_totals(rows, -1)
         self._od_totals(rows, -1)
         self._count(rows, -1)
-        super().remove(rows)
+        super().remove(rows, why)
 
     def _housing_cell(self, rows: np.ndarray) -> None:
         self.cell[rows] = 1 + self.tenure[rows].astype(np.intp) * self.n_streets + self.home[rows]

@@ -62,7 +62,7 @@ def open_firms(model, sector: np.ndarray, street: np.ndarray, posts: np.ndarray,
         n, sector=sector, street=street, zone_u=zone_u, target=posts,
         wage=d.wage_base[sector] * model.wage_index[sector] * rng.lognormal(-0.02, 0.2, n),
         talent_share=np.array([d.sectors[k].talent_share for k in sector]),
-        large=is_large,
+        large=is_large, entered=np.full(n, model.steps),
     )
     return flows
 
@@ -172,7 +172,7 @@ def step(model) -> Flows:
     closed = np.zeros(f.capacity, dtype=bool)
     closed[closing] = True
     res.lose_jobs_at(closed, model.steps)
-    f.remove(closing)
+    f.remove(closing, "exited")
 
     # Firms grow where there is room.
     free = free_space(model)

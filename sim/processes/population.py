@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.population import thinned
-from sim.agents.residents import NO_JOB
+from sim.agents.residents import ARRIVED, BORN, NO_JOB
 from sim.categories import CHILD, MARKET, RESETTLEMENT, TALENT
 from sim.flows import Flows
 from sim.markets import admit
@@ -28,7 +28,7 @@ def step(model) -> Flows:
     dies = p.elderly_deaths_per_1000_year / 1000.0 / 12.0
     death = res.sample(rng, dies, "elderly")
     sell_vacated(model, death[res.tenure[death] == RESETTLEMENT])
-    res.remove(death)
+    res.remove(death, "died")
     flows.add("deaths", len(death) * scale)
 
     def leave_p(rows):
@@ -40,7 +40,7 @@ def step(model) -> Flows:
     most = u.migration_out_rate + u.unemployed_out_rate + u.dissatisfied_out_rate
     leave = thinned(rng, res.sample(rng, most), most, leave_p)
     sell_vacated(model, leave[(res.tenure[leave] == RESETTLEMENT) & (res.displaced[leave] == 0)])
-    res.remove(leave)
+    res.remove(leave, "left")
     flows.add("out_migrants", len(leave) * scale)
     res.grow_older(rng, to_working=1.0 / (18 * 12), to_elderly=1.0 / (42 * 12), participation=p.participation,
                    month=month)
@@ -53,7 +53,8 @@ def step(model) -> Flows:
     births = len(parents)
     if births:
         res.add(births, home=res.home[parents], age=np.full(births, CHILD), tenure=res.tenure[parents],
-                factor=rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, births))
+                factor=rng.lognormal(-d.commute.individual_sigma**2 / 2, d.commute.individual_sigma, births),
+                entered=np.full(births, month), entry=np.full(births, BORN))
     flows.add("births", births * scale)
 
     # Arrivals from the rest of Chengdu: pulled by open posts and held back by a tight housing
@@ -95,5 +96,6 @@ def arrive(model, n: int) -> int:
     if k:
         res.add(k, home=choice[came] % d.n_streets, age=age[came], talent=talent[came], active=active[came],
                 factor=factor[came], tenure=np.full(k, MARKET), satisfaction=np.full(k, 60.0),
-                searching_since=np.full(k, model.steps))
+                searching_since=np.full(k, model.steps), entered=np.full(k, model.steps),
+                entry=np.full(k, ARRIVED))
     return k * model.scale
