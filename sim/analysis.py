@@ -1,7 +1,10 @@
 """Statistics over runs: means with 95% confidence intervals and paired scenario differences.
 
 Comparisons use common random numbers: both scenarios run on the same seeds, so each seed gives
-a paired difference and the interval is a t-interval over those differences.
+a paired difference and the interval is a t-interval over those differences. Long tables are
+keyed by run (``run_id``) with its random stream (``seed`` and ``seed_spawn_key``): runs of a
+sweep on common random numbers share a seed and stay apart by run; two scenarios' runs pair by
+their stream.
 """
 
 from __future__ import annotations
@@ -31,12 +34,22 @@ def t_interval(values: pd.Series) -> tuple[float, float, float, int]:
     return mean, mean - half, mean + half, n
 
 
+RUN = ("run_id", "seed", "seed_spawn_key")  # what keys a run in a long table (those a table has)
+STREAM = ("seed", "seed_spawn_key")  # a run's random numbers: what pairs two scenarios' runs
+
+
+def run_keys(frame: pd.DataFrame) -> list[str]:
+    return [c for c in RUN if c in frame.columns]
+
+
 def long_form(model: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
-    """District and zone metrics as one long table: seed, month, area, metric, value."""
+    """District and zone metrics as one long table: run id, seed (and spawn key), month, area,
+    metric, value."""
     district_metrics = [c for c in measures("model") if c in model.columns]
-    district = model.melt(id_vars=["seed", "month"], value_vars=district_metrics, var_name="metric")
-    district.insert(2, "area", "district")
-    zone = zones.melt(id_vars=["seed", "month", "zone"], value_vars=list(ZONE_METRICS), var_name="metric")
+    keys = run_keys(model)
+    district = model.melt(id_vars=[*keys, "month"], value_vars=district_metrics, var_name="metric")
+    district.insert(len(keys) + 1, "area", "district")
+    zone = zones.melt(id_vars=[*run_keys(zones), "month", "zone"], value_vars=list(ZONE_METRICS), var_name="metric")
     zone = zone.rename(columns={"zone": "area"})
     return pd.concat([district, zone], ignore_index=True)
 
@@ -44,10 +57,13 @@ def long_form(model: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
 def paired_differences(base: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per key and metric: each scenario's mean, the mean paired difference and its 95% interval.
 
-    ``base`` and ``other`` are long tables with ``seed``, ``keys``, ``metric`` and ``value``.
+    ``base`` and ``other`` are long tables with ``seed`` (and ``seed_spawn_key``), ``keys``,
+    ``metric`` and ``value``; a run of one pairs with the run of the other on the same random
+    numbers.
     """
-    on = ["seed", *keys, "metric"]
-    both = base.merge(other, on=on, suffixes=("_base", "_other"))
+    on = [*[c for c in STREAM if c in base.columns and c in other.columns], *keys, "metric"]
+    both = base.drop(columns="run_id", errors="ignore").merge(other.drop(columns="run_id", errors="ignore"), on=on,
+                                                               suffixes=("_base", "_other"))
     both["difference"] = both["value_other"] - both["value_base"]
     rows = []
     for key, group in both.groupby([*keys, "metric"], sort=False):
@@ -71,8 +87,9 @@ def last_months(frame: pd.DataFrame, months: int = 12) -> pd.DataFrame:
 
 
 def final_year(long: pd.DataFrame, months: int = 12) -> pd.DataFrame:
-    """Each seed's average over the last ``months`` months, per area and metric."""
-    return last_months(long, months).groupby(["seed", "area", "metric"], as_index=False)["value"].mean()
+    """Each run's average over the last ``months`` months, per area and metric."""
+    return last_months(long, months).groupby([*run_keys(long), "area", "metric"], as_index=False,
+                                             dropna=False)["value"].mean()
 
 
 def headline(base_model, base_zones, other_model, other_zones, rows: list[tuple[str, str]]) -> pd.DataFrame:

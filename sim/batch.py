@@ -1,7 +1,9 @@
 """Sweeps: the runs of a sweep spec (``sim.design``) on any executor, streamed to CSV.
 
-Executors share one interface — ``results(tasks)`` yields finished runs as they complete — so a
-sweep's rows are the same in-process, on a local process pool or on a Dask cluster. Rows are
+Executors share one interface — ``results(tasks)`` yields finished runs as they complete,
+``map(fn, items)`` returns ``fn`` of each item in order, and ``close()`` (or leaving a ``with``
+block) lets the workers go; an executor serves any number of calls until then — so a sweep's
+rows are the same in-process, on a local process pool or on a Dask cluster. Rows are
 appended as runs finish; ``--resume`` skips runs already in ``runs.csv`` and first trims any
 rows a killed sweep left half-written.
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import config as cfg
-from sim.design import RunTask, SweepSpec
+from sim.design import SWEEP_TABLES, RunTask, SweepSpec
 from sim.errors import JSON_LIMIT, InputError, read_bounded
 from sim.io import RunWriter, create_folder, write_atomically, write_json
 from sim.outcomes import TABLES
@@ -73,7 +75,20 @@ def execute(task: RunTask) -> Result:
 
 
 # ----------------------------------------------------------------------------------- executors
-class InProcess:
+class Executor:
+    """What every executor shares: ``with executor_for(...) as executor:`` closes it at the end."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class InProcess(Executor):
     """Runs one after another in this process (for tests and debugging)."""
 
     workers = 1
@@ -85,9 +100,6 @@ class InProcess:
     def map(self, fn: Callable, items: Iterable) -> list:
         """``fn`` of every item, in order (the calibration's evaluations)."""
         return [fn(item) for item in items]
-
-    def close(self) -> None:
-        pass
 
 
 def _worker_init(parent: int) -> None:
@@ -104,21 +116,25 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
-class LocalPool:
-    """A pool of worker processes on this machine; at most ``2 × workers`` runs in flight."""
+class LocalPool(Executor):
+    """A pool of worker processes on this machine, started at first use and kept until ``close``;
+    at most ``2 × workers`` runs in flight."""
 
     def __init__(self, workers: int):
         self.workers = workers
         self._pool = None
 
-    def map(self, fn: Callable, items: Iterable) -> list:
-        """``fn`` of every item, in order, on a pool kept until ``close``."""
+    def _started(self):
         from concurrent.futures import ProcessPoolExecutor
 
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_worker_init, initargs=(os.getpid(),))
-        return list(self._pool.map(fn, items))
+        return self._pool
+
+    def map(self, fn: Callable, items: Iterable) -> list:
+        """``fn`` of every item, in order."""
+        return list(self._started().map(fn, items))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -126,11 +142,9 @@ class LocalPool:
             self._pool = None
 
     def results(self, tasks: Iterable[RunTask]) -> Iterator[Result]:
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures import FIRST_COMPLETED, wait
 
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
-                                   initargs=(os.getpid(),))
+        pool = self._started()
         pending = set()
         queue = iter(tasks)
         try:
@@ -144,15 +158,14 @@ class LocalPool:
                     yield future.result()
         except BaseException:
             # An interrupted sweep leaves no orphans: cancel what waits, stop what runs.
-            pool.shutdown(wait=False, cancel_futures=True)
+            self.close()
             for child in multiprocessing.active_children():
                 child.terminate()
                 child.join(5)
             raise
-        pool.shutdown(wait=True)
 
 
-class DaskCluster:
+class DaskCluster(Executor):
     """Runs on a Dask distributed cluster; the scheduler and workers must have ``sim`` installed."""
 
     def __init__(self, address: str):
@@ -185,8 +198,9 @@ class DaskCluster:
                 result = future.result()
                 future.release()
                 yield result
-        finally:
-            self.client.close()
+        except BaseException:
+            self.close()  # (what waits on the cluster is cancelled with the client)
+            raise
 
 
 def executor_for(workers: int | None, scheduler: str | None):
@@ -303,7 +317,7 @@ def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
     create_folder(out, out)
     write_json(marker, {"name": spec.name, "digest": spec.digest, "runs": spec.n_runs, "spec": spec.source,
                         "seed": spec.seed, "replications": spec.replications,
-                        "common_random_numbers": spec.common_random_numbers,
+                        "common_random_numbers": spec.common_random_numbers, "tables": list(spec.tables),
                         **({"policies": len(spec.points) // spec.n_scenarios, "scenarios": spec.n_scenarios}
                            if spec.n_scenarios else {})})
     if Path(spec.source).is_file():  # the spec as written, beside what it made
@@ -316,7 +330,41 @@ def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
     design.insert(0, "point", range(len(spec.points)))
     design.to_csv(out / "design.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
     cfg.save(spec.base, out / "scenario.toml")
+    # The points exactly (lists and floats as they are), for reproducing one run (``task_from_folder``).
+    write_json(out / "points.json", {"points": list(spec.points), "labels": [list(pair) for pair in spec.labels]})
     return set()
+
+
+def task_from_folder(folder: Path, run_id: int) -> RunTask:
+    """The task of run ``run_id`` of the sweep in ``folder`` (its base scenario, point values and
+    seed as the folder records them): ``chancheng run --from DIR --run-id I`` runs it again."""
+    import numpy as np
+
+    for name in ("sweep.json", "points.json", "scenario.toml", "runs.csv"):
+        if not (folder / name).is_file():
+            raise InputError(f"holds no {name}; give a sweep's output folder (chancheng sweep, sensitivity, "
+                             "robustness)", source=str(folder), field="--from")
+    marker = json.loads(read_bounded(folder / "sweep.json", JSON_LIMIT).decode("utf-8"))
+    try:
+        held = json.loads((folder / "points.json").read_text(encoding="utf-8"))
+        points, labels = held["points"], held["labels"]
+    except (ValueError, KeyError, TypeError):
+        raise InputError("is damaged; run the sweep again", source=str(folder / "points.json")) from None
+    runs = pd.read_csv(folder / "runs.csv", encoding="utf-8-sig", dtype={"seed_spawn_key": str},
+                       keep_default_na=False)
+    row = runs[runs["run_id"].astype(str) == str(run_id)]
+    if row.empty:
+        raise InputError(f"run {run_id} is not in runs.csv; allowed: {', '.join(map(str, runs['run_id'][:5]))}"
+                         + (" …" if len(runs) > 5 else ""), source=str(folder), field="--run-id")
+    r = row.iloc[0]
+    point = int(r["point"])
+    spawn = tuple(int(k) for k in str(r["seed_spawn_key"]).split())
+    policy, scenario = labels[point] if labels else ("", "")
+    seed = np.random.SeedSequence(int(r["seed"]), spawn_key=spawn)
+    return RunTask(run_id=run_id, point=point, replication=int(r["replication"]), values=points[point],
+                   base=cfg.load(folder / "scenario.toml"), seed=seed,
+                   tables=tuple(marker.get("tables", ())) or SWEEP_TABLES, source=str(folder / "points.json"),
+                   policy=policy, scenario=scenario)
 
 
 def sweep(spec: SweepSpec, out: Path, executor, *, resume: bool = False, only: Iterable[int] | None = None,

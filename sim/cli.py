@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sim import config as cfg
 from sim.errors import JSON_LIMIT, InputError, read_bounded
-from sim.outcomes import label
+from sim.outcomes import PANELS, label
 from sim.params import specs
 from sim.policies import GROUPS, LEVERS
 
@@ -102,26 +102,57 @@ def progress_bar(total: int, desc: str):
 
 
 def cmd_run(args) -> int:
+    if args.from_folder is not None:
+        return rerun(args)
+    if args.run_id is not None:
+        raise InputError("goes with --from DIR (a sweep's folder)", field="--run-id")
     config = load_config(args, args.scenario, "--scenario")
     seeds = seeds_from(args)
     out = output_folder(args.out, f"results/{config.name}")
+    return write_runs(args, config, [(run_id, seed) for run_id, seed in enumerate(seeds)], out)
+
+
+def rerun(args) -> int:
+    """``run --from DIR --run-id I``: run I of the sweep in DIR again, alone, with all its tables."""
+    given = [name for name, value in (("--scenario", args.scenario != cfg.DEFAULT_SCENARIO), ("--seed", args.seed),
+                                      ("--months", args.months), ("--scale", args.scale), ("--set", args.set))
+             if value not in (None, False, [])]
+    if given:
+        raise InputError(f"takes the run's scenario and seed from the sweep; leave out {given[0]}", field="--from")
+    if args.run_id is None:
+        raise InputError("give the run to reproduce: --run-id I (see the sweep's runs.csv)", field="--run-id")
+    from sim import batch
+
+    folder = Path(args.from_folder)
+    task = batch.task_from_folder(folder, args.run_id)
+    config = batch.task_config(task)
+    out = output_folder(args.out, f"results/{folder.name}_run{args.run_id}")
+    return write_runs(args, config, [(task.run_id, task.seed)], out)
+
+
+def write_runs(args, config: cfg.Config, runs: list, out: Path) -> int:
+    """Simulate each (run id, seed) of ``config`` into ``out`` (staged: replaced whole on success)."""
     import pandas as pd  # (the numerical stack once the input is known to be good: errors answer at once)
 
-    from sim.io import RunWriter, describe_runs, staged_output
-    from sim.runner import run
+    from sim.io import RunWriter, describe_runs, staged_output, write_parquet
+    from sim.runner import run, seed_fields
 
     started = datetime.now(UTC)
     finals = []
     with staged_output(out) as staging:
         writer = RunWriter(staging)
-        with progress_bar(len(seeds) * config.run.months, config.name) as bar:
-            for run_id, seed in enumerate(seeds):
+        with progress_bar(len(runs) * config.run.months, config.name) as bar:
+            for run_id, seed in runs:
                 result = run(config, seed, run_id=run_id, on_month=lambda: bar.update(1))
                 writer.write(result)
                 finals.append(result.model.tail(12).mean(numeric_only=True))
-        describe_runs(staging, config, started, seeds, config.run.months)
+        seeds = [seed if isinstance(seed, int) else seed_fields(seed) for _, seed in runs]
+        describe_runs(staging, config, started, seeds, config.run.months,
+                      **({"from": str(args.from_folder), "run_id": args.run_id} if args.from_folder else {}))
+        if args.format == "parquet":
+            write_parquet(staging)
     if not args.quiet:
-        print(summary_table(config, pd.DataFrame(finals), len(seeds), out))
+        print(summary_table(config, pd.DataFrame(finals), len(runs), out))
     return 0
 
 
@@ -148,7 +179,7 @@ def cmd_compare(args) -> int:
     import pandas as pd  # (the numerical stack once the input is known to be good: errors answer at once)
 
     from sim import analysis
-    from sim.io import metadata, staged_output, write_csv, write_json
+    from sim.io import metadata, staged_output, write_csv, write_json, write_parquet
 
     started = datetime.now(UTC)
     with staged_output(out) as staging:
@@ -162,6 +193,8 @@ def cmd_compare(args) -> int:
             started, scenarios=[base.name, other.name], seeds=seeds, months=base.run.months, scale=base.run.scale,
             config_hash={base.name: base.digest(), other.name: other.digest()}, common_random_numbers=True,
         ))
+        if args.format == "parquet":
+            write_parquet(staging)
     if not args.quiet:
         rows = [("district", m) for m in COMPARE_HEADLINE]
         rows[1:1] = [(z.key, "jobs_housing_ratio") for z in zones_of(base)]
@@ -175,7 +208,8 @@ def run_on_common_seeds(configs: tuple[cfg.Config, ...], seeds: list[int], stagi
                         desc: str) -> list[list]:
     """Each configuration on the same seeds (common random numbers), written to ``staging`` as
     each run ends (run ids: configuration × len(seeds) + seed), with its resolved scenario file;
-    the results, configuration by configuration, seed by seed."""
+    the results, configuration by configuration, seed by seed. A comparison writes the aggregate
+    tables; the agent panels are ``chancheng run``'s (one scenario, one seed at a time)."""
     from sim.io import RunWriter
     from sim.runner import run
 
@@ -185,6 +219,7 @@ def run_on_common_seeds(configs: tuple[cfg.Config, ...], seeds: list[int], stagi
         for offset, config in enumerate(configs):
             for seed in seeds:
                 result = run(config, seed, run_id=offset * len(seeds) + seed, on_month=lambda: bar.update(1))
+                result.frames = {k: v for k, v in result.frames.items() if k not in PANELS}
                 writer.write(result)
                 results[offset].append(result)
     for config in configs:
@@ -250,15 +285,19 @@ def cmd_sweep(args) -> int:
     from sim import batch
     from sim.io import metadata, write_json
 
-    executor = batch.executor_for(args.workers, args.scheduler)
     started = datetime.now(UTC)
-    with sweep_progress(spec, out, only, args.resume) as bar:
+    with batch.executor_for(args.workers, args.scheduler) as executor, sweep_progress(spec, out, only,
+                                                                                      args.resume) as bar:
         outcome = batch.sweep(spec, out, executor, resume=args.resume, only=only, on_result=lambda r: bar.update(1))
     write_json(out / "metadata.json", metadata(
         started, sweep=spec.name, spec_digest=spec.digest, root_seed=spec.seed, runs=spec.n_runs,
         replications=spec.replications, executor=type(executor).__name__, workers=executor.workers,
     ))
     files = ", ".join(f"{t}.csv" for t in ("runs", *spec.tables))
+    if args.format == "parquet":
+        from sim.io import write_parquet
+
+        files += ", " + ", ".join(write_parquet(out))
     print(f"sweep {spec.name}: {outcome.ok} ok, {outcome.failed} failed"
           + (f", {outcome.skipped} already done" if outcome.skipped else "")
           + f" in {outcome.seconds:.1f} s → {out}/ ({files}, design.csv)")
@@ -288,8 +327,8 @@ def cmd_sensitivity(args) -> int:
     samples = args.samples or (10 if args.method == "morris" else 64)
     spec, x = sensitivity.design(base, args.method, samples)
     out = output_folder(args.out, f"results/sensitivity/{spec.name}")
-    executor = batch.executor_for(args.workers, args.scheduler)
-    with sweep_progress(spec, out, None, args.resume) as bar:
+    with batch.executor_for(args.workers, args.scheduler) as executor, sweep_progress(spec, out, None,
+                                                                                      args.resume) as bar:
         outcome = batch.sweep(spec, out, executor, resume=args.resume, on_result=lambda r: bar.update(1))
     if outcome.failed:
         raise InputError(f"{outcome.failed} run(s) failed; see {out}/runs.csv (the indices need every run)")
@@ -304,6 +343,30 @@ def cmd_sensitivity(args) -> int:
     for name in spec.outcomes:
         ranked = table[table["outcome"] == name].sort_values(key, ascending=False)
         print(f"  {label(name)}: " + ", ".join(f"{r.factor} {getattr(r, key):.3g}" for r in ranked.itertuples()))
+    return 0
+
+
+def cmd_optimize(args) -> int:
+    from sim import optimize
+
+    problem = optimize.load_problem(args.spec)
+    out = output_folder(args.out, f"results/optimize/{problem.name}")
+    from sim import batch
+
+    with batch.executor_for(args.workers, args.scheduler) as executor:
+        pareto = optimize.optimize(problem, executor, out, resume=args.resume, say=print)
+    print(optimize.summary(problem, pareto))
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from sim import discovery
+
+    found = discovery.discover(Path(args.folder), args.outcome, below=args.below, above=args.above,
+                               months=args.months)
+    out = discovery.write(found, Path(args.out) if args.out else None)
+    print(discovery.summary(found))
+    print(f"→ {out}/ (boxes.csv, discovery.json, figures/)")
     return 0
 
 
@@ -461,12 +524,9 @@ def cmd_calibrate(args) -> int:
     else:
         work.mkdir(parents=True)
         write_json(work / "settings.json", wanted)
-    executor = batch.executor_for(args.workers, args.scheduler)
     started = datetime.now(UTC)
-    try:
+    with batch.executor_for(args.workers, args.scheduler) as executor:
         result = calibration.calibrate(base, settings, work, executor, resume=args.resume, say=print)
-    finally:
-        executor.close()
     with staged_output(out) as staging:
         for name in ("priors", "screening", "posterior", "generations", "predictive", "parameters", "pairs"):
             write_csv(getattr(result, name), staging / f"{name}.csv")
@@ -522,7 +582,7 @@ def cmd_robustness(args) -> int:
     print(f"robustness: {len(robustness.scenarios())} scenarios × {settings.sets} parameter sets × {settings.seeds} "
           f"seeds = {spec.n_runs} runs of {settings.months} months at scale {settings.scale} "
           f"on {executor.workers} worker(s) → {out}/")
-    with sweep_progress(spec, runs, None, args.resume) as bar:
+    with executor, sweep_progress(spec, runs, None, args.resume) as bar:
         outcome = batch.sweep(spec, runs, executor, resume=args.resume, on_result=lambda r: bar.update(1))
     if outcome.failed:
         print(f"{outcome.failed} runs failed (runs/runs.csv says why); no conclusions written")
@@ -643,6 +703,11 @@ def fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}" if abs(x) < 10 else f"{x:.1f}"
 
 
+def format_option(p) -> None:
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="parquet: also write each table as Parquet (the same tables; the CSV files stay)")
+
+
 def executor_options(p) -> None:
     """--workers or --scheduler: where a command's runs go (sim.batch.executor_for)."""
     where = p.add_mutually_exclusive_group()
@@ -663,7 +728,11 @@ def build_parser() -> argparse.ArgumentParser:
     seeds = p.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=whole(1, 10000), default=1, help="run seeds 0..N-1 (default 1)")
     seeds.add_argument("--seed", type=whole(0), help="run this one seed")
+    p.add_argument("--from", dest="from_folder", metavar="DIR",
+                   help="reproduce a run of the sweep in DIR (with --run-id): its scenario, point and seed")
+    p.add_argument("--run-id", type=whole(0), metavar="I", help="with --from: the run (runs.csv's run_id)")
     p.add_argument("--out", help="output folder (default results/<scenario>); replaced as a whole on success")
+    format_option(p)
     p.add_argument("--quiet", action="store_true", help="no summary table")
     p.set_defaults(func=cmd_run)
 
@@ -673,6 +742,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(p)
     p.add_argument("--seeds", type=whole(2, 10000), default=5, help="seeds 0..N-1 for both (default 5, at least 2)")
     p.add_argument("--out", help="output folder (default results/<other>_vs_<base>)")
+    format_option(p)
     p.add_argument("--quiet", action="store_true", help="no headline table")
     p.set_defaults(func=cmd_compare)
 
@@ -683,6 +753,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="finish a sweep in --out, skipping runs already done")
     p.add_argument("--run", type=whole(0), action="append", metavar="RUN_ID",
                    help="run only this run id (repeatable): re-run one run alone, with its own seed")
+    format_option(p)
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity of outcomes to the spec's factor ranges")
@@ -694,6 +765,27 @@ def build_parser() -> argparse.ArgumentParser:
     executor_options(p)
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser("optimize", help="search lever mixes (NSGA-II) for the objectives and budget of a spec, "
+                                        "over its scenarios: the Pareto set")
+    p.add_argument("spec", help="optimisation spec (.toml), e.g. experiments/optimize/lever_mix.toml")
+    p.add_argument("--out", help="output folder (default results/optimize/<name>)")
+    executor_options(p)
+    p.add_argument("--resume", action="store_true",
+                   help="finish (or, with more generations in the spec, continue) the search in --out")
+    p.set_defaults(func=cmd_optimize)
+
+    p = sub.add_parser("discover", help="scenario discovery: PRIM boxes of the factors where an outcome falls "
+                                        "below or rises above a threshold, over a sweep's runs")
+    p.add_argument("folder", help="a sweep's output folder (chancheng sweep)")
+    p.add_argument("--outcome", required=True, help="a district measure of model.csv, e.g. jobs_housing_ratio")
+    side = p.add_mutually_exclusive_group(required=True)
+    side.add_argument("--below", type=float, metavar="X", help="cases of interest: outcome below X")
+    side.add_argument("--above", type=float, metavar="X", help="cases of interest: outcome above X")
+    p.add_argument("--months", type=whole(1, 600), default=12,
+                   help="the outcome is each run's mean over its last N months (default 12)")
+    p.add_argument("--out", help="output folder (default DIR/discovery_<outcome>)")
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("summarize", help="summary.csv: mean, sd and 95%% CI per design point (or scenario)")
     p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")

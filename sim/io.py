@@ -29,7 +29,8 @@ from sim.runner import Result
 ENCODING = "utf-8-sig"
 # What a command writes into an output folder it replaces as a whole (besides scenario*.toml and
 # the PNGs of figures/): a folder holding anything else is not replaced.
-OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), "compare.csv", "summary.csv", "validation.csv",
+OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), *(f"{t}.parquet" for t in ("runs", *TABLES)),
+                "compare.csv", "summary.csv", "validation.csv",
                 "priors.csv", "screening.csv", "screening_runs.csv", "posterior.csv", "generations.csv",
                 "predictive.csv", "parameters.csv", "pairs.csv", "abc.db", "calibrated.toml", "metadata.json")
 
@@ -127,6 +128,23 @@ def write_json(path: Path, data: dict) -> None:
     # (a path that is not UTF-8, e.g. in the command line, is written with \x escapes)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", errors="backslashreplace"))
+
+
+def write_parquet(folder: Path) -> list[str]:
+    """Parquet copies of the run tables a folder holds (``runs.csv`` and each table's CSV), each
+    written atomically; the CSV files stay (they are what a sweep appends to and resumes from).
+    Returns the files written."""
+    written = []
+    for name in ("runs", *TABLES):
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, encoding=ENCODING, dtype={"seed_spawn_key": str}, keep_default_na=False,
+                            na_values=[""])
+        frame["seed_spawn_key"] = frame["seed_spawn_key"].fillna("")
+        write_atomically(folder / f"{name}.parquet", lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
+        written.append(f"{name}.parquet")
+    return written
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -209,3 +209,63 @@ def robustness_strips(effects: pd.DataFrame, conclusions: pd.DataFrame, area: st
     ax.set_title("median, 90% interval, one dot per parameter set; (share with the median's sign)", fontsize=9)
     fig.tight_layout()
     return fig, ax
+
+
+def discovery_figures(boxes: pd.DataFrame, ranges: pd.DataFrame, outcome: str, condition: str, lang: str) -> dict:
+    """Scenario discovery (``sim.discovery``): ``tradeoff`` — coverage against density along PRIM's
+    peeling trajectory, the chosen box marked — and ``box`` — the chosen box's range of each factor
+    against its full range (as a share of it). Each a ``(fig, ax)``; ``boxes`` is boxes.csv,
+    ``ranges`` the discovery's ``ranges_table``."""
+    both = lang == "both"
+    title = f"{label(outcome, lang)} {condition}"
+    path = boxes.drop_duplicates("box").sort_values("box")
+    chosen = path[path["chosen"]].iloc[0]
+    fig, ax = plt.subplots(figsize=(6.5, 4.8))
+    ax.plot(path["coverage"], path["density"], color="#bbbbbb", linewidth=1, zorder=1)
+    dims = path["n_restricted"].astype(int)
+    cmap = plt.get_cmap("viridis", max(int(dims.max()), 1) + 1)
+    points = ax.scatter(path["coverage"], path["density"], c=dims, cmap=cmap, vmin=-0.5, vmax=cmap.N - 0.5, s=22,
+                        zorder=2)
+    fig.colorbar(points, ax=ax, ticks=range(cmap.N), label="restricted factors 受限因素数" if both
+                 else "restricted factors")
+    ax.scatter([chosen["coverage"]], [chosen["density"]], s=160, facecolors="none", edgecolors="#d95f0e",
+               linewidths=2, zorder=3, label=f"chosen: box {int(chosen['box'])}" + (" 选定的框" if both else ""))
+    ax.axvline(0.5, color="#888888", linestyle="--", linewidth=1)
+    ax.axhline(path["density"].iloc[0], color="#888888", linestyle=":", linewidth=1,
+               label="share of all runs 全部运行中的比例" if both else "share of all runs")
+    ax.set_xlabel("coverage 覆盖率" if both else "coverage")
+    ax.set_ylabel("density 密度" if both else "density")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    ax.set_title(f"{title}\nPRIM peeling trajectory" + (" 剥离轨迹" if both else ""), fontsize=10)
+    fig.tight_layout()
+    tradeoff = (fig, ax)
+
+    rows = ranges.sort_values("restricted", ascending=False, kind="stable").iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 2.2))
+    for i, row in enumerate(rows.itertuples()):
+        ax.barh(i, 1.0, color="#e5e5e5", height=0.6)
+        if row.full_levels:  # a category: the share of its levels the box keeps
+            full, kept = row.full_levels.split("|"), row.levels.split("|")
+            lo, hi, text = 0.0, len(kept) / len(full), f"{', '.join(kept)} of {len(full)} levels"
+        else:
+            span = row.full_high - row.full_low
+            lo, hi = (row.low - row.full_low) / span, (row.high - row.full_low) / span
+            text = f"[{row.low:.4g}, {row.high:.4g}] of [{row.full_low:.4g}, {row.full_high:.4g}]"
+        kind = "restricted" if row.restricted else "not restricted"
+        ax.barh(i, hi - lo, left=lo, color="#d95f0e" if row.restricted else "#9ecae1", height=0.6,
+                label=kind + ({"restricted": " 受限", "not restricted": " 不受限"}[kind] if both else ""))
+        ax.text(1.02, i, text if row.restricted else "(all)", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), list(rows["factor"]))
+    ax.set_xlim(0, 1)
+    handles, names = ax.get_legend_handles_labels()
+    unique = dict(zip(names, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="upper center",
+              bbox_to_anchor=(0.5, -0.12 - 0.3 / len(rows)), ncol=2)
+    ax.set_xlabel("share of the factor's range in the sweep 占因素取值范围的比例" if both
+                  else "share of the factor's range in the sweep")
+    ax.set_title(f"{title}\nbox {int(chosen['box'])}, coverage {chosen['coverage']:.2f}, density "
+                 f"{chosen['density']:.2f}", fontsize=10)
+    fig.tight_layout()
+    return {"tradeoff": tradeoff, "box": (fig, ax)}

@@ -28,6 +28,7 @@ import pandas as pd
 from sim import config as cfg
 from sim.calibration import Prior
 from sim.design import SweepSpec
+from sim.discovery import peel
 from sim.errors import InputError
 from sim.outcomes import HIGHER, LOWER, MEASURES
 from sim.policies import LEVERS
@@ -47,7 +48,6 @@ HEADLINES = (("district", "jobs_housing_ratio"), ("district", "balance_distance"
 PRIM_MIN_FAILURES = 3  # fewer failing sets than this: no box is looked for
 PRIM_MIN_SIGN_SHARE = 0.75  # a sign holding in fewer sets is no conclusion: no box is looked for
 NO_BOX = {"failure_region": "", "prim_coverage": np.nan, "prim_density": np.nan}
-PRIM_MAX_DIMENSIONS = 3  # a box restricts at most this many parameters (more overfits a few dozen sets)
 
 
 def scenarios() -> list[str]:
@@ -184,28 +184,14 @@ def effects(per_run: pd.DataFrame) -> pd.DataFrame:
 
 
 def failure_box(x: pd.DataFrame, fails: np.ndarray) -> dict[str, object]:
-    """PRIM's first box for the failing sets: on its peeling trajectory, the densest box that still
-    covers at least half of the failures and restricts at most ``PRIM_MAX_DIMENSIONS`` parameters."""
-    import logging
-    import warnings
-
+    """PRIM's first box for the failing sets (``sim.discovery.peel``): on its peeling trajectory,
+    the densest box that still covers at least half of the failures and restricts at most
+    ``sim.discovery.MAX_DIMENSIONS`` parameters."""
     if fails.sum() < PRIM_MIN_FAILURES:
         return NO_BOX
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # (its optional cluster back-end's absence; a pandas deprecation inside it)
-        from ema_workbench.analysis import prim
-
-        logging.getLogger("EMA").setLevel(logging.WARNING)
-        varying = x.loc[:, x.nunique() > 1]
-        box = prim.Prim(varying.reset_index(drop=True), fails.astype(bool), mass_min=0.05, peel_alpha=0.1).find_box()
-    trajectory = box.peeling_trajectory
-    ok = trajectory[(trajectory["coverage"] >= 0.5) & (trajectory["res_dim"] <= PRIM_MAX_DIMENSIONS)]
-    i = int(ok["density"].idxmax()) if len(ok) else 0
-    lim, start = box.box_lims[i], box.box_lims[0]
-    restricted = [c for c in lim.columns if (lim[c] != start[c]).any()]
-    text = "; ".join(f"{c} ∈ [{lim[c].iloc[0]:.4g}, {lim[c].iloc[1]:.4g}]" for c in restricted)
-    return {"failure_region": text or "(everywhere alike)", "prim_coverage": float(trajectory.loc[i, "coverage"]),
-            "prim_density": float(trajectory.loc[i, "density"])}
+    box = peel(x, fails).box
+    return {"failure_region": box.text() or "(everywhere alike)", "prim_coverage": box.coverage,
+            "prim_density": box.density}
 
 
 def conclusions(table: pd.DataFrame, sets: pd.DataFrame) -> pd.DataFrame:

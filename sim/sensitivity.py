@@ -2,8 +2,13 @@
 
 The sweep spec's factors with ranges span the problem; SALib draws the design (Morris
 trajectories or Saltelli/Sobol samples); the runs go through the ordinary sweep machinery (so
-they stream, resume and run on any executor), all on the same seed; each run's outcome is its
-average over the last 12 months; SALib turns them into indices with confidence intervals.
+they stream, resume and run on any executor), each sample point on the spec's ``replications``
+seeds — the same seeds at every point (common random numbers); each run's outcome is its average
+over the last 12 months, averaged over the seeds of its point; SALib turns the point means into
+indices with confidence intervals. The seeds' own spread is reported beside them: ``seed_sd``
+(the pooled standard deviation of an outcome between seeds at one point) and ``seed_share`` (the
+share of the runs' sum of squares that is within points — seed noise — rather than between them). With
+one replication, the two are empty: the indices then hold seed noise they cannot show.
 """
 
 from __future__ import annotations
@@ -46,19 +51,30 @@ def design(spec: SweepSpec, method: str, samples: int) -> tuple[SweepSpec, np.nd
                    for row in x)
     x = np.array([[p[f.path] for f in spec.factors] for p in points], dtype=float)  # ints rounded as run
     digest = hashlib.sha256(f"{spec.digest}-{method}-{samples}".encode()).hexdigest()[:16]
-    # One seed for every sample point (common random numbers): differences between points are the
-    # factors' effects, not seed noise.
-    return dataclasses.replace(spec, name=f"{spec.name}_{method}", points=points, replications=1,
-                               common_random_numbers=True, digest=digest), x
+    # The same seeds at every sample point (common random numbers): differences between points are
+    # the factors' effects, not seed noise.
+    return dataclasses.replace(spec, name=f"{spec.name}_{method}", points=points, common_random_numbers=True,
+                               digest=digest), x
 
 
 def indices(spec: SweepSpec, method: str, x: np.ndarray, model: pd.DataFrame) -> pd.DataFrame:
-    """``sensitivity.csv``: per outcome and factor, μ*, μ and σ (Morris) or S1 and ST (Sobol) with CIs."""
+    """``sensitivity.csv``: per outcome and factor, μ*, μ and σ (Morris) or S1 and ST (Sobol) with
+    CIs, from the outcome averaged over each point's seeds; and the seeds' spread (``seed_sd``,
+    ``seed_share``)."""
     prob = problem(spec)
-    y = outcome_per_run(model, list(spec.outcomes)).reindex(range(len(x)))
+    reps = spec.replications
+    y = outcome_per_run(model, list(spec.outcomes)).reindex(range(len(x) * reps))  # run id = point × reps + rep
     rows = []
     for outcome in spec.outcomes:
-        values = y[outcome].to_numpy(dtype=float)
+        runs = y[outcome].to_numpy(dtype=float).reshape(len(x), reps)
+        values = runs.mean(axis=1)
+        if reps > 1:
+            within = ((runs - values[:, None]) ** 2).sum()  # sums of squares: within points, and in all
+            total = ((runs - runs.mean()) ** 2).sum()
+            seed = {"seed_sd": float(np.sqrt(within / (runs.size - len(runs)))),
+                    "seed_share": float(within / total) if total > 0 else float("nan")}
+        else:
+            seed = {"seed_sd": float("nan"), "seed_share": float("nan")}
         if np.isnan(values).any():
             raise InputError(f"outcome {outcome!r} has no value in the last 12 months of some runs; use a longer "
                              "horizon, a finer scale or another outcome (then --resume reuses the runs)",
@@ -71,5 +87,5 @@ def indices(spec: SweepSpec, method: str, x: np.ndarray, model: pd.DataFrame) ->
             table = {k: r[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}
         for i, factor in enumerate(prob["names"]):
             rows.append({"outcome": outcome, "factor": factor, "method": method,
-                         **{k: float(v[i]) for k, v in table.items()}})
+                         **{k: float(v[i]) for k, v in table.items()}, "replications": reps, **seed})
     return pd.DataFrame(rows)

@@ -341,7 +341,8 @@ def test_plot_draws_series_maps_and_sensitivity_bars(reference, tmp_path):
 
 def test_sensitivity_ranks_the_factors(tmp_path):
     spec = tmp_path / "sens.toml"
-    spec.write_text('scenario = "reform_2019"\nseed = 3\noutcomes = ["grid_backlog", "jobs_housing_ratio"]\n'
+    spec.write_text('scenario = "reform_2019"\nseed = 3\nreplications = 2\n'
+                    'outcomes = ["grid_backlog", "jobs_housing_ratio"]\n'
                     '[run]\nmonths = 8\nscale = 100\n[design]\nkind = "latin_hypercube"\nsamples = 2\n[factors]\n'
                     '"smart_governance.centre_staff" = { low = 0, high = 60 }\n'
                     '"approval.items" = { low = 30, high = 71 }\n', encoding="utf-8")
@@ -353,6 +354,11 @@ def test_sensitivity_ranks_the_factors(tmp_path):
     backlog = indices[indices["outcome"] == "grid_backlog"].set_index("factor")["mu_star"]
     assert backlog["smart_governance.centre_staff"] > backlog["approval.items"]  # the lever that acts on it
     assert (out / "figures" / "sensitivity_grid_backlog.png").exists()
+    # Each sample point ran on the same two seeds; the indices average them and report their spread.
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 2 * 9 and runs.groupby("replication")["seed_spawn_key"].nunique().eq(1).all()
+    assert (indices["replications"] == 2).all() and (indices["seed_sd"] > 0).all()
+    assert indices["seed_share"].between(0, 1).all()
 
 
 def test_sigterm_stops_a_pool_sweep_without_orphans(tmp_path):
@@ -388,3 +394,43 @@ def _children(pid: int) -> list[int]:
         if fields.get("PPid", "").strip() == str(pid) and fields.get("State", "").strip()[:1] not in ("Z", "X"):
             out.append(int(status.parent.name))
     return out
+
+
+def test_run_from_a_sweep_folder_reproduces_its_run(crossed, tmp_path):
+    _, folder = crossed
+    out = tmp_path / "again"
+    assert main(["run", "--from", str(folder), "--run-id", "21", "--out", str(out), "--quiet",
+                 "--format", "parquet"]) == 0
+    for name in ("model", "zones", "od"):
+        sweep = table(folder, name)
+        pd.testing.assert_frame_equal(sweep[sweep["run_id"] == 21].reset_index(drop=True), table(out, name), obj=name)
+    # The run is the package policy in its scenario; its panel and Parquet copies come with it.
+    runs = pd.read_csv(folder / "runs.csv").set_index("run_id")
+    assert runs.loc[21, "policy"] == "package" and pd.read_csv(out / "model.csv")["scenario"].iloc[0] == \
+        runs.loc[21, "scenario"]
+    persons = pd.read_parquet(out / "persons.parquet")
+    pd.testing.assert_frame_equal(persons, pd.read_csv(out / "persons.csv", keep_default_na=False,
+                                                       na_values=[""], dtype={"seed_spawn_key": str}),
+                                  check_dtype=False)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--run-id", "99"], "run 99 is not in runs.csv"),
+    (["--run-id", "1", "--seed", "3"], "leave out --seed"),
+    ([], "--run-id I"),
+])
+def test_run_from_refuses_what_it_cannot_reproduce(reference, capsys, argv, message):
+    assert main(["run", "--from", str(reference), *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_long_tables_keep_runs_on_common_random_numbers_apart(crossed):
+    from sim import analysis
+
+    _, folder = crossed
+    model, zones = pd.read_csv(folder / "model.csv"), pd.read_csv(folder / "zones.csv")
+    long = analysis.long_form(model, zones)
+    district = long[(long["area"] == "district") & (long["metric"] == "jobs_housing_ratio")]
+    assert len(district) == len(model) and district["run_id"].nunique() == 48
+    final = analysis.final_year(long)
+    assert final[final["area"] == "district"]["run_id"].nunique() == 48
