@@ -27,7 +27,9 @@ def test_the_example_study_notebook_runs(tmp_path):
     first = next(cell for cell in notebook.cells if cell.cell_type == "code")
     assert "MONTHS" in first.source and "USE_DASK" in first.source  # (the cell the sizes live in)
     first.source = SMALL
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
     study = tmp_path / "study"
     assert len(pd.read_csv(study / "lhs" / "runs.csv")) == 24
     assert (study / "morris" / "model.csv").exists()
