@@ -35,24 +35,25 @@ class Panel:
         self.person = _Previous(3)  # home, tenure, employer id
         self.firm = _Previous(1)  # street
 
-    def rows(self, model) -> tuple[list[dict], list[dict]]:
-        """This month's persons.csv and firms.csv rows (in id order, leavers last)."""
+    def rows(self, model) -> tuple[dict[str, list], dict[str, list]]:
+        """This month's persons.csv and firms.csv rows as columns (in id order, leavers last)."""
         return self.persons(model), self.firms(model)
 
     # ------------------------------------------------------------------ persons.csv
-    def persons(self, model) -> list[dict]:
+    def persons(self, model) -> dict[str, list]:
         res, firms = model.residents, model.firms
         exits, res.panel_exits = res.panel_exits, []
         rows = np.flatnonzero(res.alive & res.in_panel)
         state = res.snapshot(rows[np.argsort(res.id[rows], kind="stable")])
         state["employer_id"] = self._employer_ids(state["employer"], firms)
-        out = self._person_rows(model, state, self._person_events(model, state))
+        parts = [self._person_rows(model, state, self._person_events(model, state))]
         for why, last in exits:  # (what else happened to them this month first: a move, a lost job)
             last["employer_id"] = self._employer_ids(last["employer"], firms)
             events = self._person_events(model, last)
-            out += self._person_rows(model, last, np.array([f"{e} {why}".strip() for e in events], dtype=object))
+            parts.append(self._person_rows(model, last, np.array([f"{e} {why}".strip() for e in events],
+                                                                 dtype=object)))
         self.person.keep(state["id"], state["home"], state["tenure"], state["employer_id"])
-        return out
+        return joined(parts)
 
     @staticmethod
     def _employer_ids(employer: np.ndarray, firms) -> np.ndarray:
@@ -77,7 +78,7 @@ class Panel:
                 events[i].append(name)
         return np.array([" ".join(e) for e in events], dtype=object)
 
-    def _person_rows(self, model, s: dict, events: np.ndarray) -> list[dict]:
+    def _person_rows(self, model, s: dict, events: np.ndarray) -> dict[str, list]:
         firms = model.firms
         month, date = model.steps, model.date.strftime("%Y-%m")
         employer, work = s["employer"], s["work_area"]
@@ -104,7 +105,7 @@ class Panel:
         return _records(month, date, columns)
 
     # ------------------------------------------------------------------ firms.csv
-    def firms(self, model) -> list[dict]:
+    def firms(self, model) -> dict[str, list]:
         f, res = model.firms, model.residents
         exits, f.panel_exits = f.panel_exits, []
         rows = np.flatnonzero(f.alive & f.in_panel)
@@ -119,15 +120,15 @@ class Panel:
         known, (street,) = self.firm.lookup(state["id"])
         for i in np.flatnonzero(known & (street != state["street"])):
             events[i].append("relocated")
-        out = self._firm_rows(model, state, np.array([" ".join(e) for e in events], dtype=object))
+        parts = [self._firm_rows(model, state, np.array([" ".join(e) for e in events], dtype=object))]
         for why, last in exits:
             last["filled"] = np.zeros(len(last["id"]), dtype=np.int64)  # (its workers were let go first)
             last["zone"] = np.full(len(last["id"]), -1)
-            out += self._firm_rows(model, last, np.full(len(last["id"]), why, dtype=object))
+            parts.append(self._firm_rows(model, last, np.full(len(last["id"]), why, dtype=object)))
         self.firm.keep(state["id"], state["street"])
-        return out
+        return joined(parts)
 
-    def _firm_rows(self, model, s: dict, events: np.ndarray) -> list[dict]:
+    def _firm_rows(self, model, s: dict, events: np.ndarray) -> dict[str, list]:
         scale = model.scale
         columns = {
             "firm": s["id"].tolist(),
@@ -166,8 +167,16 @@ class _Previous:
         return self.ids[at] == ids, tuple(v[at] for v in self.values)
 
 
-def _records(month: int, date: str, columns: dict[str, list]) -> list[dict]:
-    """Rows (dicts in the panel's column order) from equal-length column lists."""
-    names = list(columns)
-    return [{"month": month, "date": date, **dict(zip(names, values, strict=True))}
-            for values in zip(*columns.values(), strict=True)]
+def _records(month: int, date: str, columns: dict[str, list]) -> dict[str, list]:
+    """The panel's columns in order (month and date first), all of one length."""
+    n = len(next(iter(columns.values())))
+    return {"month": [month] * n, "date": [date] * n, **columns}
+
+
+def joined(parts: list[dict[str, list]]) -> dict[str, list]:
+    """Columns of several row blocks, one after the other."""
+    out = {name: list(values) for name, values in parts[0].items()}
+    for part in parts[1:]:
+        for name, values in part.items():
+            out[name] += values
+    return out

@@ -34,8 +34,8 @@ from sim.categories import (
     VILLAGE,
     WORKING,
 )
-from sim.outcomes import FLOWS, ordered
-from sim.panel import Panel
+from sim.outcomes import COLUMNS, FLOWS, ordered
+from sim.panel import Panel, joined
 from sim.processes import services
 from sim.processes.approvals import zone_coordination_days
 from sim.processes.homes import firm_zone, talent_eligible_count
@@ -81,8 +81,8 @@ class Recorder:
         self.sector_rows: list[dict] = []
         self.staffing_rows: list[dict] = []
         self.project_rows: list[dict] = []  # projects as they finish; at the last month, those still open
-        self.person_rows: list[dict] = []  # the agent panels
-        self.firm_rows: list[dict] = []
+        self.person_rows: list[dict[str, list]] = []  # the agent panels: a block of columns per month
+        self.firm_rows: list[dict[str, list]] = []
         self.panel = Panel(model)
         d = model.district
         self.street_to_zone = np.append(d.zone_of_street(), np.full(len(d.outside), -1))  # outside: in no zone
@@ -110,18 +110,20 @@ class Recorder:
         self.project_rows += [ordered("projects", self.project_row(model, p)) for p in model.projects.finished]
         model.projects.finished.clear()
         persons, firms = self.panel.rows(model)
-        self.person_rows += persons
-        self.firm_rows += firms
+        self.person_rows.append(persons)
+        self.firm_rows.append(firms)
         if model.steps == model.months:
             pipe = model.projects
             self.project_rows += [ordered("projects", self.project_row(model, pipe.record(row, pipe.stage[row], None)))
                                   for row in pipe.rows()]
 
-    def tables(self) -> dict[str, list[dict]]:
-        """Every table's rows so far, by table name (``sim.outcomes.TABLES``)."""
+    def tables(self) -> dict[str, list[dict] | dict[str, list]]:
+        """Every table's rows so far, by table name (``sim.outcomes.TABLES``): rows, or for the
+        panels columns (either makes a ``pandas.DataFrame``)."""
+        panels = {name: joined(blocks) if blocks else {c: [] for c in COLUMNS[name]}
+                  for name, blocks in (("persons", self.person_rows), ("firms", self.firm_rows))}
         return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
-                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows,
-                "persons": self.person_rows, "firms": self.firm_rows}
+                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows, **panels}
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale
