@@ -208,3 +208,21 @@ def test_hostile_uploads_get_one_line_in_chinese_and_the_session_goes_on(page, t
     shot(page, "hostile_upload")
     step(page, 1)
     assert page.get_by_text("第 1 月").is_visible()
+
+
+def test_one_residents_life_line(page):
+    step(page, 6)
+    page.get_by_role("button", name="▸ 一位居民的生活轨迹").click()
+    intro = page.locator(".life-intro")
+    intro.wait_for(timeout=30_000)
+    first = intro.inner_text()
+    assert first.startswith("居民 #") and "现住" in first
+    events = page.locator(".life-events")
+    assert events.is_visible() and "日期" in events.inner_text()  # the most eventful resident has events
+    page.get_by_role("button", name="换一位居民").click()
+    page.wait_for_function("t => document.querySelector('.life-intro').innerText !== t", arg=first,
+                           timeout=30_000)
+    page.locator(".life-events").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "life_line.png"))  # (the viewport: the card is at the page's foot)

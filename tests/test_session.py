@@ -85,3 +85,13 @@ def test_every_lever_field_and_page_string_has_both_languages():
         assert cls.label and cls.label_en and cls.mechanism and cls.mechanism_zh
     for key, (zh, en) in i18n.TEXT.items():
         assert zh and en, key
+
+
+def test_the_page_follows_sampled_residents(session):
+    people = session.panel_people()
+    assert len(people) > 100  # (all of them at this scale: fewer rows than the panel's size)
+    line = session.person_line(people[0])
+    assert list(line["month"]) == list(range(1, session.month + 1)) and line["person"].eq(people[0]).all()
+    assert (line["events"] != "").any()  # the most eventful first
+    assert session.person_line(-5).empty
+    assert {i18n.panel_word(code, "zh") for code in ("moved", "job_lost", "talent")} == {"搬家", "失去工作", "人才公寓"}

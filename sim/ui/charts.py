@@ -153,3 +153,18 @@ def combine(panels: list[dict]) -> dict:
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
         out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
     return out
+
+
+def life_chart(line: pd.DataFrame, lang: str, months: int) -> dict:
+    """One person's commute and satisfaction month by month (satisfaction on the right axis)."""
+    option = _frame("", [
+        _line(t("life_commute", lang), line["month"], line["commute_min"], LINE_COLOURS[1]),
+        {**_line(t("life_satisfaction", lang), line["month"], line["satisfaction"], LINE_COLOURS[2]),
+         "yAxisIndex": 1},
+    ], lang, months)
+    option["yAxis"] = [{"type": "value", "min": 0, "name": t("life_commute", lang)},
+                       {"type": "value", "min": 0, "max": 100, "name": t("life_satisfaction", lang)}]
+    option["legend"] = {"top": 22}
+    option["grid"] = {"top": 60, "left": 50, "right": 50, "bottom": 40}
+    option["tooltip"] = {"trigger": "axis"}
+    return option

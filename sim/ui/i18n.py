@@ -56,7 +56,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "teachers_chart": ("生师比（学生/教师）", "Students per teacher"),
     "scale_note": ("每行代表 {scale} 人；数值均折算为全区人数",
                    "each row stands for {scale} persons; figures are in persons"),
+    "life_line": ("一位居民的生活轨迹", "One resident's life line"),
+    "another_person": ("换一位居民", "Another resident"),
+    "life_intro": ("居民 #{person}（{entry}，{age}）：现住{home}，{job}",
+                   "Resident #{person} ({entry}, {age}): lives in {home}, {job}"),
+    "life_job": ("在{place}工作，单程通勤 {minutes:.0f} 分钟", "works in {place}, {minutes:.0f} min one way"),
+    "life_no_job": ("没有工作", "no job"),
+    "life_note": ("随机抽样居民中经历最多的人排在前面；每行代表 {scale} 人",
+                  "the sampled residents with the most events come first; each row stands for {scale} persons"),
+    "life_none": ("这位居民本期尚无变化", "Nothing has happened to this resident yet"),
+    "life_empty": ("点击“单步”或“播放”后可查看", "Press Step or Play to follow a resident"),
+    "life_commute": ("通勤时间（分钟）", "commute (min)"),
+    "life_satisfaction": ("获得感", "satisfaction"),
+    "life_date": ("日期", "date"),
+    "life_event": ("事件", "event"),
+    "life_home": ("住址", "home"),
+    "life_work": ("工作地", "workplace"),
 }
+
+# The person panel's codes (sim.panel) in words.
+PANEL_ZH = {
+    "born": "出生", "arrived": "迁入", "moved": "搬家", "job_found": "找到工作", "job_changed": "换工作",
+    "job_lost": "失去工作", "died": "去世", "left": "迁出", "initial": "原住居民",
+    "child": "儿童", "working": "劳动年龄", "elderly": "老年",
+    "market": "商品房", "resettlement": "安置房", "talent": "人才公寓", "village": "农村住房",
+}
+PANEL_EN = {"job_found": "found a job", "job_changed": "changed job", "job_lost": "lost the job",
+            "initial": "living here in 2019", "working": "working age", "market": "market housing",
+            "resettlement": "resettlement housing", "talent": "talent apartment", "village": "village housing"}
 
 UNITS_ZH = {
     "month": "月", "months": "个月", "items": "项", "departments": "个部门", "share": "比例", "m²": "平方米",
@@ -156,6 +183,21 @@ def field_label(lever: str, field: str, doc: str, lang: str) -> str:
     if lang == "en":
         return doc
     return FIELDS_ZH.get(f"{lever}.{field}") or FIELDS_ZH.get(field, doc)
+
+
+def panel_word(code: str, lang: str) -> str:
+    """A person panel's event, entry, age band or tenure in words."""
+    return PANEL_ZH.get(code, code) if lang == "zh" else PANEL_EN.get(code, code.replace("_", " "))
+
+
+def area_name(district, name: str, lang: str) -> str:
+    """A sub-area's or an area of the rest of Chengdu's name (as the tables hold them, Chinese) in
+    ``lang``: pinyin or the data file's English name."""
+    if lang == "zh" or not name:
+        return name
+    if name in district.street_names:
+        return district.street_pinyin[district.street_names.index(name)]
+    return next((en for _, zh, en in builtin_outside() if zh == name), name)
 
 
 def choice(value: str, lang: str) -> str:

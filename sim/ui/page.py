@@ -24,7 +24,7 @@ from sim.outcomes import label as metric
 from sim.params import STREETS, specs
 from sim.policies import GROUPS, LEVERS
 from sim.ui import charts
-from sim.ui.i18n import choice, field_label, group, t, unit
+from sim.ui.i18n import area_name, choice, field_label, group, panel_word, t, unit
 from sim.ui.session import UPLOAD_LIMIT, Session
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
@@ -44,6 +44,8 @@ PAGE_CSS = """
 .headline td { background: #fff; box-shadow: 0 1px 3px #bbb; padding: 4px 8px; min-width: 120px; }
 .kpi-label { font-size: 0.8em; color: #666; }
 .kpi { font-size: 1.1em; font-weight: bold; white-space: nowrap; }
+.life-events { border-collapse: collapse; font-size: 0.85em; }
+.life-events td, .life-events th { border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }
 """
 
 
@@ -165,6 +167,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
     with solara.ColumnsResponsive(default=12, large=[6, 6]):
         ComparePanel(session, lang, redraw, tick)
         ExportPanel(session, lang, levers_version)
+    LifeLine(session, lang, tick)
 
 
 @solara.component
@@ -240,6 +243,50 @@ def ComparePanel(session: Session, lang: str, redraw, version: int):
         with solara.Row():
             solara.Button(t("pin", lang), on_click=pin, disabled=session.month == 0)
             solara.Button(t("unpin", lang), on_click=unpin, disabled=session.reference is None)
+
+
+@solara.component
+def LifeLine(session: Session, lang: str, version: int):
+    """One sampled resident's life so far (the person panel, persons.csv): where they live and
+    work, their commute and satisfaction month by month, and what happened to them. Closed, it
+    holds nothing to redraw."""
+    opened, set_opened = solara.use_state(False)
+    pick, set_pick = solara.use_state(0)
+    with solara.Card(margin=0, style={"margin-top": "8px"}):
+        solara.Button(("▾ " if opened else "▸ ") + t("life_line", lang), text=True, classes=["life-toggle"],
+                      on_click=lambda: set_opened(not opened), style={"text-transform": "none"})
+        if not opened:
+            return
+        people = session.panel_people()
+        if not people:
+            solara.Text(t("life_empty", lang))
+            return
+        person = people[pick % len(people)]
+        line = session.person_line(person)
+        now = line.iloc[-1]
+        district = session.model.district
+        home = area_name(district, now["sub_area"], lang)
+        job = (t("life_job", lang, place=area_name(district, now["workplace"], lang), minutes=now["commute_min"])
+               if now["employer"] != -1 else t("life_no_job", lang))
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Text(t("life_intro", lang, person=person, entry=panel_word(now["entry"], lang),
+                          age=panel_word(now["age_band"], lang), home=home, job=job), classes=["life-intro"])
+            solara.Button(t("another_person", lang), on_click=lambda: set_pick(pick + 1))
+        solara.Text(t("life_note", lang, scale=session.config.run.scale), style={"color": "#666",
+                                                                                 "font-size": "0.85em"})
+        LiveEcharts(lambda: charts.life_chart(line, lang, session.config.run.months), "height: 240px;")
+        events = line[line["events"] != ""]
+        if not len(events):
+            solara.Text(t("life_none", lang))
+            return
+        head = "".join(f"<th>{html.escape(t(k, lang))}</th>" for k in ("life_date", "life_event", "life_home",
+                                                                        "life_work", "life_commute"))
+        rows = "".join(
+            f"<tr><td>{r.date}</td><td>{html.escape('、'.join(panel_word(e, lang) for e in r.events.split()))}</td>"
+            f"<td>{html.escape(area_name(district, r.sub_area, lang))} · {html.escape(panel_word(r.tenure, lang))}</td>"
+            f"<td>{html.escape(area_name(district, r.workplace, lang) or '–')}</td><td>{r.commute_min:.0f}</td></tr>"
+            for r in events.itertuples())
+        solara.HTML(tag="table", unsafe_innerHTML=f"<tr>{head}</tr>{rows}", classes=["life-events"])
 
 
 @solara.component

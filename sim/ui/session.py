@@ -73,6 +73,31 @@ class Session:
         streets = self.model.recorder.street_rows[-self.model.district.n_streets:]
         return {**self.series(), "streets": pd.DataFrame(streets)}
 
+    def panel_people(self) -> list[int]:
+        """The sampled persons (``persons.csv``) living in the district now, the most eventful
+        lives first (ties by id): the people the page can follow."""
+        blocks = self.model.recorder.person_rows
+        if not blocks:
+            return []
+        alive = [p for p, e in zip(blocks[-1]["person"], blocks[-1]["events"], strict=True)
+                 if "died" not in e and "left" not in e]
+        count = dict.fromkeys(alive, 0)
+        for block in blocks:
+            for person, events in zip(block["person"], block["events"], strict=True):
+                if events and person in count:
+                    count[person] += len(events.split())
+        return sorted(alive, key=lambda p: (-count[p], p))
+
+    def person_line(self, person: int) -> pd.DataFrame:
+        """One sampled person's rows of ``persons.csv`` so far, month by month."""
+        rows = []
+        for block in self.model.recorder.person_rows:
+            ids = block["person"]
+            if person in ids:
+                i = ids.index(person)
+                rows.append({name: values[i] for name, values in block.items()})
+        return pd.DataFrame(rows)
+
     # -------------------------------------------------------------- levers
     def draft_config(self) -> cfg.Config:
         """The pending settings as a checked configuration (``InputError`` if they do not fit)."""
