@@ -284,14 +284,14 @@ class SweepOutcome:
 LOCK = ".lock"  # in a sweep folder: held by the one sweep writing to it
 
 
-def check_folder(out: Path) -> bool:
-    """Whether ``out`` already holds a sweep (``sweep.json``); ``InputError`` if it is a file or
-    holds anything else."""
+def check_folder(out: Path, marker: str = "sweep.json") -> bool:
+    """Whether ``out`` already holds a sweep (its ``marker`` file: ``sweep.json``, or a search's
+    ``optimize.json``); ``InputError`` if it is a file or holds anything else."""
     if out.exists() and not out.is_dir():
         raise InputError("exists and is not a folder", source=str(out), field="--out")
     if not out.is_dir() or not any(p.name != LOCK for p in out.iterdir()):
         return False
-    if not (out / "sweep.json").exists():
+    if not (out / marker).is_file():
         raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
                          field="--out")
     return True
@@ -387,18 +387,19 @@ def sweep(spec: SweepSpec, out: Path, executor, *, resume: bool = False, only: I
 
 
 @contextmanager
-def folder_lock(out: Path) -> Iterator[None]:
-    """Hold ``out``'s lock (an OS file lock: released if the process dies) or refuse at once."""
+def folder_lock(out: Path, marker: str = "sweep.json", command: str = "sweep") -> Iterator[None]:
+    """Hold ``out``'s lock (an OS file lock: released if the process dies) or refuse at once; the
+    folder must be new, empty, or hold this kind of work (``check_folder``)."""
     from filelock import FileLock, Timeout
 
-    check_folder(out)  # (before the lock file goes into a folder of the user's)
+    check_folder(out, marker)  # (before the lock file goes into a folder of the user's)
     create_folder(out, out)
     lock = FileLock(out / LOCK, timeout=0)
     try:
         lock.acquire()
     except Timeout:
-        raise InputError("is in use by another chancheng sweep; wait for it to finish, or choose another folder",
-                         source=str(out), field="--out") from None
+        raise InputError(f"is in use by another chancheng {command}; wait for it to finish, or choose another "
+                         "folder", source=str(out), field="--out") from None
     try:
         yield
     finally:

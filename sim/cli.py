@@ -371,13 +371,14 @@ def cmd_discover(args) -> int:
 
 
 def read_results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """runs.csv and model.csv of an output folder, and what groups its runs (design point or scenario)."""
+    """runs.csv and model.csv of an output folder, and what groups its runs (policy, design point or scenario)."""
     from sim.io import read_table
 
     if not (folder / "runs.csv").exists() or not (folder / "model.csv").exists():
         raise InputError("holds no runs.csv and model.csv; give a folder chancheng wrote", source=str(folder))
     runs = read_table(folder / "runs.csv", ("run_id", "status"))
-    by = "point" if "point" in runs.columns else "scenario"
+    # (a policies × scenarios sweep by policy: each over its scenarios and seeds)
+    by = "policy" if "policy" in runs.columns else "point" if "point" in runs.columns else "scenario"
     if by not in runs.columns:
         raise InputError("has neither a point nor a scenario column; give a folder chancheng wrote",
                          source=str(folder / "runs.csv"))
@@ -787,7 +788,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default DIR/discovery_<outcome>)")
     p.set_defaults(func=cmd_discover)
 
-    p = sub.add_parser("summarize", help="summary.csv: mean, sd and 95%% CI per design point (or scenario)")
+    p = sub.add_parser("summarize", help="summary.csv: mean, sd and 95%% CI per design point, policy or scenario")
     p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")
     p.set_defaults(func=cmd_summarize)
 

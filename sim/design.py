@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import config as cfg
-from sim.errors import InputError, finite_number, read_toml
+from sim.errors import InputError, finite_number, read_toml, shown
 from sim.outcomes import PANELS, TABLES, measures
 from sim.params import specs, suggest
 from sim.policies import LEVERS
@@ -137,38 +137,14 @@ def load_spec(path: str | Path) -> SweepSpec:
         if key not in SPEC_KEYS:
             raise InputError(suggest(key, list(SPEC_KEYS)), source=source, field=key)
 
-    def number(key, default, lo, hi=2**63 - 1):
-        value = raw.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            most = f" and ≤ {hi:,}" if hi < 2**63 - 1 else ""
-            raise InputError(f"got {value!r}; allowed: a whole number ≥ {lo}{most}", source=source, field=key)
-        return value
-
     name = cfg.check_name(raw.get("name", path.stem), source)
-    replications = number("replications", 1, 1, MAX_RUNS)
-    seed = number("seed", 0, 0)
+    replications = whole_number(raw, "replications", 1, source, 1, MAX_RUNS)
+    seed = whole_number(raw, "seed", 0, source, 0)
     crn = raw.get("common_random_numbers", False)
     if not isinstance(crn, bool):
         raise InputError(f"got {crn!r}; allowed: true or false", source=source, field="common_random_numbers")
 
-    scenario = raw.get("scenario", cfg.DEFAULT_SCENARIO)
-    if not isinstance(scenario, str):
-        raise InputError("must be a scenario name or file", source=source, field="scenario")
-    if scenario not in cfg.builtin_scenarios() and not Path(scenario).is_absolute():
-        candidate = path.parent / scenario
-        scenario = str(candidate) if candidate.exists() or scenario.endswith(".toml") else scenario
-    base = cfg.resolve(scenario, field="scenario", source=source)
-    run_table = raw.get("run", {})
-    if not isinstance(run_table, dict):
-        raise InputError("must be a table of run settings", source=source, field="run")
-    base = cfg.assign(base, {f"run.{k}": v for k, v in run_table.items()}, source=source)
-
-    fixed = _table(raw, "fixed", source)
-    for key in fixed:
-        if _path(key, source, f"fixed.{key}")[0] == "run":
-            raise InputError("run settings are not fixed values; set them in [run]", source=source,
-                             field=f"fixed.{key}")
-    base = cfg.assign(base, fixed, source=source)
+    base, _ = read_base(raw, path, source)
 
     labels: list[tuple[str, str]] = []
     n_scenarios = 0
@@ -184,8 +160,8 @@ def load_spec(path: str | Path) -> SweepSpec:
         labels = [(pn, sn) for pn, _ in policies for sn, _ in scenarios]
         n_scenarios = len(scenarios)
     else:
-        factors = _factors(_table(raw, "factors", source), source)
-        design = _table(raw, "design", source)
+        factors = _factors(table(raw, "factors", source), source)
+        design = table(raw, "design", source)
         kind = design.get("kind", "table" if "points" in raw else "full_factorial")
         if kind not in DESIGNS:
             raise InputError(f"got {kind!r}; allowed: {', '.join(DESIGNS)}", source=source, field="design.kind")
@@ -210,6 +186,47 @@ def load_spec(path: str | Path) -> SweepSpec:
     return SweepSpec(name=name, source=source, base=base, factors=factors, points=tuple(points),
                      replications=replications, seed=seed, common_random_numbers=crn, outcomes=outcomes,
                      tables=tables, digest=digest.hexdigest()[:16], labels=tuple(labels), n_scenarios=n_scenarios)
+
+
+def whole_number(raw: dict, key: str, default: int, source: str, lo: int, hi: int = 2**63 - 1) -> int:
+    """A spec's whole-number setting in [lo, hi], or an ``InputError`` naming it."""
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        most = f" and ≤ {hi:,}" if hi < 2**63 - 1 else ""
+        raise InputError(f"got {shown(value)}; allowed: a whole number ≥ {lo}{most}", source=source, field=key)
+    return value
+
+
+def read_base(raw: dict, path: Path, source: str) -> tuple[cfg.Config, dict[str, Any]]:
+    """A spec's base scenario (``scenario``: a built-in name, or a file relative to the spec) with
+    its ``[run]`` settings and its ``[fixed]`` values applied; and the fixed values, one spelling
+    each (``lever.field``, ``uncertainties.field``)."""
+    scenario = raw.get("scenario", cfg.DEFAULT_SCENARIO)
+    if not isinstance(scenario, str):
+        raise InputError("must be a scenario name or file", source=source, field="scenario")
+    if scenario not in cfg.builtin_scenarios() and not Path(scenario).is_absolute():
+        candidate = path.parent / scenario
+        scenario = str(candidate) if candidate.exists() or scenario.endswith(".toml") else scenario
+    base = cfg.resolve(scenario, field="scenario", source=source)
+    run_table = table(raw, "run", source)
+    base = cfg.assign(base, {f"run.{k}": v for k, v in run_table.items()}, source=source)
+    fixed: dict[str, Any] = {}
+    for key, value in table(raw, "fixed", source).items():
+        where = f"fixed.{key}"
+        section, name = parameter(key, source, where)
+        if section == "run":
+            raise InputError("run settings are not fixed values; set them in [run]", source=source, field=where)
+        spelled = f"{section}.{name}"
+        if spelled in fixed:
+            raise InputError(f"sets {spelled} twice (under two spellings)", source=source, field=where)
+        fixed[spelled] = value
+    try:  # (all at once: a rule across fields may need two fixed values together)
+        base = cfg.assign(base, fixed, source=source)
+    except InputError as exc:
+        spelled = (exc.field or "").removeprefix("levers.")
+        where = f"fixed.{spelled}" if spelled in fixed else "fixed"
+        raise InputError(exc.message, source=source, field=where) from None
+    return base, fixed
 
 
 def read_policies(raw: dict | None, base: cfg.Config, seed: int, source: str,
@@ -246,7 +263,7 @@ def read_policies(raw: dict | None, base: cfg.Config, seed: int, source: str,
 
                 levers = lever_values(cfg.resolve(start, field=f"{where}.scenario", source=source), base)
             for key in values:
-                _path(key, source, f"{where}.{key}", allowed=("levers",))
+                parameter(key, source, f"{where}.{key}", allowed=("levers",))
             policies.append((name, {**levers, **values}))
     return _same_fields(policies, base)
 
@@ -275,7 +292,7 @@ def _part(raw: dict, prefix: str, section: str, seed, source: str, field: str) -
     for key in raw:
         if key not in PART_KEYS:
             raise InputError(suggest(key, list(PART_KEYS)), source=source, field=f"{field}.{key}")
-    factors = _factors(_table(raw, "factors", source, f"{field}.factors"), source, f"{field}.factors")
+    factors = _factors(table(raw, "factors", source, f"{field}.factors"), source, f"{field}.factors")
     names: list[str] = []
     if "points" in raw and isinstance(raw["points"], list):
         named = []
@@ -295,7 +312,7 @@ def _part(raw: dict, prefix: str, section: str, seed, source: str, field: str) -
         raise InputError(exc.message, source=source, field=f"{field}.{where}" if where else field) from None
     for i, point in enumerate(points):
         for key in point:
-            _path(key, source, f"{field}.points[{i}]", allowed=(section,))
+            parameter(key, source, f"{field}.points[{i}]", allowed=(section,))
     if names and len(names) != len(points):
         raise InputError("name every point or none", source=source, field=f"{field}.points")
     names = names or [f"{prefix}_{i:0{len(str(len(points) - 1))}d}" for i in range(len(points))]
@@ -317,7 +334,7 @@ def _same_fields(policies: list[tuple[str, dict]], base: cfg.Config) -> tuple[tu
     return tuple((name, {**default, **values}) for name, values in policies)
 
 
-def _path(key: str, source: str, where: str, allowed: tuple[str, ...] = ()) -> tuple[str, str]:
+def parameter(key: str, source: str, where: str, allowed: tuple[str, ...] = ()) -> tuple[str, str]:
     """A parameter's (section, field), or an ``InputError`` at ``where``; ``allowed`` limits the
     section to levers or uncertainties."""
     try:
@@ -340,7 +357,8 @@ def _factors(table: dict, source: str, where: str = "factors") -> tuple[Factor, 
     return factors
 
 
-def _table(raw: dict, key: str, source: str, where: str = "") -> dict:
+def table(raw: dict, key: str, source: str, where: str = "") -> dict:
+    """A spec's table ``key`` (empty if absent), or an ``InputError`` if it is not a table."""
     value = raw.get(key, {})
     if not isinstance(value, dict):
         raise InputError("must be a table", source=source, field=where or key)
@@ -363,7 +381,7 @@ def _names(raw: dict, key: str, default: tuple[str, ...], allowed: tuple[str, ..
 
 def _factor(path: str, value: Any, source: str, part: str = "factors") -> Factor:
     where = f"{part}.{path}"
-    section, name = _path(path, source, where)
+    section, name = parameter(path, source, where)
     if section == "run":
         raise InputError("run settings cannot be factors; set them in [run]", source=source, field=where)
     cls = cfg.Uncertainties if section == "uncertainties" else LEVERS[section]

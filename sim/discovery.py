@@ -105,6 +105,10 @@ def peel(x: pd.DataFrame, interest: np.ndarray) -> Peeling:
     for name in varying.columns:
         if not _numeric(varying[name]):
             varying[name] = varying[name].astype(str)
+        elif pd.api.types.is_integer_dtype(varying[name]):
+            # (EMA's pasting writes a box limit halfway between two values: an integer column
+            # cannot hold it under pandas 3)
+            varying[name] = varying[name].astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (its optional cluster back-end's absence; a pandas deprecation inside it)
         from ema_workbench.analysis import prim

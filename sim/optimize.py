@@ -55,12 +55,13 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim import batch
 from sim import config as cfg
+from sim.design import parameter, read_base, read_scenarios, table, whole_number
 from sim.errors import JSON_LIMIT, TOML_LIMIT, InputError, finite_number, named, read_bounded, read_toml, shown
 from sim.outcomes import BAND, HIGHER, LOWER, MEASURES, measures
 from sim.params import specs, suggest
@@ -82,7 +83,6 @@ BASES = ("assumption", "source")
 MAX_POPULATION = 10_000
 MAX_GENERATIONS = 10_000
 MAX_RUNS = 1_000_000  # candidates × scenarios × replications at most (as for a sweep)
-LOCK = ".lock"
 MARKER = "optimize.json"
 
 
@@ -266,13 +266,6 @@ def load_problem(path: str | Path) -> Problem:
         if key not in SPEC_KEYS:
             raise InputError(suggest(key, list(SPEC_KEYS)), source=source, field=key)
 
-    def whole(key: str, default: int, lo: int, hi: int = 2**63 - 1) -> int:
-        value = raw.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            most = f" and ≤ {hi:,}" if hi < 2**63 - 1 else ""
-            raise InputError(f"got {shown(value)}; allowed: a whole number ≥ {lo}{most}", source=source, field=key)
-        return value
-
     def choice(key: str, default: str, allowed: tuple[str, ...]) -> str:
         value = raw.get(key, default)
         if value not in allowed:
@@ -284,17 +277,15 @@ def load_problem(path: str | Path) -> Problem:
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise InputError(f"must be text, got {shown(description)}", source=source, field="description")
-    seed = whole("seed", 0, 0)
-    replications = whole("replications", 1, 1, MAX_RUNS)
-    population = whole("population", 20, 4, MAX_POPULATION)
-    generations = whole("generations", 10, 1, MAX_GENERATIONS)
+    seed = whole_number(raw, "seed", 0, source, 0)
+    replications = whole_number(raw, "replications", 1, source, 1, MAX_RUNS)
+    population = whole_number(raw, "population", 20, source, 4, MAX_POPULATION)
+    generations = whole_number(raw, "generations", 10, source, 1, MAX_GENERATIONS)
     aggregate = choice("aggregate", "mean", AGGREGATES)
 
-    base = _base(raw, path, source)
-    fixed = _fixed(_table(raw, "fixed", source), base, source)
-    base = cfg.assign(base, fixed, source=source)
+    base, fixed = read_base(raw, path, source)
     objectives = _objectives(raw.get("objectives"), source)
-    budget = _budget(_table(raw, "constraints", source), source)
+    budget = _budget(table(raw, "constraints", source), source)
     costs_path = COSTS
     if "costs" in raw:
         if not isinstance(raw["costs"], str) or not raw["costs"]:
@@ -303,9 +294,7 @@ def load_problem(path: str | Path) -> Problem:
         costs_path = path.parent / raw["costs"]
     costs = read_costs(costs_path)
     needed = budget is not None or any(o.outcome == COST for o in objectives)
-    levers = _levers(_table(raw, "levers", source), base, fixed, costs, costs_path if needed else None, source)
-
-    from sim.design import read_scenarios
+    levers = _levers(table(raw, "levers", source), base, fixed, costs, costs_path if needed else None, source)
 
     scenarios = read_scenarios(raw.get("scenarios"), seed, source)
     for i, (scenario, values) in enumerate(scenarios):
@@ -335,57 +324,9 @@ def load_problem(path: str | Path) -> Problem:
                    digest=hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
-def _table(raw: dict, key: str, source: str) -> dict:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise InputError("must be a table", source=source, field=key)
-    return value
-
-
 def _kind(section: str, name: str) -> str:
     cls = cfg.RunSettings if section == "run" else cfg.Uncertainties if section == "uncertainties" else LEVERS[section]
     return next(k for f, k, *_ in specs(cls) if f == name)
-
-
-def _path(key: str, source: str, where: str) -> tuple[str, str]:
-    try:
-        return cfg.parameter_path(key)
-    except InputError as exc:
-        raise InputError(exc.message, source=source, field=where) from None
-
-
-def _base(raw: dict, path: Path, source: str) -> cfg.Config:
-    """The base scenario (a built-in name, or a file relative to the spec) with [run] applied."""
-    scenario = raw.get("scenario", cfg.DEFAULT_SCENARIO)
-    if not isinstance(scenario, str):
-        raise InputError("must be a scenario name or file", source=source, field="scenario")
-    if scenario not in cfg.builtin_scenarios() and not Path(scenario).is_absolute():
-        candidate = path.parent / scenario
-        scenario = str(candidate) if candidate.exists() or scenario.endswith(".toml") else scenario
-    base = cfg.resolve(scenario, field="scenario", source=source)
-    run_table = _table(raw, "run", source)
-    return cfg.assign(base, {f"run.{k}": v for k, v in run_table.items()}, source=source)
-
-
-def _fixed(table: dict, base: cfg.Config, source: str) -> dict[str, Any]:
-    """[fixed]: lever and uncertainty values held fixed, one spelling each, each checked."""
-    fixed: dict[str, Any] = {}
-    for key, value in table.items():
-        where = f"fixed.{key}"
-        section, name = _path(key, source, where)
-        if section == "run":
-            raise InputError("run settings are not fixed values; set them in [run]", source=source, field=where)
-        spelled = f"{section}.{name}"
-        if spelled in fixed:
-            raise InputError(f"sets {spelled} twice (under two spellings)", source=source, field=where)
-        fixed[spelled] = value
-    try:  # (all at once: a rule across fields may need two fixed values together)
-        cfg.assign(base, fixed, source=source)
-    except InputError as exc:
-        spelled = (exc.field or "").removeprefix("levers.")
-        where = f"fixed.{spelled}" if spelled in fixed else "fixed"
-        raise InputError(exc.message, source=source, field=where) from None
-    return fixed
 
 
 def _levers(table: dict, base: cfg.Config, fixed: dict, costs: dict[str, LeverCost], costs_needed: Path | None,
@@ -398,7 +339,7 @@ def _levers(table: dict, base: cfg.Config, fixed: dict, costs: dict[str, LeverCo
     levers: list[Lever] = []
     for key, bounds in table.items():
         where = f"levers.{key}"
-        section, name = _path(key, source, where)
+        section, name = parameter(key, source, where)
         if section in ("run", "uncertainties"):
             raise InputError(f"{key} is not a lever (lever.field); uncertainties go in [scenarios], run settings in "
                              "[run]", source=source, field=where)
@@ -494,7 +435,7 @@ def optimize(problem: Problem, executor, out: Path, resume: bool = False,
     from sim.io import append_csv
 
     out = Path(out)
-    with _folder_lock(out):
+    with batch.folder_lock(out, MARKER, "optimize"):
         held = _prepare(problem, out, resume)
         path = out / "evaluations.csv"
         columns = list(problem.columns())
@@ -734,40 +675,6 @@ def pareto_table(problem: Problem, evaluations: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------------- the folder
-def _check_folder(out: Path) -> bool:
-    """Whether ``out`` holds a search (``optimize.json``); ``InputError`` if it is a file or holds
-    anything else."""
-    if out.exists() and not out.is_dir():
-        raise InputError("exists and is not a folder", source=str(out), field="--out")
-    if not out.is_dir() or not any(p.name != LOCK for p in out.iterdir()):
-        return False
-    if not (out / MARKER).is_file():
-        raise InputError("holds files of something else; choose an empty or new folder", source=str(out),
-                         field="--out")
-    return True
-
-
-@contextmanager
-def _folder_lock(out: Path) -> Iterator[None]:
-    """Hold ``out``'s lock (an OS file lock: released if the process dies) or refuse at once."""
-    from filelock import FileLock, Timeout
-
-    from sim.io import create_folder
-
-    _check_folder(out)  # (before the lock file goes into a folder of the user's)
-    create_folder(out, out)
-    lock = FileLock(out / LOCK, timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise InputError("is in use by another chancheng optimize; wait for it to finish, or choose another folder",
-                         source=str(out), field="--out") from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
 def _prepare(problem: Problem, out: Path, resume: bool) -> list[tuple[int, int, str, Evaluation]]:
     """Check the folder fits this search; return the candidates already in ``evaluations.csv``
     (when resuming, after trimming a torn last line)."""
@@ -777,7 +684,7 @@ def _prepare(problem: Problem, out: Path, resume: bool) -> list[tuple[int, int, 
 
     marker = out / MARKER
     path = out / "evaluations.csv"
-    if _check_folder(out):
+    if batch.check_folder(out, MARKER):
         try:
             held = json.loads(read_bounded(marker, JSON_LIMIT).decode("utf-8"))
         except ValueError:

@@ -434,3 +434,15 @@ def test_long_tables_keep_runs_on_common_random_numbers_apart(crossed):
     assert len(district) == len(model) and district["run_id"].nunique() == 48
     final = analysis.final_year(long)
     assert final[final["area"] == "district"]["run_id"].nunique() == 48
+
+
+def test_summarize_and_plot_a_policies_cross_scenarios_sweep_by_policy(crossed, tmp_path):
+    _, folder = crossed
+    copy = tmp_path / "crossed"
+    shutil.copytree(folder, copy)
+    assert main(["summarize", str(copy)]) == 0
+    summary = pd.read_csv(copy / "summary.csv")
+    assert set(summary["policy"]) == {"none", "package", "approval_only"}
+    balance = summary[summary["metric"] == "jobs_housing_ratio"]
+    assert len(balance) == 6 and (balance["n"] == 16).all()  # each policy over its 8 scenarios × 2 seeds
+    assert main(["plot", str(copy)]) == 0 and any((copy / "figures").glob("*.png"))

@@ -62,6 +62,16 @@ def test_prim_recovers_the_box_where_the_cases_of_interest_are(boxed):
     assert "approval.a ∈ [" in text and "uncertainties.b ∈ [" in text and "approval.fixed" in text
 
 
+def test_an_integer_factor_is_peeled_like_a_number(tmp_path):
+    rng = np.random.default_rng(11)
+    items, b = rng.integers(30, 72, N), rng.uniform(0, 1, N)  # (a lever of whole numbers: approval items)
+    outcome = np.where((items < 42) & (b > 0.6), 0.2, 0.6)
+    found = discovery.discover(write_sweep(tmp_path / "sweep", {"approval.items": items, "uncertainties.b": b},
+                                           outcome), "self_containment", below=0.4)
+    limits = {limit.factor: limit for limit in found.chosen.limits}
+    assert limits["approval.items"].high == pytest.approx(42, abs=4) and found.chosen.density >= 0.8
+
+
 def test_above_selects_the_complement_and_a_category_is_a_factor(tmp_path):
     rng = np.random.default_rng(8)
     a = rng.uniform(0, 1, N)

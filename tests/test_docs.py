@@ -17,4 +17,5 @@ def test_the_api_page_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for i, block in enumerate(blocks):
         exec(compile(block, f"docs/API.md block {i + 1}", "exec"), {"__name__": f"api_block_{i}"})
-    assert (tmp_path / "my_scenario.toml").exists() and (tmp_path / "results" / "sweeps" / "smoke" / "runs.csv").exists()
+    assert (tmp_path / "my_scenario.toml").exists()
+    assert (tmp_path / "results" / "sweeps" / "smoke" / "runs.csv").exists()
