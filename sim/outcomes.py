@@ -104,9 +104,9 @@ KEYS: dict[str, Outcome] = {o.name: o for o in (
     Outcome("public", "", "公共单位", "public employer", "1 for a public employer (schools, health, government)"),
     Outcome("large", "", "重大项目", "large investor", "1 for a large investor's firm"),
     Outcome("events", "", "事件", "events",
-            "what happened to the individual this month, space-separated: persons born, arrived, moved, job_found, "
-            "job_changed, job_lost, died, left; firms entered, relocated, exited (a died, left or exited row holds "
-            "the last state)"),
+            "what happened to the individual this month, space-separated: persons born, arrived, came_of_age, "
+            "retired, moved, job_found, job_changed, job_lost, died, left; firms entered, relocated, exited (a died, "
+            "left or exited row holds the last state)"),
     Outcome("destination", "", "工作地", "destination", "where they work: a street or an area of the rest of Chengdu"),
 )}
 RUN_KEY = ("run_id", "scenario", "seed", "seed_spawn_key")  # first in every table of a run

@@ -9,9 +9,10 @@ who dies or leaves, and a firm that exits, gets a last row with its last state a
 id never comes back. Each row stands for ``run.scale`` persons (or firms), as every row of the
 model does.
 
-Events are found by comparing each individual's state with its previous month's: moved (home
-street or tenure changed), job_found / job_changed / job_lost (employer id changed), relocated (a
-firm's street changed); born, arrived and entered come from the month it entered.
+Events are found by comparing each individual's state with its previous month's: came_of_age and
+retired (age band changed), moved (home street or tenure changed), job_found / job_changed /
+job_lost (employer id changed), relocated (a firm's street changed); born, arrived and entered
+come from the month it entered.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.residents import ARRIVED, BORN, ENTRIES, NO_JOB
-from sim.categories import AGE_BANDS, TENURES
+from sim.categories import AGE_BANDS, CHILD, ELDERLY, TENURES, WORKING
 
 
 class Panel:
@@ -32,7 +33,7 @@ class Panel:
         self.area = np.array(d.area_names, dtype=object)
         self.sector = np.array([s.key for s in d.sectors], dtype=object)
         self.zone_key = np.array([z.key for z in d.zones] + [""], dtype=object)  # (index −1: no zone)
-        self.person = _Previous(3)  # home, tenure, employer id
+        self.person = _Previous(4)  # home, tenure, employer id, age band
         self.firm = _Previous(1)  # street
 
     def rows(self, model) -> tuple[dict[str, list], dict[str, list]]:
@@ -52,7 +53,7 @@ class Panel:
             events = self._person_events(model, last)
             parts.append(self._person_rows(model, last, np.array([f"{e} {why}".strip() for e in events],
                                                                  dtype=object)))
-        self.person.keep(state["id"], state["home"], state["tenure"], state["employer_id"])
+        self.person.keep(state["id"], state["home"], state["tenure"], state["employer_id"], state["age"])
         return joined(parts)
 
     @staticmethod
@@ -68,12 +69,14 @@ class Panel:
             events[i].append("born")
         for i in np.flatnonzero(new & (s["entry"] == ARRIVED)):
             events[i].append("arrived")
-        known, (home, tenure, employer) = self.person.lookup(s["id"])
+        known, (home, tenure, employer, age) = self.person.lookup(s["id"])
         moved = known & ((home != s["home"]) | (tenure != s["tenure"]))
         now = s["employer_id"]
         had, has = employer != NO_JOB, now != NO_JOB
-        for flags, name in ((moved, "moved"), (known & ~had & has, "job_found"),
-                            (known & had & has & (employer != now), "job_changed"), (known & had & ~has, "job_lost")):
+        for flags, name in ((known & (age == CHILD) & (s["age"] == WORKING), "came_of_age"),
+                            (known & (age == WORKING) & (s["age"] == ELDERLY), "retired"), (moved, "moved"),
+                            (known & ~had & has, "job_found"), (known & had & has & (employer != now), "job_changed"),
+                            (known & had & ~has, "job_lost")):
             for i in np.flatnonzero(flags):
                 events[i].append(name)
         return np.array([" ".join(e) for e in events], dtype=object)

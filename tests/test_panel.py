@@ -59,6 +59,9 @@ def test_panel_events_match_the_state_changes(panel):
     same = p["person"].eq(p["person"].shift())
     moved = same & (p["sub_area"].ne(p["sub_area"].shift()) | p["tenure"].ne(p["tenure"].shift()))
     assert (moved == p["events"].str.contains("moved")).all()
+    aged = same & p["age_band"].ne(p["age_band"].shift())
+    assert (aged == p["events"].str.contains("came_of_age|retired")).all() and aged.sum() > 5
+    assert set(p.loc[p["events"].str.contains("retired"), "age_band"]) == {"elderly"}
     changed = same & p["employer"].ne(p["employer"].shift())
     job = p["events"].str.contains("job_")
     assert (changed == job).all() and changed.sum() > 50

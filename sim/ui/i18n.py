@@ -77,11 +77,13 @@ TEXT: dict[str, tuple[str, str]] = {
 # The person panel's codes (sim.panel) in words.
 PANEL_ZH = {
     "born": "出生", "arrived": "迁入", "moved": "搬家", "job_found": "找到工作", "job_changed": "换工作",
-    "job_lost": "失去工作", "died": "去世", "left": "迁出", "initial": "原住居民",
+    "job_lost": "失去工作", "died": "去世", "left": "迁出", "initial": "原住居民", "came_of_age": "成年",
+    "retired": "退休",
     "child": "儿童", "working": "劳动年龄", "elderly": "老年",
     "market": "商品房", "resettlement": "安置房", "talent": "人才公寓", "village": "农村住房",
 }
 PANEL_EN = {"job_found": "found a job", "job_changed": "changed job", "job_lost": "lost the job",
+            "came_of_age": "came of age",
             "initial": "living here in 2019", "working": "working age", "market": "market housing",
             "resettlement": "resettlement housing", "talent": "talent apartment", "village": "village housing"}
 
