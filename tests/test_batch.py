@@ -230,10 +230,8 @@ def dask_cluster(tmp_path):
                 proc.kill()
 
 
-def test_a_dask_cluster_gives_the_same_rows(reference, crossed, tmp_path, dask_cluster):
-    out = tmp_path / "dask"
-    assert main(["sweep", str(SMOKE), "--out", str(out), "--scheduler", dask_cluster]) == 0
-    assert_same_rows(reference, out)
+def test_a_dask_cluster_gives_the_same_rows(crossed, tmp_path, dask_cluster):
+    """(A policies × scenarios sweep is a design of 48 points: it covers the single design too.)"""
     spec_file, folder = crossed
     out = tmp_path / "dask_crossed"
     assert main(["sweep", str(spec_file), "--out", str(out), "--scheduler", dask_cluster]) == 0

@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SMALL = """
 MONTHS = 24
 SCALE = 1000
-SAMPLES = 12
-REPLICATIONS = 2
+SAMPLES = 10
+REPLICATIONS = 1
 TRAJECTORIES = 2
-SCENARIOS = 4
+SCENARIOS = 2
 WORKERS = 2
 USE_DASK = True
 OUT = "study"
@@ -31,7 +31,7 @@ def test_the_example_study_notebook_runs(tmp_path):
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     study = tmp_path / "study"
-    assert len(pd.read_csv(study / "lhs" / "runs.csv")) == 24
+    assert len(pd.read_csv(study / "lhs" / "runs.csv")) == 10
     assert (study / "morris" / "model.csv").exists()
     assert (study / "lhs" / "discovery_jobs_housing_ratio" / "boxes.csv").exists()
     assert set(pd.read_csv(study / "crossed" / "runs.csv")["policy"]) == {"none", "package", "approval_only"}
