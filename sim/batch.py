@@ -171,6 +171,7 @@ class DaskCluster(Executor):
     def __init__(self, address: str):
         from distributed import Client
 
+        _listening(address)
         try:
             self.client = Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address (no port, bad scheme)
@@ -201,6 +202,26 @@ class DaskCluster(Executor):
         except BaseException:
             self.close()  # (what waits on the cluster is cancelled with the client)
             raise
+
+
+def _listening(address: str) -> None:
+    """Refuse at once a ``tcp://HOST:PORT`` where nothing listens (Dask's client would retry for
+    its whole timeout); other addresses are left to Dask."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # (a port that is not a number: Dask says what it expects)
+        return
+    if parts.scheme != "tcp" or not host or not port:
+        return
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address!r} ({exc.strerror or exc}); start it "
+                         "(dask scheduler) or give tcp://HOST:PORT of a running one", field="--scheduler") from None
 
 
 def executor_for(workers: int | None, scheduler: str | None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -225,9 +226,10 @@ def dask_cluster(tmp_path):
             proc.send_signal(signal.SIGTERM)
         for proc in (worker, scheduler):
             try:
-                proc.wait(timeout=20)
+                proc.wait(timeout=3)  # (a worker's graceful shutdown takes ~8 s; nothing of it is tested)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 def test_a_dask_cluster_gives_the_same_rows(crossed, tmp_path, dask_cluster):
@@ -240,12 +242,16 @@ def test_a_dask_cluster_gives_the_same_rows(crossed, tmp_path, dask_cluster):
 
 @pytest.fixture(scope="module")
 def crossed(tmp_path_factory) -> tuple[Path, Path]:
-    """The example policies × scenarios spec on a short horizon, run in this process."""
+    """The example policies × scenarios spec on a short horizon, run in this process; its package
+    is a few levers that start at once (the 2019 package's last lever starts in month 24: reading
+    it is tested on the example itself)."""
     folder = tmp_path_factory.mktemp("crossed")
     text = (ROOT / "experiments" / "sweeps" / "policies_x_scenarios.toml").read_text(encoding="utf-8")
+    package = '"approval.items" = 52\n"talent_apartments.floor_m2" = 370000.0\n"talent_apartments.streets" = ["龙潭"]\n'
+    text = text.replace("months = 36", "months = 6").replace("scale = 50", "scale = 1000")
+    text = re.sub(r'scenario = "reform_2019".*\n', package, text)
     spec_file = folder / "crossed.toml"
-    spec_file.write_text(text.replace("months = 36", "months = 24").replace("scale = 50", "scale = 1000"),
-                         encoding="utf-8")
+    spec_file.write_text(text, encoding="utf-8")
     outcome = batch.sweep(design.load_spec(spec_file), folder / "out", batch.InProcess())
     assert (outcome.ok, outcome.failed) == (48, 0)
     return spec_file, folder / "out"
@@ -269,7 +275,8 @@ def test_policies_cross_scenarios_on_common_random_numbers(crossed):
     assert (runs["uncertainties.patience_days"] == 240).all()
     items = runs.groupby("policy")["levers.approval.items"].first().to_dict()
     assert items == {"approval_only": 52, "none": 71, "package": 52}
-    assert runs.groupby("policy")["levers.talent_apartments.floor_m2"].first()["approval_only"] == 0
+    floor = runs.groupby("policy")["levers.talent_apartments.floor_m2"].first()
+    assert (floor["approval_only"], floor["package"]) == (0, 370000)
     # The tables carry the scenario's name; the spec is kept beside the rows.
     model = pd.read_csv(out / "model.csv")
     assert set(model["scenario"]) == set(runs["scenario"]) and not (out / "persons.csv").exists()
@@ -301,6 +308,17 @@ def test_a_malformed_policies_or_scenarios_part_is_a_clear_error(tmp_path, text,
     with pytest.raises(InputError) as caught:
         design.load_spec(spec_file)
     assert field in str(caught.value) and hint in str(caught.value)
+
+
+def test_a_policy_can_be_a_scenario_s_levers():
+    spec = design.load_spec(ROOT / "experiments" / "sweeps" / "policies_x_scenarios.toml")
+    assert spec.n_runs == 48 and spec.n_scenarios == 8
+    package = spec.points[[p for p, _ in spec.labels].index("package")]
+    reform = design.cfg.resolve("reform_2019").to_dict()["levers"]
+    assert package["levers.talent_apartments.floor_m2"] == reform["talent_apartments"]["floor_m2"]
+    assert package["levers.transport.metro_month"] == reform["transport"]["metro_month"] == 24
+    none = spec.points[0]
+    assert none["levers.talent_apartments.floor_m2"] == 0 and none["levers.approval.items"] == 71
 
 
 def test_named_scenarios_and_a_sobol_design(tmp_path):
