@@ -357,6 +357,13 @@ def override(config: Config, assignments: list[str], source: str = "--set") -> C
     return assign(config, values, source)
 
 
+def lever_values(scenario: Config, base: Config) -> dict[str, Any]:
+    """The lever fields in which ``scenario`` differs from ``base``, as ``levers.L.F`` → value."""
+    mine, theirs = scenario.to_dict()["levers"], base.to_dict()["levers"]
+    return {f"levers.{lever}.{name}": value for lever, table in mine.items() for name, value in table.items()
+            if theirs[lever][name] != value}
+
+
 def with_run(config: Config, **settings) -> Config:
     """The same scenario with some run settings replaced (checked like a file's). A shorter horizon
     that ends before one of the scenario's levers starts is refused with the horizon named: the

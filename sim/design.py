@@ -259,9 +259,7 @@ def read_policies(raw: dict | None, base: cfg.Config, seed: int, source: str,
             if start is not None:
                 if not isinstance(start, str):
                     raise InputError("must be a scenario name or file", source=source, field=f"{where}.scenario")
-                from sim.robustness import lever_values
-
-                levers = lever_values(cfg.resolve(start, field=f"{where}.scenario", source=source), base)
+                levers = cfg.lever_values(cfg.resolve(start, field=f"{where}.scenario", source=source), base)
             for key in values:
                 parameter(key, source, f"{where}.{key}", allowed=("levers",))
             policies.append((name, {**levers, **values}))

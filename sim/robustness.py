@@ -54,13 +54,6 @@ def scenarios() -> list[str]:
     return [BASELINE, PACKAGE, *(f"only_{lever}" for lever in LEVERS)]
 
 
-def lever_values(scenario: cfg.Config, base: cfg.Config) -> dict[str, object]:
-    """The lever fields in which ``scenario`` differs from ``base``, as ``levers.L.F`` → value."""
-    mine, theirs = scenario.to_dict()["levers"], base.to_dict()["levers"]
-    return {f"levers.{lever}.{name}": value for lever, table in mine.items() for name, value in table.items()
-            if theirs[lever][name] != value}
-
-
 def read_posterior(path: Path, priors: tuple[Prior, ...]) -> pd.DataFrame:
     """Accepted sets and weights; ``InputError`` naming the file and column if it is not one."""
     from sim.io import read_table
@@ -108,7 +101,7 @@ def spec(settings: Settings, sets: pd.DataFrame) -> SweepSpec:
 
     base = cfg.with_run(cfg.resolve(BASELINE), months=settings.months, scale=settings.scale)
     names = [c for c in sets.columns if c not in ("set", "posterior_row")]
-    changed = {name: lever_values(cfg.resolve(name), base) for name in scenarios()}
+    changed = {name: cfg.lever_values(cfg.resolve(name), base) for name in scenarios()}
     # Every point names the same fields (one column each in runs.csv): the baseline's value where a
     # scenario leaves a lever field alone.
     fields = sorted({key for values in changed.values() for key in values})

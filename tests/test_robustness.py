@@ -17,9 +17,9 @@ from sim.policies import LEVERS
 
 def test_a_lever_alone_differs_from_the_baseline_only_in_its_own_fields():
     base = cfg.resolve("baseline_2018")
-    values = robustness.lever_values(cfg.resolve("only_approval"), base)
+    values = cfg.lever_values(cfg.resolve("only_approval"), base)
     assert values and all(key.startswith("levers.approval.") for key in values)
-    assert robustness.lever_values(base, base) == {}
+    assert cfg.lever_values(base, base) == {}
 
 
 def test_parameter_sets_draw_the_posterior_and_fill_the_rest_from_the_prior():
