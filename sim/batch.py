@@ -321,16 +321,7 @@ def check_folder(out: Path, marker: str = "sweep.json") -> bool:
 def prepare_folder(spec: SweepSpec, out: Path, resume: bool) -> set[int]:
     """Check the output folder fits this sweep; return the runs already done (when resuming)."""
     marker = out / "sweep.json"
-    if check_folder(out):
-        try:
-            held = json.loads(read_bounded(marker, JSON_LIMIT).decode("utf-8"))
-        except ValueError:  # (not UTF-8, or not JSON)
-            held = None
-        if not isinstance(held, dict):
-            raise InputError("is damaged; choose another folder", source=str(marker), field="--out")
-        if held.get("digest") != spec.digest:
-            raise InputError(f"holds a different sweep ({held.get('name')!r}, {held.get('digest')}); "
-                             "choose another folder", source=str(out), field="--out")
+    if holds(out, marker.name, spec.digest, "sweep"):
         if not resume:
             raise InputError("already holds this sweep; add --resume to finish it, or choose another folder",
                              source=str(out), field="--out")
@@ -405,6 +396,23 @@ def sweep(spec: SweepSpec, out: Path, executor, *, resume: bool = False, only: I
             if on_result is not None:
                 on_result(result)
     return SweepOutcome(ok=ok, failed=failed, skipped=len(done), seconds=time.perf_counter() - started)
+
+
+def holds(out: Path, marker: str, digest: str, what: str) -> bool:
+    """Whether ``out`` holds this work already (its ``marker`` names ``digest``); False for a new
+    or empty folder; ``InputError`` if the marker is damaged or names other work (a ``what``)."""
+    if not check_folder(out, marker):
+        return False
+    try:
+        held = json.loads(read_bounded(out / marker, JSON_LIMIT).decode("utf-8"))
+    except ValueError:  # (not UTF-8, or not JSON)
+        held = None
+    if not isinstance(held, dict):
+        raise InputError("is damaged; choose another folder", source=str(out / marker), field="--out")
+    if held.get("digest") != digest:
+        raise InputError(f"holds a different {what} ({held.get('name')!r}, {held.get('digest')}); choose another "
+                         "folder", source=str(out), field="--out")
+    return True
 
 
 @contextmanager

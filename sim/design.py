@@ -128,14 +128,21 @@ class RunTask:
     scenario: str = ""
 
 
-def load_spec(path: str | Path) -> SweepSpec:
-    """Read and check a sweep spec; every problem is an ``InputError`` naming the file and field."""
+def read_spec(path: str | Path, keys: tuple[str, ...]) -> tuple[Path, str, dict]:
+    """A spec file (a sweep's or a search's) as its path, its name for errors and its TOML
+    table; a key not in ``keys`` is an ``InputError`` with the nearest allowed one."""
     path = Path(path)
     source = str(path)
     raw = read_toml(path)
     for key in raw:
-        if key not in SPEC_KEYS:
-            raise InputError(suggest(key, list(SPEC_KEYS)), source=source, field=key)
+        if key not in keys:
+            raise InputError(suggest(key, list(keys)), source=source, field=key)
+    return path, source, raw
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """Read and check a sweep spec; every problem is an ``InputError`` naming the file and field."""
+    path, source, raw = read_spec(path, SPEC_KEYS)
 
     name = cfg.check_name(raw.get("name", path.stem), source)
     replications = whole_number(raw, "replications", 1, source, 1, MAX_RUNS)

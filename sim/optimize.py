@@ -61,8 +61,8 @@ from typing import TYPE_CHECKING, Any
 
 from sim import batch
 from sim import config as cfg
-from sim.design import parameter, read_base, read_scenarios, table, whole_number
-from sim.errors import JSON_LIMIT, TOML_LIMIT, InputError, finite_number, named, read_bounded, read_toml, shown
+from sim.design import parameter, read_base, read_scenarios, read_spec, table, whole_number
+from sim.errors import TOML_LIMIT, InputError, finite_number, named, read_bounded, shown
 from sim.outcomes import BAND, HIGHER, LOWER, MEASURES, measures
 from sim.params import specs, suggest
 from sim.policies import LEVERS
@@ -259,12 +259,7 @@ def read_costs(path: str | Path) -> dict[str, LeverCost]:
 
 def load_problem(path: str | Path) -> Problem:
     """Read and check an optimisation spec; every problem is an ``InputError`` naming the file and field."""
-    path = Path(path)
-    source = str(path)
-    raw = read_toml(path)
-    for key in raw:
-        if key not in SPEC_KEYS:
-            raise InputError(suggest(key, list(SPEC_KEYS)), source=source, field=key)
+    path, source, raw = read_spec(path, SPEC_KEYS)
 
     def choice(key: str, default: str, allowed: tuple[str, ...]) -> str:
         value = raw.get(key, default)
@@ -684,19 +679,9 @@ def _prepare(problem: Problem, out: Path, resume: bool) -> list[tuple[int, int, 
 
     marker = out / MARKER
     path = out / "evaluations.csv"
-    if batch.check_folder(out, MARKER):
-        try:
-            held = json.loads(read_bounded(marker, JSON_LIMIT).decode("utf-8"))
-        except ValueError:
-            held = None
-        if not isinstance(held, dict):
-            raise InputError("is damaged; choose another folder", source=str(marker), field="--out")
-        if held.get("digest") != problem.digest:
-            raise InputError(f"holds a different search ({held.get('name')!r}, {held.get('digest')}); choose "
-                             "another folder", source=str(out), field="--out")
-        if path.exists() and not resume:
-            raise InputError("already holds this search's evaluations; add --resume to finish (or extend) it, or "
-                             "choose another folder", source=str(out), field="--out")
+    if batch.holds(out, MARKER, problem.digest, "search") and path.exists() and not resume:
+        raise InputError("already holds this search's evaluations; add --resume to finish (or extend) it, or "
+                         "choose another folder", source=str(out), field="--out")
     rows = _read_evaluations(problem, path) if path.exists() else []
     write_json(marker, {"name": problem.name, "digest": problem.digest, "spec": problem.source,
                         "seed": problem.seed, "population": problem.population, "generations": problem.generations,

@@ -36,9 +36,10 @@ class Panel:
         self.person = _Previous(4)  # home, tenure, employer id, age band
         self.firm = _Previous(1)  # street
 
-    def rows(self, model) -> tuple[dict[str, list], dict[str, list]]:
-        """This month's persons.csv and firms.csv rows as columns (in id order, leavers last)."""
-        return self.persons(model), self.firms(model)
+    def rows(self, model, filled: np.ndarray, zones: np.ndarray) -> tuple[dict[str, list], dict[str, list]]:
+        """This month's persons.csv and firms.csv rows as columns (in id order, leavers last);
+        ``filled`` and ``zones`` are each firm row's posts held and zone, as the recorder has them."""
+        return self.persons(model), self.firms(model, filled, zones)
 
     # ------------------------------------------------------------------ persons.csv
     def persons(self, model) -> dict[str, list]:
@@ -108,14 +109,14 @@ class Panel:
         return _records(month, date, columns)
 
     # ------------------------------------------------------------------ firms.csv
-    def firms(self, model) -> dict[str, list]:
-        f, res = model.firms, model.residents
+    def firms(self, model, filled: np.ndarray, zones: np.ndarray) -> dict[str, list]:
+        f = model.firms
         exits, f.panel_exits = f.panel_exits, []
         rows = np.flatnonzero(f.alive & f.in_panel)
         rows = rows[np.argsort(f.id[rows], kind="stable")]
         state = f.snapshot(rows)
-        state["filled"] = f.filled(res.firm_counts(f.capacity)[0])[rows]
-        state["zone"] = f.zone(model.zones.coverage(model.policy.zone_alignment))[rows]
+        state["filled"] = filled[rows]
+        state["zone"] = zones[rows]
         month = model.steps
         events = [[] for _ in rows]
         for i in np.flatnonzero((state["entered"] == month) & (month > 0)):

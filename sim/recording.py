@@ -109,7 +109,7 @@ class Recorder:
         self.staffing_rows += [ordered("staffing", row) for row in self.staffing_table(model)]
         self.project_rows += [ordered("projects", self.project_row(model, p)) for p in model.projects.finished]
         model.projects.finished.clear()
-        persons, firms = self.panel.rows(model)
+        persons, firms = self.panel.rows(model, month.filled, month.firm_zones)
         self.person_rows.append(persons)
         self.firm_rows.append(firms)
         if model.steps == model.months:
