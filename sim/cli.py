@@ -178,16 +178,24 @@ def cmd_compare(args) -> int:
     out = output_folder(args.out, f"results/{other.name}_vs_{base.name}")
     import pandas as pd  # (the numerical stack once the input is known to be good: errors answer at once)
 
-    from sim import analysis
+    from sim import analysis, comparison
     from sim.io import metadata, staged_output, write_csv, write_json, write_parquet
 
+    alone = [comparison.one_lever(base, other, lever) for lever in comparison.changed_levers(base, other)] \
+        if args.contributions else []
     started = datetime.now(UTC)
     with staged_output(out) as staging:
-        results = run_on_common_seeds((base, other), seeds, staging, f"{other.name} vs {base.name}")
-        (b_model, b_zones), (o_model, o_zones) = ((pd.concat([r.model for r in rs]), pd.concat([r.zones for r in rs]))
-                                                  for rs in results)
+        results = run_on_common_seeds((base, other, *alone), seeds, staging, f"{other.name} vs {base.name}")
+        frames = [{name: pd.concat([r.frames[name] for r in rs]) for name in comparison.TABLE_OF.values()}
+                  for rs in results]
+        (b_model, b_zones), (o_model, o_zones) = ((f["model"], f["zones"]) for f in frames[:2])
         table = analysis.compare(b_model, b_zones, o_model, o_zones)
         write_csv(table, staging / "compare.csv")
+        write_csv(comparison.differences(frames[0], frames[1]), staging / "differences.csv")
+        if alone:
+            levers = [config.name.removeprefix(f"{base.name}_with_") for config in alone]
+            write_csv(comparison.contributions(frames[0], frames[1], dict(zip(levers, frames[2:], strict=True))),
+                      staging / "contributions.csv")
         draw_comparison(table, staging / "figures", (base.name, other.name), [z.key for z in zones_of(base)])
         write_json(staging / "metadata.json", metadata(
             started, scenarios=[base.name, other.name], seeds=seeds, months=base.run.months, scale=base.run.scale,
@@ -742,6 +750,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("other", help="the scenario to compare with it (name or .toml)")
     add_run_options(p)
     p.add_argument("--seeds", type=whole(2, 10000), default=5, help="seeds 0..N-1 for both (default 5, at least 2)")
+    p.add_argument("--contributions", action="store_true",
+                   help="also run BASE with each lever family of OTHER alone (same seeds): contributions.csv")
     p.add_argument("--out", help="output folder (default results/<other>_vs_<base>)")
     format_option(p)
     p.add_argument("--quiet", action="store_true", help="no headline table")
