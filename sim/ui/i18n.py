@@ -9,7 +9,7 @@ checks that every lever field and every key has both languages.
 from __future__ import annotations
 
 from sim.data import builtin_outside
-from sim.policies import GROUPS
+from sim.policies import GROUPS, LEVERS
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("成华区产城融合政策模拟", "Chenghua industry–city integration simulator"),
@@ -208,3 +208,33 @@ def choice(value: str, lang: str) -> str:
     if value in areas:
         return areas[value][0 if lang == "zh" else 1]
     return (CHOICES_ZH if lang == "zh" else CHOICES_EN).get(value, value)
+
+
+# The built-in scenarios by name (experiments/scenarios/*.toml); only_<lever> is the 2018 baseline
+# with that lever family alone.
+SCENARIOS = {"baseline_2018": ("2018 年基准（未改革）", "2018 baseline (no reform)"),
+             "reform_2019": ("2019 年改革方案（全部杠杆）", "2019 reform package (every lever)")}
+
+# A verdict of sim.comparison in words, and its colour (better green, worse red, same grey).
+VERDICTS = {"better": ("显著改善", "clearly better", "#1a7f37"), "same": ("无明显差异", "no clear difference", "#6e7781"),
+            "worse": ("显著恶化", "clearly worse", "#cf222e"), "": ("", "", "#6e7781")}
+
+
+def scenario_title(name: str, lang: str) -> str:
+    """A scenario's name as the page and the brief show it: built-in ones in words, others as named."""
+    if name in SCENARIOS:
+        return SCENARIOS[name][0 if lang == "zh" else 1]
+    lever = name.removeprefix("only_")
+    if name.startswith("only_") and lever in LEVERS:
+        cls = LEVERS[lever]
+        return f"仅{cls.label}（2018 年基准之上）" if lang == "zh" else f"{cls.label_en} alone (on the 2018 baseline)"
+    return name
+
+
+def verdict_word(verdict: str, lang: str) -> str:
+    zh, en, _ = VERDICTS[verdict]
+    return zh if lang == "zh" else en
+
+
+def verdict_colour(verdict: str) -> str:
+    return VERDICTS[verdict][2]
