@@ -8,11 +8,15 @@ is reported with the file and the field, never as a traceback deep in the model.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, fields
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
+import shapely
+from shapely.geometry import Polygon, box, shape
+from shapely.geometry.polygon import orient
 
 from sim.categories import PRIVATE_USES, SPACE_TYPES, USES
 from sim.data import DATA_FILE
@@ -399,23 +403,111 @@ class District:
             out[list(zone.streets)] = z
         return out
 
+    @property
+    def outline_file(self) -> Path:
+        """Where the district's boundary is (GeoJSON in longitude and latitude): next to the data
+        file, named after it (``chenghua.toml`` → ``chenghua_outline.geojson``)."""
+        source = Path(self.source)
+        return source.with_name(source.stem + OUTLINE_SUFFIX)
+
+    def outline(self) -> list[np.ndarray]:
+        """The district's boundary in km, one counter-clockwise ring (not closed) per part; empty
+        when the data file has no outline file. For maps only."""
+        region = _outline_km(str(self.outline_file))
+        return [] if region is None else [_ring(part) for part in _polygons(region)]
+
     def street_polygons(self, margin_km: float = 2.5) -> list[np.ndarray]:
-        """Stylised street shapes: a power diagram (Voronoi weighted by area) of the street
-        positions, clipped to a box around them. For maps only — not real boundaries."""
-        points = self.xy
-        weight = self.area_km2 / np.pi  # a street's "radius²"
-        lo, hi = points.min(axis=0) - margin_km, points.max(axis=0) + margin_km
-        box = np.array([[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]])
+        """Stylised street shapes, for maps only (not real boundaries): a power diagram (Voronoi
+        weighted by area) of the street positions, clipped to the district's outline (without an
+        outline file, to a box ``margin_km`` around the positions), its weights fitted so each
+        street's cell covers its share (by ``area_km2``) of the outline. One counter-clockwise
+        ring (km, not closed) per street, in street order; a cell the outline splits in two keeps
+        its larger piece. The positions are not moved: a street whose position lies outside the
+        outline still gets its share inside it."""
+        return [cell.copy() for cell in _street_cells(self, margin_km)]
+
+
+# The km frame of ``x_km``, ``y_km``: km east / north of Tianfu Square (天府广场), which is here in
+# WGS-84 longitude and latitude (the outline is in CGCS2000, within a metre of WGS-84).
+ORIGIN_LONLAT = (104.0657, 30.6598)
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+OUTLINE_SUFFIX = "_outline.geojson"
+
+
+def lonlat_to_km(lonlat: np.ndarray) -> np.ndarray:
+    """Longitude and latitude (degrees, one point a row) to km east / north of Tianfu Square: an
+    equirectangular projection at Tianfu Square's latitude, true to 0.1% across the district."""
+    lon0, lat0 = ORIGIN_LONLAT
+    km_per_degree = EARTH_RADIUS_KM * np.pi / 180
+    d = np.asarray(lonlat, dtype=float) - (lon0, lat0)
+    return np.column_stack([d[:, 0] * km_per_degree * np.cos(np.radians(lat0)), d[:, 1] * km_per_degree])
+
+
+@cache
+def _outline_km(path: str):
+    """The outline file's polygons in km as one shapely geometry, or None if there is no file."""
+    if not Path(path).is_file():
+        return None
+    try:
+        features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+        region = shapely.union_all([shape(f["geometry"]) for f in features])
+    except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
+        raise InputError(f"not a GeoJSON FeatureCollection of polygons ({exc})", source=path,
+                         field="features") from exc
+    if region.is_empty or region.geom_type not in ("Polygon", "MultiPolygon"):
+        raise InputError("must hold at least one polygon", source=path, field="features")
+    return shapely.transform(region, lonlat_to_km)
+
+
+@lru_cache(maxsize=16)
+def _street_cells(district: District, margin_km: float) -> tuple[np.ndarray, ...]:
+    """``District.street_polygons``, computed once per district (the fit takes a fifth of a second)."""
+    region = _outline_km(str(district.outline_file))
+    if region is None:
+        lo, hi = district.xy.min(axis=0) - margin_km, district.xy.max(axis=0) + margin_km
+        region = box(*lo, *hi)
+    area = district.area_km2
+    share = np.maximum(area, area.mean() / 20) if area.any() else np.ones(len(area))  # a street of area 0 shows too
+    return tuple(_ring(cell) for cell in _power_cells(district.xy, share / share.sum() * region.area, region))
+
+
+def _power_cells(points: np.ndarray, target: np.ndarray, region, rounds: int = 100) -> list:
+    """The cells, inside ``region`` (a shapely polygon), of a power diagram of ``points`` whose
+    weights are fitted so that cell i's area is ``target[i]`` (to 1%, within ``rounds`` rounds);
+    each cell is one shapely polygon (the largest piece where the region splits it)."""
+    lo = np.minimum(points.min(axis=0), region.bounds[:2]) - 1.0
+    hi = np.maximum(points.max(axis=0), region.bounds[2:]) + 1.0
+    frame = np.array([[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]])  # holds every cell
+    weight = target / np.pi  # a street's "radius²"
+    for _ in range(rounds):
         cells = []
         for i, p in enumerate(points):
-            cell = box
+            cell = frame
             for j, q in enumerate(points):
                 if i != j:  # keep x with |x−p|² − w_i ≤ |x−q|² − w_j
-                    normal = 2.0 * (q - p)
-                    bound = (q @ q - weight[j]) - (p @ p - weight[i])
-                    cell = _clip(cell, normal, bound)
-            cells.append(cell)
-        return cells
+                    cell = _clip(cell, 2.0 * (q - p), (q @ q - weight[j]) - (p @ p - weight[i]))
+            cells.append(_largest_piece(Polygon(cell).intersection(region)) if len(cell) >= 3 else Polygon())
+        area = np.array([c.area for c in cells])
+        if np.all(np.abs(area - target) <= 0.01 * target):
+            break
+        # Raising w_i by δ moves each edge of cell i out by δ / 2d (d: the distance to that
+        # neighbour); with neighbours about 2r away, the cell (≈ πr²) grows by about πδ/2.
+        weight = weight + 0.8 * (target - area) * 2 / np.pi
+    return cells
+
+
+def _polygons(geometry) -> list:
+    """The polygons of a shapely (multi)polygon or collection."""
+    return [g for g in getattr(geometry, "geoms", [geometry]) if g.geom_type == "Polygon" and not g.is_empty]
+
+
+def _largest_piece(geometry) -> Polygon:
+    return max(_polygons(geometry), key=lambda g: g.area, default=Polygon())
+
+
+def _ring(polygon) -> np.ndarray:
+    """A shapely polygon's exterior as a counter-clockwise (x, y) array, not closed."""
+    return np.asarray(orient(polygon, 1.0).exterior.coords)[:-1] if not polygon.is_empty else np.zeros((0, 2))
 
 
 def _clip(polygon: np.ndarray, normal: np.ndarray, bound: float) -> np.ndarray:
