@@ -464,6 +464,25 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    """A one- or two-page PDF brief of a comparison folder (sim.brief), written atomically."""
+    from sim import brief
+
+    folder = Path(args.folder)
+    brief.check(folder, args.lang)
+    out = Path(args.out) if args.out else folder / ("brief.pdf" if args.lang == "zh" else f"brief_{args.lang}.pdf")
+    if out.is_dir():
+        raise InputError("is a folder; give the PDF's file name", field="--out", source=str(out))
+    if not out.parent.is_dir():
+        raise InputError("its folder does not exist; create it or give another path", field="--out", source=str(out))
+    from sim.io import write_atomically
+
+    pdf = brief.render(folder, args.lang)
+    write_atomically(out, lambda tmp: tmp.write_bytes(pdf))
+    print(f"brief ({args.lang}) → {out}")
+    return 0
+
+
 def runs_data_file(folder: Path):
     """The district data file the runs in a folder used (from its saved scenario)."""
     saved = sorted(folder.glob("scenario*.toml"))
@@ -805,6 +824,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="PNG figures: series with CI bands, street maps, sensitivity bars")
     p.add_argument("folder", help="a folder written by run, compare, sweep or sensitivity")
     p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("brief", help="a one- or two-page PDF brief of a comparison (Chinese, or English)")
+    p.add_argument("folder", help="a folder chancheng compare wrote")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    p.add_argument("--out", help="the PDF (default DIR/brief.pdf, or DIR/brief_en.pdf in English)")
+    p.set_defaults(func=cmd_brief)
 
     p = sub.add_parser("validate", help="check baseline_2018 and reform_2019 against the source's figures")
     p.add_argument("--seeds", type=whole(2, 1000), default=5, help="seeds 0..N-1 for both (default 5)")
