@@ -50,11 +50,11 @@ class Result:
         raise AttributeError(name)
 
 
-def tables(model: IndustryCityModel, key: dict[str, object]) -> dict[str, pd.DataFrame]:
-    """The model's records so far as tidy frames, each prefixed with the run's key columns."""
+def tables(rows_of: dict[str, list[dict] | dict[str, list]], key: dict[str, object]) -> dict[str, pd.DataFrame]:
+    """A run's records (``recorder.tables()``, or some of its tables) as tidy frames, each prefixed
+    with the run's key columns."""
     out = {}
-    rows_of = model.recorder.tables()
-    for name in TABLES:
+    for name in (n for n in TABLES if n in rows_of):
         frame = pd.DataFrame(rows_of[name], columns=list(COLUMNS[name]))
         for i, (col, value) in enumerate(key.items()):
             frame.insert(i, col, value)
@@ -90,4 +90,4 @@ def run(config: Config, seed: Seed, *, run_id: int = 0, on_month: Callable[[], N
         last = traceback.format_exception_only(exc)[-1].strip()
         return Result(run_info(config, key, status="failed", error=last, wall=time.perf_counter() - started))
     info = run_info(config, key, status="ok", error="", wall=time.perf_counter() - started)
-    return Result(info, tables(model, key))
+    return Result(info, tables(model.recorder.tables(), key))

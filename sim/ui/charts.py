@@ -1,132 +1,241 @@
-"""ECharts options for the page, built from the same tables the CLI writes.
+"""What the page draws, built from a session's ensembles: ECharts options (means with 95% bands
+over the seeds, the reference dashed) and the HTML of the headline cards and difference tables.
 
-Each function takes data frames (the current run's and, optionally, the pinned reference's) and
-returns an ECharts option dict; nothing here knows about the model or Solara.
+Every figure the page shows of several seeds is their mean with a 95% t-interval; a difference
+from the reference pairs the seeds (common random numbers) and gets the verdict of
+``sim.comparison``. Shares are shown in per cent and their differences in percentage points;
+y-axes start at zero, so the seeds' noise is not blown up into a trend.
 """
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from sim import comparison
 from sim.colours import zone_colour
-from sim.geography import District
-from sim.outcomes import label as metric
-from sim.ui.i18n import t
+from sim.outcomes import BALANCED_BAND, column
+from sim.policies import LEVERS
+from sim.ui import maps
+from sim.ui.i18n import (
+    area_name,
+    definition,
+    empty_reason,
+    metric_name,
+    number,
+    scenario_title,
+    signed,
+    t,
+    verdict_colour,
+    verdict_word,
+)
 
 LINE_COLOURS = ("#c0392b", "#2c7fb8", "#27ae60", "#8e44ad", "#f39c12")
+REFERENCE = "#6e7781"
+STREET_TRENDS = ("residents", "jobs", "rent_index", "mean_commute_min", "service_quality")
+
+
+# -------------------------------------------------------------- statistics over seeds
+def mean_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column of a seeds × months array: the mean and its 95% t-interval (nan bounds where
+    fewer than two seeds have a value)."""
+    finite = np.isfinite(values)
+    n = finite.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, np.nansum(values, axis=0) / np.maximum(n, 1), np.nan)
+        sd = np.sqrt(np.nansum((values - mean) ** 2, axis=0) / np.maximum(n - 1, 1))
+        half = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1)), np.nan)
+    return mean, mean - half, mean + half
+
+
+def shown_scale(metric: str) -> float:
+    """Shares are shown in per cent."""
+    return 100.0 if column(metric).unit == "share" else 1.0
 
 
 def _clean(values) -> list:
-    return [None if v is None or (isinstance(v, float) and not np.isfinite(v)) else round(float(v), 4)
-            for v in values]
+    return [None if v is None or not np.isfinite(v) else round(float(v), 4) for v in values]
 
 
-def _line(name: str, months, values, colour: str, dashed: bool = False) -> dict:
-    return {"name": name, "type": "line", "showSymbol": False, "data": [[int(m), v] for m, v in
-                                                                         zip(months, _clean(values), strict=True)],
-            "lineStyle": {"color": colour, "type": "dashed" if dashed else "solid", "width": 1.5 if dashed else 2},
-            "itemStyle": {"color": colour}, "connectNulls": True}
+# -------------------------------------------------------------- the headline cards
+def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> str:
+    """One card per metric for ``month``: the mean over seeds with its 95% interval, and against the
+    reference the paired difference with its interval and verdict (the card's top border in the
+    verdict's colour). Hovering a card gives the metric's definition."""
+    cards = []
+    ref = session.reference
+    for name in names:
+        scale = shown_scale(name)
+        tip = html.escape(definition(name, lang), quote=True)
+        if month == 0:
+            value, ci, diff, colour = "—", t("not_started", lang), "", "#d0d7de"
+        else:
+            values = session.live.values(name, month)[:, month - 1]
+            mean, low, high = (float(x[0]) for x in mean_band(values[:, None]))
+            if not np.isfinite(mean):
+                value, ci = "—", empty_reason(name, lang)
+            else:
+                value = number(mean * scale, column(name).unit, shown=True)
+                ci = t("ci", lang, half=number((high - mean) * scale, column(name).unit, shown=True)) \
+                    if np.isfinite(high) else ""
+            diff, colour = "", "#d0d7de"
+            if ref is not None and month <= ref.computed:
+                before = ref.values(name, month)[:, month - 1]
+                d_mean, d_low, d_high = (float(x[0]) for x in mean_band((values - before)[:, None]))
+                verdict = comparison.verdict(name, before, values)
+                if np.isfinite(d_mean):
+                    colour = verdict_colour(verdict)
+                    diff = (f"{t('vs_reference', lang)} {signed(d_mean * scale, column(name).unit, lang)} "
+                            f"[{signed(d_low * scale, '', lang)}, {signed(d_high * scale, '', lang)}]"
+                            + (f" <span class='verdict' style='color:{colour}'>{verdict_word(verdict, lang)}</span>"
+                               if verdict else ""))
+        cards.append(f"<div class='card kpi-card-{name}' title='{tip}' style='border-top-color:{colour}'>"
+                     f"<div class='kpi-label'>{html.escape(metric_name(name, lang))}</div>"
+                     f"<div class='kpi kpi-{name}'>{value}</div><div class='kpi-ci'>{ci}</div>"
+                     f"<div class='kpi-diff'>{diff}</div></div>")
+    return "".join(cards)
 
 
-def _frame(title: str, series: list[dict], lang: str, months: int) -> dict:
-    """A panel for ``combine``: its title, axes and series (the legend and grid are laid out there)."""
-    return {
-        "title": {"text": title, "textStyle": {"fontSize": 13}},
-        "xAxis": {"type": "value", "min": 1, "max": months, "name": t("month_axis", lang),
-                  "nameLocation": "middle", "nameGap": 22},  # under the axis, clear of the next panel
-        "yAxis": {"type": "value", "scale": True},
-        "series": series,
-    }
+# -------------------------------------------------------------- time
+def dates(session) -> list[str]:
+    return [session.date(m) for m in range(1, session.months + 1)]
 
 
-def metric_chart(name: str, model: pd.DataFrame, reference: pd.DataFrame | None, lang: str, months: int) -> dict:
-    """One district metric over time; the reference run dashed."""
-    series = [_line(t("current", lang), model["month"], model[name], LINE_COLOURS[0])] if len(model) else []
-    if reference is not None and len(reference):
-        series.append(_line(t("reference", lang), reference["month"], reference[name], "#7a7a7a", dashed=True))
-    return _frame(metric(name, lang), series, lang, months)
+def lever_starts(config, lang: str) -> dict[int, str]:
+    """The months where a lever of the scenario starts (levers left as in 2018 aside), with their names."""
+    out: dict[int, list[str]] = {}
+    for lever in config.levers:
+        if lever != type(lever)():
+            cls = LEVERS[lever.name]
+            out.setdefault(lever.start_month, []).append(cls.label if lang == "zh" else cls.label_en)
+    metro = config.levers.transport.metro_month
+    if metro:
+        out.setdefault(metro, []).append(t("metro_opens", lang))
+    return {m: "、".join(names) if lang == "zh" else ", ".join(names) for m, names in sorted(out.items())}
 
 
-def zones_chart(name: str, model: pd.DataFrame, zones: pd.DataFrame, reference: dict | None, district: District,
-                lang: str, months: int) -> dict:
-    """A metric for the district and each zone; the reference run's lines dashed."""
-    series = []
-    for run, dashed in ((dict(model=model, zones=zones), False), (reference, True)):
-        if run is None or not len(run["model"]):
-            continue
-        suffix = f" ({t('reference', lang)})" if dashed else ""
-        series.append(_line(t("district", lang) + suffix, run["model"]["month"], run["model"][name], "#444444",
-                            dashed))
+# -------------------------------------------------------------- line charts
+def _line(name: str, values, colour: str, dashed: bool = False, width: float = 2.0) -> dict:
+    return {"name": name, "type": "line", "showSymbol": False, "data": _clean(values),
+            "lineStyle": {"color": colour, "type": "dashed" if dashed else "solid", "width": width},
+            "itemStyle": {"color": colour}, "connectNulls": False}
+
+
+def _band(name: str, low, high, colour: str, opacity: float = 0.18) -> list[dict]:
+    """A 95% band: the lower bound (invisible) and the width stacked on it, shaded."""
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    common = {"type": "line", "stack": name, "showSymbol": False, "silent": True, "tooltip": {"show": False},
+              "lineStyle": {"opacity": 0}, "emphasis": {"disabled": True}}
+    return [{**common, "name": name, "data": _clean(low)},
+            {**common, "name": name, "data": _clean(high - low), "areaStyle": {"color": colour, "opacity": opacity}}]
+
+
+def _panel(title: str, series: list[dict], session, lang: str, metric: str, legend: list[str]) -> dict:
+    """A panel for ``combine``: its title, axes (dates; values from zero, shares 0–100 %) and series."""
+    y_axis = {"type": "value", "min": 0, "name": "%" if shown_scale(metric) == 100 else "",
+              "nameTextStyle": {"fontSize": 10}}
+    if shown_scale(metric) == 100 or column(metric).unit == "score 0–100":
+        y_axis["max"] = 100
+    return {"title": {"text": title, "textStyle": {"fontSize": 12}}, "legend": legend,
+            "xAxis": {"type": "category", "data": dates(session), "boundaryGap": False,
+                      "axisLabel": {"fontSize": 10}},
+            "yAxis": y_axis, "series": series}
+
+
+def _starts(session) -> dict:
+    """Dotted vertical lines where levers start (named in the time slider's marks)."""
+    months = [m for m in lever_starts(session.config, "en") if 1 < m <= session.months]
+    return {"symbol": "none", "silent": True, "label": {"show": False},
+            "lineStyle": {"type": "dotted", "color": "#8250df"},
+            "data": [{"xAxis": session.date(m)} for m in months]}
+
+
+def metric_panel(session, name: str, lang: str) -> dict:
+    """A district metric: the current levers' mean and band, the reference's dashed with its band."""
+    scale, shown = shown_scale(name), session.month
+    series, legend = [], []
+    if shown:
+        mean, low, high = (x * scale for x in mean_band(session.live.values(name, shown)))
+        current = t("current", lang)
+        series += [{**_line(current, mean, LINE_COLOURS[0]), "markLine": _starts(session)},
+                   *_band(current + " 95%", low, high, LINE_COLOURS[0])]
+        legend.append(current)
+    if session.reference is not None:
+        mean, low, high = (x * scale for x in mean_band(session.reference.values(name, session.months)))
+        reference = t("reference", lang)
+        series += [_line(reference, mean, REFERENCE, dashed=True), *_band(reference + " 95%", low, high, REFERENCE,
+                                                                           0.12)]
+        legend.append(reference)
+    return _panel(metric_name(name, lang), series, session, lang, name, legend)
+
+
+def zones_panel(session, name: str, lang: str) -> dict:
+    """A metric for the district (mean and band) and each zone (means); the reference district
+    dashed; the jobs–housing ratio's balanced band shaded."""
+    district, shown = session.district, session.month
+    scale = shown_scale(name)
+    series, legend = [], []
+    n_zones = len(district.zones)
+    if shown:
+        mean, low, high = (x * scale for x in mean_band(session.live.values(name, shown)))
+        label = t("district", lang)
+        line = _line(label, mean, "#333333")
+        line["markLine"] = _starts(session)
+        if name == "jobs_housing_ratio":
+            line["markArea"] = {"silent": True, "itemStyle": {"color": "rgba(26,127,55,0.08)"},
+                                "label": {"show": True, "position": "insideTopRight", "fontSize": 9,
+                                          "color": "#1a7f37", "formatter": t("balanced_band", lang)},
+                                "data": [[{"yAxis": BALANCED_BAND[0]}, {"yAxis": BALANCED_BAND[1]}]]}
+        series += [line, *_band(label + " 95%", low, high, "#333333")]
+        legend.append(label)
         for z, zone in enumerate(district.zones):
-            rows = run["zones"][run["zones"]["zone"] == zone.key]
-            label = (zone.name if lang == "zh" else zone.name_en) + suffix
-            series.append(_line(label, rows["month"], rows[name], zone_colour(z), dashed))
-    return _frame(metric(name, lang), series, lang, months)
+            zone_mean, _, _ = mean_band(session.live.area_values("zones", z, n_zones, name, shown))
+            label = zone.name if lang == "zh" else zone.name_en
+            series.append(_line(label, zone_mean * scale, zone_colour(z), width=1.5))
+            legend.append(label)
+    if session.reference is not None:
+        mean, _, _ = mean_band(session.reference.values(name, session.months))
+        label = f"{t('district', lang)}（{t('reference', lang)}）" if lang == "zh" else \
+            f"district ({t('reference', lang)})"
+        series.append(_line(label, mean * scale, REFERENCE, dashed=True))
+        legend.append(label)
+    return _panel(metric_name(name, lang), series, session, lang, name, legend)
 
 
-def teachers_chart(model: pd.DataFrame, reference: pd.DataFrame | None, district: District, lang: str,
-                   months: int) -> dict:
-    """Students per teacher by level against the national staffing standard (dotted)."""
-    levels = ("primary", "junior", "senior")
-    standards = district.public.standards()
-    series = []
-    for i, level in enumerate(levels if len(model) else ()):
-        col = f"students_per_teacher_{level}"
-        line = _line(metric(col, lang), model["month"], model[col], LINE_COLOURS[i])
+def teachers_panel(session, lang: str) -> dict:
+    """Students per teacher by level (means and bands) against the national staffing standard (dotted)."""
+    standards = session.district.public.standards()
+    series, legend = [], []
+    shown = session.month
+    for i, level in enumerate(("primary", "junior", "senior")):
+        name = f"students_per_teacher_{level}"
+        label = metric_name(name, lang)
+        if shown:
+            mean, low, high = mean_band(session.live.values(name, shown))
+            line = _line(label, mean, LINE_COLOURS[i + 1])
+            series += [line, *_band(label + " 95%", low, high, LINE_COLOURS[i + 1])]
+        else:
+            line = _line(label, [], LINE_COLOURS[i + 1])
+            series.append(line)
         line["markLine"] = {"symbol": "none", "silent": True,
                             "label": {"formatter": f"{t('standard', lang)} 1:{standards[i]:g}",
-                                      "position": "insideEndTop", "fontSize": 10},
-                            "lineStyle": {"type": "dotted", "color": LINE_COLOURS[i]},
+                                      "position": "insideEndTop", "fontSize": 9},
+                            "lineStyle": {"type": "dotted", "color": LINE_COLOURS[i + 1]},
                             "data": [{"yAxis": float(standards[i])}]}
-        series.append(line)
-        if reference is not None and len(reference):
-            series.append(_line(metric(col, lang) + f" ({t('reference', lang)})", reference["month"],
-                                reference[col], LINE_COLOURS[i], dashed=True))
-    return _frame(t("teachers_chart", lang), series, lang, months)
+        legend.append(label)
+        if session.reference is not None:
+            ref, _, _ = mean_band(session.reference.values(name, session.months))
+            series.append(_line(f"{label} ({t('reference', lang)})", ref, LINE_COLOURS[i + 1], dashed=True,
+                                width=1.2))
+    panel = _panel(t("teachers_chart", lang), series, session, lang, "students_per_teacher_primary", legend)
+    panel["yAxis"]["max"] = float(max(standards) * 1.5)  # the standards' lines always on the chart
+    return panel
 
 
-def geojson(district: District) -> dict:
-    """The stylised street shapes as GeoJSON for an ECharts map (coordinates in km)."""
-    features = []
-    for name, cell in zip(district.street_names, district.street_polygons(), strict=True):
-        ring = [[round(float(x), 3), round(float(y), 3)] for x, y in cell]
-        features.append({"type": "Feature", "properties": {"name": name},
-                         "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def map_chart(name: str, streets: pd.DataFrame, district: District, lang: str, map_name: str) -> dict:
-    """The streets coloured by a metric in the latest month, zones outlined, names shown."""
-    latest = streets[streets["month"] == streets["month"].max()] if len(streets) else streets
-    values = latest.set_index("sub_area")[name] if len(latest) else pd.Series(dtype=float)
-    zone_of = district.zone_of_street()
-    data = []
-    for i, street in enumerate(district.street_names):
-        value = values.get(street, np.nan)
-        item = {"name": street, "value": None if not np.isfinite(value) else round(float(value), 3)}
-        if zone_of[i] >= 0:
-            item["itemStyle"] = {"borderColor": zone_colour(zone_of[i]), "borderWidth": 3}
-        data.append(item)
-    finite = [d["value"] for d in data if d["value"] is not None]
-    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    if name == "jobs_housing_ratio":  # balance (1) in the middle of the scale
-        span = max(abs(low - 1.0), abs(high - 1.0), 0.05)
-        low, high = 1.0 - span, 1.0 + span
-    name_map = {} if lang == "zh" else dict(zip(district.street_names, district.street_pinyin, strict=True))
-    return {
-        "title": {"text": metric(name, lang), "textStyle": {"fontSize": 13}},
-        "tooltip": {"trigger": "item"},
-        "visualMap": {"min": round(low, 3), "max": round(high, 3), "calculable": True, "left": 0, "bottom": 10,
-                      "inRange": {"color": ["#313695", "#74add1", "#ffffbf", "#f46d43", "#a50026"]}},
-        "series": [{"type": "map", "map": map_name, "aspectScale": 1.0, "roam": False, "nameMap": name_map,
-                    "label": {"show": True, "fontSize": 11}, "emphasis": {"label": {"show": True}},
-                    "data": [{**d, "name": name_map.get(d["name"], d["name"])} for d in data]}],
-        "animation": False,
-    }
-
-
-COLUMNS, PANEL_HEIGHT = 2, 250  # the combined figure's layout: panels per row, pixels per panel
+COLUMNS, PANEL_HEIGHT = 2, 270  # the combined figure's layout: panels per row, pixels per panel
 
 
 def combined_height(n_panels: int) -> int:
@@ -137,34 +246,179 @@ def combined_height(n_panels: int) -> int:
 def combine(panels: list[dict]) -> dict:
     """Several single-grid options as one figure: each panel keeps its title, legend, axes and
     series in its own grid (one widget to update per month instead of one per panel); it is
-    ``combined_height(len(panels))`` pixels high."""
+    ``combined_height(len(panels))`` pixels high. Legends wrap (never page) above their grid."""
     out = {"title": [], "legend": [], "grid": [], "xAxis": [], "yAxis": [], "series": [],
-           "tooltip": {"trigger": "axis"}, "animation": False}
+           "tooltip": {"trigger": "axis", "confine": True}, "animation": False}
     for i, panel in enumerate(panels):
         row, col = divmod(i, COLUMNS)
         left, top = col * 100 / COLUMNS, row * PANEL_HEIGHT
-        names = [s["name"] for s in panel["series"]]
         out["title"].append({**panel["title"], "left": f"{left + 1}%", "top": top})
-        out["legend"].append({"data": names, "type": "scroll", "left": f"{left + 1}%", "top": top + 20,
-                              "width": f"{100 / COLUMNS - 4}%", "textStyle": {"fontSize": 10}})
-        out["grid"].append({"left": f"{left + 1}%", "width": f"{100 / COLUMNS - 4}%", "top": top + 55,
-                            "height": PANEL_HEIGHT - 90, "containLabel": True})  # room for long tick labels
+        out["legend"].append({"data": panel["legend"], "type": "plain", "left": f"{left + 1}%", "top": top + 18,
+                              "width": f"{100 / COLUMNS - 3}%", "itemWidth": 14, "itemHeight": 8, "itemGap": 6,
+                              "textStyle": {"fontSize": 10}})
+        out["grid"].append({"left": f"{left + 1}%", "width": f"{100 / COLUMNS - 4}%", "top": top + 72,
+                            "height": PANEL_HEIGHT - 105, "containLabel": True})
         out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
         out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
     return out
 
 
-def life_chart(line: pd.DataFrame, lang: str, months: int) -> dict:
-    """One person's commute and satisfaction month by month (satisfaction on the right axis)."""
-    option = _frame("", [
-        _line(t("life_commute", lang), line["month"], line["commute_min"], LINE_COLOURS[1]),
-        {**_line(t("life_satisfaction", lang), line["month"], line["satisfaction"], LINE_COLOURS[2]),
-         "yAxisIndex": 1},
-    ], lang, months)
-    option["yAxis"] = [{"type": "value", "min": 0, "name": t("life_commute", lang)},
-                       {"type": "value", "min": 0, "max": 100, "name": t("life_satisfaction", lang)}]
-    option["legend"] = {"top": 22}
-    option["grid"] = {"top": 60, "left": 50, "right": 50, "bottom": 40}
-    option["tooltip"] = {"trigger": "axis"}
+def indicator_panels(session, zone_panels, line_panels, lang: str) -> dict:
+    panels = [zones_panel(session, name, lang) for name in zone_panels]
+    panels += [metric_panel(session, name, lang) for name in line_panels]
+    panels.append(teachers_panel(session, lang))
+    return combine(panels)
+
+
+# -------------------------------------------------------------- the map and a street's trends
+def street_values(session, metric: str, month: int) -> dict[str, float | None]:
+    """Each street's mean over the seeds in ``month`` (None before the first month)."""
+    district = session.district
+    if month == 0:
+        return dict.fromkeys(district.street_names)
+    rows = session.live.month_rows("streets", district.n_streets, month)
+    values = np.array([[row[metric] for row in seed] for seed in rows], dtype=float)
+    mean, _, _ = mean_band(values)
+    return {name: (None if not np.isfinite(v) else float(v)) for name, v in zip(district.street_names, mean,
+                                                                                  strict=True)}
+
+
+def street_of(district, name: str | None) -> str | None:
+    """The street (Chinese sub-area name) a click on the map names (the English map shows pinyin)."""
+    if name in district.street_names:
+        return name
+    if name in district.street_pinyin:
+        return district.street_names[district.street_pinyin.index(name)]
+    return None
+
+
+def street_map(session, metric: str, month: int, lang: str, map_name: str) -> dict:
+    values = street_values(session, metric, month)
+    title = f"{metric_name(metric, lang)} · {session.date(month)}" if month else metric_name(metric, lang)
+    return maps.map_chart(metric, values, session.district, lang, map_name, title=title)
+
+
+def street_trends(session, street: str, lang: str) -> dict:
+    """One street's residents, jobs, rent, commute and services over the months: means with bands,
+    the reference dashed."""
+    district = session.district
+    i = district.street_names.index(street)
+    n = district.n_streets
+    panels = []
+    for name in STREET_TRENDS:
+        series, legend = [], []
+        scale = shown_scale(name)
+        if session.month:
+            mean, low, high = (x * scale for x in mean_band(session.live.area_values("streets", i, n, name,
+                                                                                     session.month)))
+            series += [_line(t("current", lang), mean, LINE_COLOURS[0]), *_band("c95", low, high, LINE_COLOURS[0])]
+            legend.append(t("current", lang))
+        if session.reference is not None:
+            mean, _, _ = mean_band(session.reference.area_values("streets", i, n, name, session.months))
+            series.append(_line(t("reference", lang), mean * scale, REFERENCE, dashed=True))
+            legend.append(t("reference", lang))
+        panels.append(_panel(metric_name(name, lang), series, session, lang, name, legend))
+    option = combine_row(panels)
+    option["title"].insert(0, {"text": t("street_trends", lang, street=area_name(district, street, lang)),
+                               "textStyle": {"fontSize": 13}, "left": 0, "top": 0})
     return option
+
+
+def combine_row(panels: list[dict]) -> dict:
+    """Small panels side by side (a street's trends), with one shared legend line."""
+    width = 100 / len(panels)
+    out = {"title": [], "legend": [{"data": panels[0]["legend"], "top": 22, "right": 0}], "grid": [], "xAxis": [],
+           "yAxis": [], "series": [], "tooltip": {"trigger": "axis", "confine": True}, "animation": False}
+    for i, panel in enumerate(panels):
+        out["title"].append({**panel["title"], "left": f"{i * width + 1}%", "top": 50,
+                             "textStyle": {"fontSize": 11}})
+        out["grid"].append({"left": f"{i * width + 1}%", "width": f"{width - 3}%", "top": 80, "bottom": 10,
+                            "containLabel": True})
+        out["xAxis"].append({**panel["xAxis"], "gridIndex": i, "axisLabel": {"fontSize": 9}})
+        out["yAxis"].append({**panel["yAxis"], "gridIndex": i, "axisLabel": {"fontSize": 9}})
+        out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
+    return out
+
+
+# -------------------------------------------------------------- the comparison's tables
+def difference_tables(session, lang: str) -> str:
+    """The comparison's difference table (district, zones, streets) and, when computed, the
+    contributions: A, B, B − A with its 95% interval and the verdict, as HTML."""
+    result = session.comparison
+    a, b = result["a"].config.name, result["b"].config.name
+    table = result["differences"]
+    district = session.district
+    zones = {z.key: (z.name if lang == "zh" else z.name_en) for z in district.zones}
+    head = (f"<tr><th>{t('col_area', lang)}</th><th>{t('col_metric', lang)}</th>"
+            f"<th>A：{html.escape(scenario_title(a, lang))}</th><th>B：{html.escape(scenario_title(b, lang))}</th>"
+            f"<th>{t('col_difference', lang)}</th><th>{t('col_ci', lang)}</th><th>{t('col_verdict', lang)}</th></tr>")
+    parts = [f"<p style='font-size:0.85em;margin:4px 0'>{t('compare_note', lang, seeds=len(session.seeds))}</p>"]
+    for level in comparison.METRICS:
+        rows = table[table["level"] == level]
+        if level == "street":
+            rows = rows[rows["metric"].isin(("jobs_housing_ratio", "self_containment", "mean_commute_min"))]
+        body = []
+        for r in rows.itertuples():
+            area = (t("district", lang) if level == "district" else zones.get(r.area, r.area) if level == "zone"
+                    else area_name(district, r.area, lang))
+            unit, scale = column(r.metric).unit, shown_scale(r.metric)
+            colour = verdict_colour(r.verdict if isinstance(r.verdict, str) else "")
+            verdict = verdict_word(r.verdict, lang) if isinstance(r.verdict, str) else ""
+            body.append(f"<tr class='diff-{level}'><td>{html.escape(area)}</td>"
+                        f"<td>{html.escape(metric_name(r.metric, lang))}</td>"
+                        f"<td>{number(r.a_mean * scale, unit, shown=True)}</td>"
+                        f"<td>{number(r.b_mean * scale, unit, shown=True)}</td>"
+                        f"<td>{signed(r.difference * scale, unit, lang)}</td>"
+                        f"<td>[{signed(r.ci_low * scale, '', lang)}, {signed(r.ci_high * scale, '', lang)}]</td>"
+                        f"<td style='color:{colour};font-weight:bold'>{verdict}</td></tr>")
+        parts.append(f"<h4 style='margin:8px 0 2px 0'>{t('level_' + level, lang)}</h4>"
+                     f"<table class='diff-table diff-table-{level}'>{head}{''.join(body)}</table>")
+    if result["contributions"] is not None:
+        parts.append(contribution_table(result["contributions"], lang))
+    return "".join(parts)
+
+
+def contribution_table(table: pd.DataFrame, lang: str) -> str:
+    """What each lever family did alone (A with that lever of B), the total and the interaction."""
+    metrics = ("jobs_housing_ratio", "self_containment", "mean_commute_min")
+    head = "".join(f"<th>{html.escape(metric_name(m, lang))}</th>" for m in metrics)
+    body = []
+    for lever in dict.fromkeys(table["lever"]):
+        name = (t("total", lang) if lever == "total" else t("interaction", lang) if lever == "interaction"
+                else LEVERS[lever].label if lang == "zh" else LEVERS[lever].label_en)
+        cells = []
+        for m in metrics:
+            row = table[(table["lever"] == lever) & (table["metric"] == m)].iloc[0]
+            unit, scale = column(m).unit, shown_scale(m)
+            verdict = row["verdict"] if isinstance(row["verdict"], str) else ""
+            cells.append(f"<td style='color:{verdict_colour(verdict)}'>{signed(row['difference'] * scale, unit, lang)}"
+                         f" [{signed(row['ci_low'] * scale, unit, lang)}, {signed(row['ci_high'] * scale, unit, lang)}]"
+                         "</td>")
+        body.append(f"<tr><td>{html.escape(name)}</td>{''.join(cells)}</tr>")
+    return (f"<h4 style='margin:8px 0 2px 0'>{t('contributions', lang)}</h4>"
+            f"<p style='font-size:0.85em;margin:2px 0'>{t('contributions_note', lang)}</p>"
+            f"<table class='diff-table contributions'><tr><th>{t('col_lever', lang)}</th>{head}</tr>"
+            f"{''.join(body)}</table>")
+
+
+# -------------------------------------------------------------- one resident
+def life_chart(line: pd.DataFrame, session, lang: str) -> dict:
+    """One person's commute and satisfaction month by month (satisfaction on the right axis)."""
+    months = dates(session)
+    index = {d: i for i, d in enumerate(months)}
+    commute, satisfaction = [None] * len(months), [None] * len(months)
+    for r in line.itertuples():
+        if r.date in index:
+            commute[index[r.date]], satisfaction[index[r.date]] = r.commute_min, r.satisfaction
+    return {
+        "xAxis": {"type": "category", "data": months, "boundaryGap": False},
+        "yAxis": [{"type": "value", "min": 0, "name": t("life_commute", lang)},
+                  {"type": "value", "min": 0, "max": 100, "name": t("life_satisfaction", lang)}],
+        "series": [_line(t("life_commute", lang), commute, LINE_COLOURS[1]),
+                   {**_line(t("life_satisfaction", lang), satisfaction, LINE_COLOURS[2]),
+                    "yAxisIndex": 1}],
+        "legend": {"top": 0}, "grid": {"top": 40, "left": 50, "right": 50, "bottom": 30},
+        "tooltip": {"trigger": "axis", "confine": True}, "animation": False,
+    }
+

@@ -8,54 +8,118 @@ checks that every lever field and every key has both languages.
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
+from sim import outcomes
 from sim.data import builtin_outside
 from sim.policies import GROUPS, LEVERS
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("成华区产城融合政策模拟", "Chenghua industry–city integration simulator"),
-    "subtitle": ("移动政策杠杆，按月推演职住平衡，并与基准情景对比",
-                 "Move a policy lever, play the months, compare the jobs–housing balance with a reference"),
     "play": ("播放", "Play"),
     "pause": ("暂停", "Pause"),
     "step": ("单步", "Step"),
     "reset": ("重置", "Reset"),
-    "speed": ("速度（月/秒）", "Speed (months/second)"),
+    "speed": ("速度：每秒 {speed} 个月", "Speed: {speed} months a second"),
     "month": ("第 {month} 月 · {date}", "Month {month} · {date}"),
     "horizon": ("共 {months} 月", "of {months} months"),
+    "view_month": ("正在查看：{date}", "Looking at: {date}"),
+    "view_latest": ("正在查看：最新月份", "Looking at: the latest month"),
+    "latest": ("回到最新月份", "Back to the latest month"),
     "levers": ("政策杠杆", "Policy levers"),
     "preset": ("预设情景", "Preset scenario"),
     "pending": ("杠杆已修改：点击“重置”后生效", "Levers changed: press Reset to apply"),
-    "scenario_now": ("当前情景：{name}", "Current scenario: {name}"),
-    "source": ("依据", "source"),
+    "scenario_now": ("当前情景（方案 B）：{name} · {seeds} 个随机种子 · 每行代表 {scale} 人，数值均折算为全区人数",
+                     "Current scenario (B): {name} · {seeds} seeds · each row stands for {scale} persons; figures are "
+                     "in persons"),
     "mechanism": ("作用机制", "mechanism"),
+    "range": ("输入数值（范围 {lo}–{hi}）", "Type a value (range {lo}–{hi})"),
     "map": ("街道地图", "Street map"),
     "map_metric": ("地图指标", "Map metric"),
+    "map_click": ("点击街道查看该街道的走势", "Click a street to see its trends"),
+    "street_trends": ("{street}的走势", "Trends of {street}"),
     "zones": ("产业功能区", "industrial zones"),
     "charts": ("指标走势", "Indicators over time"),
+    "band_note": ("实线为 {seeds} 个随机种子的均值，阴影为 95% 置信区间；虚线为参照情景；紫色点线为杠杆开始实施的月份",
+                  "Lines: the mean of {seeds} seeds, shaded: the 95% interval; dashed: the reference; purple dotted: "
+                  "months where levers start"),
     "district": ("全区", "district"),
     "standard": ("国家标准", "national standard"),
     "reference": ("参照", "reference"),
-    "current": ("当前", "current"),
-    "compare": ("对比", "Compare"),
-    "pin": ("将当前运行设为参照", "Pin the current run as reference"),
+    "current": ("当前方案", "current"),
+    "balanced_band": ("平衡区间 0.8–1.25", "balanced 0.8–1.25"),
+    "metro_opens": ("地铁开通", "metro opens"),
+    "teachers_chart": ("生师比（学生/教师）", "Students per teacher"),
+    "not_started": ("尚未开始：点击“单步”或“播放”", "not started: press Step or Play"),
+    "ci": ("±{half}（95% 区间）", "±{half} (95% interval)"),
+    "vs_reference": ("比参照", "vs reference"),
+    "verdict_legend": ("与参照情景相比（{seeds} 个相同随机种子的配对差值，95% 区间）：",
+                       "Against the reference ({seeds} paired seeds, 95% interval):"),
+    "compare": ("情景对比：参照 A 与当前方案 B", "Compare: reference A and the current scenario B"),
+    "reference_preset": ("参照情景 A（预设）", "Reference A (preset)"),
+    "pin": ("以当前杠杆为参照", "Use the current levers as reference"),
+    "reference_upload": ("上传参照情景文件", "Upload a reference scenario file"),
     "unpin": ("清除参照", "Clear the reference"),
-    "pinned": ("参照：{name}（{months} 个月）", "Reference: {name} ({months} months)"),
-    "no_reference": ("尚未设置参照运行", "No reference run pinned"),
+    "reference_running": ("正在计算参照情景（{done}%）：按相同随机种子运行至终点",
+                          "Running the reference on the same seeds to the horizon ({done}%)"),
+    "reference_is": ("参照 A：{name}（{seeds} 个随机种子，{months} 个月，已算至终点）",
+                     "Reference A: {name} ({seeds} seeds, {months} months, run to the horizon)"),
+    "run_compare": ("运行至终点并对比", "Run to the horizon and compare"),
+    "run_contributions": ("计算各杠杆的单独贡献（较慢）", "Compute each lever's contribution (slower)"),
+    "compare_running": ("正在把方案 B 运行至终点（{done}%）", "Running B to the horizon ({done}%)"),
+    "contributions_running": ("正在逐个运行各杠杆（{done}%）", "Running each lever alone ({done}%)"),
+    "job_failed": ("运行失败：{error}", "The run failed: {error}"),
+    "compare_note": ("最后 12 个月的平均值；差值为 B − A，区间为 {seeds} 个相同随机种子配对差值的 95% 置信区间",
+                     "Averages over the last 12 months; difference B − A with the 95% interval over {seeds} paired "
+                     "seeds"),
+    "col_area": ("地区", "area"),
+    "col_metric": ("指标", "metric"),
+    "col_difference": ("差值 B − A", "difference B − A"),
+    "col_ci": ("95% 区间", "95% interval"),
+    "col_verdict": ("判断", "verdict"),
+    "col_lever": ("杠杆", "lever"),
+    "level_district": ("全区", "District"),
+    "level_zone": ("产业功能区", "Industrial zones"),
+    "level_street": ("街道", "Streets"),
+    "total": ("全部杠杆合计（B − A）", "all levers together (B − A)"),
+    "interaction": ("交互作用（合计 − 各项之和）", "interaction (total − sum of the parts)"),
+    "contributions": ("各杠杆的单独贡献", "What each lever contributed alone"),
+    "contributions_note": ("参照 A 只改一项杠杆（按方案 B 设置）、其余不变，在相同随机种子上的差值",
+                           "Reference A with one lever family set as in B, everything else as in A, on the same seeds"),
+    "brief": ("生成简报（PDF）", "Make the brief (PDF)"),
     "export": ("导出", "Export"),
-    "download_csv": ("下载本次运行数据（CSV 压缩包）", "Download this run's data (CSV zip)"),
+    "download_csv": ("下载本次运行数据（全部种子，CSV 压缩包）", "Download this run's data (every seed, CSV zip)"),
+    "download_comparison": ("下载对比数据（A、B 与差值表，CSV 压缩包）",
+                            "Download the comparison (A, B and the difference table, CSV zip)"),
+    "headers_note": ("中文页面导出的表格使用中文列名，便于用 Excel 阅读；“字段说明.csv”列出对应的英文列名",
+                     "(Chinese page: Chinese column names)"),
     "download_toml": ("下载当前杠杆设置（情景 TOML）", "Download the lever settings (scenario TOML)"),
-    "upload": ("上传情景文件（TOML，最大 64 KB）：点击下方回形针选择文件",
-               "Upload a scenario file (TOML, at most 64 KB): click the paper clip below to choose it"),
+    "upload": ("上传情景文件作为当前方案（TOML，最大 64 KB）", "Upload a scenario file as the current levers (TOML, "
+               "at most 64 KB)"),
+    "choose_file": ("选择情景文件", "Choose a scenario file"),
     "uploaded": ("已载入情景“{name}”：点击“重置”后运行", "Loaded scenario “{name}”: press Reset to run it"),
+    "uploaded_reference": ("已载入参照情景“{name}”，正在运行", "Loaded “{name}” as the reference; running it"),
     "upload_error": ("情景文件有误：{error}", "The scenario file has a problem: {error}"),
     "upload_failed": ("无法读取情景文件“{name}”（{kind}）；请检查文件后重试",
                       "Could not read the scenario file “{name}” ({kind}); check the file and try again"),
-    "nothing_yet": ("点击“单步”或“播放”开始模拟", "Press Step or Play to start"),
     "done": ("已到模拟终点", "The run has reached its horizon"),
-    "month_axis": ("月", "month"),
-    "teachers_chart": ("生师比（学生/教师）", "Students per teacher"),
-    "scale_note": ("每行代表 {scale} 人；数值均折算为全区人数",
-                   "each row stands for {scale} persons; figures are in persons"),
+    "glossary": ("指标说明（定义、单位、目标与改善方向）", "Glossary (definition, unit, target and better direction)"),
+    "g_metric": ("指标", "metric"),
+    "g_definition": ("定义", "definition"),
+    "g_unit": ("单位", "unit"),
+    "g_target": ("目标或平衡区间", "target or balanced band"),
+    "g_better": ("改善方向", "better"),
+    "better_higher": ("越高越好", "higher is better"),
+    "better_lower": ("越低越好", "lower is better"),
+    "better_band": ("越接近 1（0.8–1.25 为平衡）越好", "closer to 1 (0.8–1.25 balanced) is better"),
+    "better_none": ("无好坏之分（规模）", "no better direction (a level)"),
+    "tip_values": ("2018 年取值：{default}；2019 年改革方案：{reform}", "2018: {default}; 2019 reform: {reform}"),
+    "tip_range": ("；范围：{lo}–{hi}", "; range {lo}–{hi}"),
+    "tip_source": ("依据：成华区编办文章所报数字", "source: the district staffing office's article"),
+    "tip_source_partly": ("依据：成华区编办文章所报数字（部分为假设）",
+                          "source: the district staffing office's article (partly an assumption)"),
+    "tip_assumption": ("依据：模型假设", "an assumption of the model"),
     "life_line": ("一位居民的生活轨迹", "One resident's life line"),
     "another_person": ("换一位居民", "Another resident"),
     "life_intro": ("居民 #{person}（{entry}，{age}）：现住{home}，{job}",
@@ -125,7 +189,7 @@ FIELDS_ZH: dict[str, str] = {
     "resettlement.courtyards": "老旧院落改造数",
     "resettlement.renewal_streets": "改造所在街道（平均分配）",
     "resettlement.displaced_share": "改造期间需搬离的住户比例",
-    "resettlement.works_months": "改造工期（月）",
+    "resettlement.works_months": "改造工期",
     "street_staff.staff": "区级机关下沉街道人数",
     "smart_governance.centre_staff": "智慧治理中心编制（来自区级机关）",
     "smart_governance.sensor_coverage": "智慧治理系统覆盖的网格比例",
@@ -134,7 +198,7 @@ FIELDS_ZH: dict[str, str] = {
     "quota_pool.education_share": "调配给教育的比例（其余给卫生）",
     "quota_pool.levels": "教育编制投向的学段",
     "quota_pool.loan_quotas": "周转池借出的编制数",
-    "quota_pool.loan_months": "借用期限（月）",
+    "quota_pool.loan_months": "借用期限",
     "quota_pool.headcount_mode": "实行员额管理",
     "quota_pool.headcount_budget": "员额年度预算",
     "public_facilities.school_sites": "新增中小学办学点",
@@ -216,7 +280,8 @@ SCENARIOS = {"baseline_2018": ("2018 年基准（未改革）", "2018 baseline (
              "reform_2019": ("2019 年改革方案（全部杠杆）", "2019 reform package (every lever)")}
 
 # A verdict of sim.comparison in words, and its colour (better green, worse red, same grey).
-VERDICTS = {"better": ("显著改善", "clearly better", "#1a7f37"), "same": ("无明显差异", "no clear difference", "#6e7781"),
+VERDICTS = {"better": ("显著改善", "clearly better", "#1a7f37"),
+            "same": ("无明显差异", "no clear difference", "#6e7781"),
             "worse": ("显著恶化", "clearly worse", "#cf222e"), "": ("", "", "#6e7781")}
 
 
@@ -238,3 +303,195 @@ def verdict_word(verdict: str, lang: str) -> str:
 
 def verdict_colour(verdict: str) -> str:
     return VERDICTS[verdict][2]
+
+
+# What the page's numbers mean, in Chinese (the English definitions are sim.outcomes' docs).
+DEFINITIONS_ZH = {
+    "jobs_housing_ratio": "区域内的就业岗位数 ÷ 居住在区域内的就业者数。0.8–1.25 视为职住平衡；低于 0.8 偏“睡城”，"
+                          "高于 1.25 岗位多于居住就业者",
+    "self_containment": "在本区域内工作的本区域就业居民 ÷ 本区域全部就业居民（本地就业的比例）",
+    "internal_capture": "由本区域居民担任的本区域岗位 ÷ 本区域全部岗位",
+    "mean_commute_min": "区内就业居民单程门到门通勤的平均分钟数（外来通勤者不计）",
+    "excess_commuting": "(实际通勤 − 现有住房与岗位布局下的最少通勤) ÷ 实际通勤：住房与岗位布局并不需要的那部分通勤",
+    "approval_days_12m": "最近 12 个月内获批的工程建设项目审批的平均工作日数",
+    "students_per_teacher_primary": "小学在校生 ÷ 小学教师（国家编制标准 1:19）",
+    "students_per_teacher_junior": "初中在校生 ÷ 初中教师（国家编制标准 1:13.5）",
+    "students_per_teacher_senior": "高中在校生 ÷ 高中教师（国家编制标准 1:12.5）",
+    "unemployment_rate": "失业者 ÷ 劳动力",
+    "satisfaction": "居民获得感的平均分（0–100：工作、通勤、住房成本、公共服务与绿地）",
+    "residents": "居住在区域内的人口",
+    "jobs": "位于区域内、已有人就业的岗位（本区居民或外来通勤者）",
+    "rent_index": "按已入住商品住房加权的市场租金，相对于起始月（1 = 与起始时相同）",
+    "service_quality": "街道公共服务的综合质量（教育、医疗、网格治理与便民服务）",
+}
+EMPTY_ZH = {"approval_days_12m": "近 12 个月尚无审批通过", "jobs_housing_ratio": "区域内没有就业居民",
+            "self_containment": "区域内没有就业居民", "mean_commute_min": "区域内没有就业居民"}
+UNIT_WORDS = {"share": ("%", "%"), "min": ("分钟", "min"), "working days": ("工作日", "working days"),
+              "jobs per employed resident": ("岗位/就业居民", "jobs per employed resident"),
+              "students per teacher": ("学生/教师", "students per teacher"),
+              "score 0–100": ("分（0–100）", "score 0–100"), "persons": ("人", "persons"), "jobs": ("个岗位", "jobs"),
+              "index": ("指数（起始 = 1）", "index (start = 1)")}
+
+
+def metric_name(name: str, lang: str) -> str:
+    """A metric's name with its unit (shares: in %)."""
+    if outcomes.column(name).unit == "share":
+        return outcomes.column(name).zh + "（%）" if lang == "zh" else outcomes.column(name).en + " (%)"
+    return outcomes.label(name, lang)
+
+
+def definition(name: str, lang: str) -> str:
+    """A metric's definition, balanced band or target and better direction, in one line (tooltips)."""
+    o = outcomes.column(name)
+    text = DEFINITIONS_ZH.get(name, o.zh) if lang == "zh" else o.doc
+    return f"{text}。{better_words(name, lang)}" if lang == "zh" else f"{text}. {better_words(name, lang)}"
+
+
+def better_words(name: str, lang: str) -> str:
+    better = outcomes.column(name).better
+    return t({outcomes.HIGHER: "better_higher", outcomes.LOWER: "better_lower",
+              outcomes.BAND: "better_band"}.get(better, "better_none"), lang)
+
+
+def empty_reason(name: str, lang: str) -> str:
+    """Why a metric has no value this month."""
+    if lang == "zh":
+        return EMPTY_ZH.get(name, "本月无可计算的值")
+    return outcomes.column(name).empty or "no value this month"
+
+
+def target(name: str, lang: str, standards: dict[str, float]) -> str:
+    """The balanced band, or the national staffing standard (``standards`` by metric), a metric is
+    held against ('' if none)."""
+    if name == "jobs_housing_ratio":
+        return f"{outcomes.BALANCED_BAND[0]:g}–{outcomes.BALANCED_BAND[1]:g}"
+    if name in standards:
+        return (f"≤ {standards[name]:g}（国家编制标准）" if lang == "zh"
+                else f"≤ {standards[name]:g} (national standard)")
+    return ""
+
+
+def glossary(names: tuple[str, ...], lang: str, standards: dict[str, float]) -> str:
+    """The glossary's rows (HTML): metric, definition, unit, target, better direction."""
+    import html
+
+    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("g_metric", "g_definition", "g_unit", "g_target", "g_better"))
+    rows = []
+    for name in names:
+        o = outcomes.column(name)
+        text = DEFINITIONS_ZH.get(name, o.zh) if lang == "zh" else o.doc
+        unit_word = UNIT_WORDS.get(o.unit, (o.unit, o.unit))[0 if lang == "zh" else 1]
+        rows.append(f"<tr><td><b>{html.escape(metric_name(name, lang))}</b></td><td>{html.escape(text)}</td>"
+                    f"<td>{html.escape(unit_word)}</td><td>{html.escape(target(name, lang, standards))}</td>"
+                    f"<td>{html.escape(better_words(name, lang))}</td></tr>")
+    return f"<tr>{head}</tr>" + "".join(rows)
+
+
+def number(value, unit: str = "", shown: bool = False) -> str:
+    """A value as the page shows it: a share in % (``shown``: already × 100), large counts with
+    thousands separators, others to about three significant digits; '—' when missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    v = float(value)
+    if unit == "share":
+        return f"{v if shown else 100 * v:.1f}%"
+    a = abs(v)
+    if a >= 1000 or (float(v).is_integer() and a >= 100):
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a == 0 or float(v).is_integer():
+        return f"{v:.0f}"
+    return f"{v:.3g}"
+
+
+def signed(value, unit: str, lang: str) -> str:
+    """A difference with its sign; a share's (already × 100) in percentage points."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    if unit == "share":
+        return f"{sign}{abs(value):.1f}" + (" 个百分点" if lang == "zh" else " pp")
+    return sign + number(abs(value), unit)
+
+
+def unit_suffix(text: str, kind: str, lang: str) -> str:
+    """A lever field's unit after its label (shares show their value in %, so no unit)."""
+    if kind not in ("int", "float") or not text or text == "share":
+        return ""
+    return f"（{unit(text, lang)}）" if lang == "zh" else f" ({text})"
+
+
+def lever_tip(spec, default, kind: str, lang: str) -> str:
+    """A lever field's tooltip: its meaning, the 2018 and 2019 values, the range and the source."""
+    def shown(value):
+        if isinstance(value, (list, tuple)):
+            return "、".join(map(str, value)) if value else "—"
+        if isinstance(value, bool):
+            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return number(value, spec.unit) if isinstance(value, (int, float)) else str(value)
+
+    reform = spec.reform if spec.reform is not None else default
+    parts = [spec.doc] if lang == "en" else []
+    parts.append(t("tip_values", lang, default=shown(default), reform=shown(reform))
+                 + (t("tip_range", lang, lo=number(spec.lo, spec.unit), hi=number(spec.hi, spec.unit))
+                    if kind in ("int", "float") else ""))
+    source = spec.source or ""
+    parts.append(t("tip_assumption", lang) if not source.startswith("source")
+                 else t("tip_source_partly", lang) if "assumption" in source else t("tip_source", lang))
+    if lang == "en" and source:
+        parts[-1] = source
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def header_zh(name: str) -> str:
+    """A table column's Chinese header (a declared column's name, a lever field's label)."""
+    if name in outcomes.MEASURES or name in outcomes.KEYS:
+        return outcomes.label(name, "zh")
+    section, _, rest = name.partition(".")
+    if section == "levers" and "." in rest:
+        lever, field = rest.split(".", 1)
+        if lever in LEVERS:
+            return f"{LEVERS[lever].label}：{field_label(lever, field, field, 'zh')}"
+    return HEADERS_ZH.get(name, name)
+
+
+HEADERS_ZH = {"level": "层级", "area": "地区", "metric": "指标", "a_mean": "A 均值", "b_mean": "B 均值",
+              "difference": "差值（B − A）", "ci_low": "95% 区间下限", "ci_high": "95% 区间上限", "n_seeds": "种子数",
+              "verdict": "判断", "lever": "杠杆", "status": "状态", "error": "错误", "wall_seconds": "用时（秒）",
+              "months": "月数", "scale": "每行代表人数", "start": "起始月份", "config_hash": "配置校验码",
+              "base_mean": "A 均值", "other_mean": "B 均值"}
+
+
+def chinese_headers(path: Path) -> None:
+    """Rewrite a CSV the command line wrote with Chinese column names — and, in the difference and
+    contribution tables, metric, verdict and lever names in words — for Excel users on the Chinese
+    page; ``字段说明.csv`` beside it lists each Chinese header with its column name."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    if "metric" in frame and "verdict" in frame:
+        frame["metric"] = [outcomes.label(m, "zh") if m in outcomes.MEASURES else m for m in frame["metric"]]
+        frame["verdict"] = [verdict_word(v, "zh") for v in frame["verdict"]]
+    if "level" in frame:
+        frame["level"] = frame["level"].replace({"district": "全区", "zone": "功能区", "street": "街道"})
+    if "lever" in frame:
+        frame["lever"] = [LEVERS[v].label if v in LEVERS else {"total": "合计", "interaction": "交互作用"}.get(v, v)
+                          for v in frame["lever"]]
+    headers, seen = [], set()
+    for name in frame.columns:
+        header = header_zh(name)
+        header = header if header not in seen else f"{header}（{name}）"
+        seen.add(header)
+        headers.append(header)
+    legend = path.with_name("字段说明.csv")
+    rows = pd.DataFrame({"文件": path.name, "中文列名": headers, "列名": list(frame.columns)})
+    if legend.exists():
+        rows = pd.concat([pd.read_csv(legend, encoding="utf-8-sig", dtype=str), rows], ignore_index=True)
+    rows.to_csv(legend, index=False, encoding="utf-8-sig")
+    frame.columns = headers
+    frame.to_csv(path, index=False, encoding="utf-8-sig")

@@ -1,9 +1,12 @@
-"""The Solara page for officials: levers, months, the street map, charts and the comparison.
+"""The Solara page for officials: levers, months, the street map, charts with seed bands, the
+comparison of two scenarios with verdicts, the brief and the exports.
 
-Each browser session builds its own ``Session`` (``solara.use_memo``), so stepping one page never
-touches another. Play runs in a thread (``solara.use_thread`` without the line tracer, which
-doubles the server's CPU per step); the charts are ECharts, which keep a step on the page well
-under half a second (docs/TOOLCHAIN.md).
+Each browser has its own ``Session`` (``session_for`` by the session cookie, so a reload finds the
+run again); stepping one page never touches another. Play runs in a thread (``solara.use_thread``
+without the line tracer, which doubles the server's CPU per step). The page's structure never
+changes with the run's state — messages, progress and the horizon fill slots that are always
+there — so no component is remounted and no setting is lost mid-run. The charts are ECharts,
+whose options are set on their widgets after each render (``LiveEcharts``).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import html
 import threading
 import time
 
-import numpy as np
 import solara
 from ipyvuetify.extra import FileInput
 from solara.components.echarts import EchartsWidget
@@ -20,42 +22,78 @@ from solara.components.echarts import EchartsWidget
 from sim import config as cfg
 from sim.colours import zone_colour
 from sim.errors import InputError
-from sim.outcomes import label as metric
 from sim.params import STREETS, specs
 from sim.policies import GROUPS, LEVERS
-from sim.ui import charts
-from sim.ui.i18n import area_name, choice, field_label, group, panel_word, t, unit
-from sim.ui.session import UPLOAD_LIMIT, Session
+from sim.ui import charts, maps
+from sim.ui.i18n import (
+    area_name,
+    choice,
+    field_label,
+    glossary,
+    group,
+    lever_tip,
+    metric_name,
+    number,
+    panel_word,
+    scenario_title,
+    t,
+    unit_suffix,
+    verdict_colour,
+    verdict_word,
+)
+from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
-               "students_per_teacher_primary")
+               "students_per_teacher_primary", "residents", "jobs")
 MAP_NAME = "chenghua"
 ZONE_PANELS = ("jobs_housing_ratio", "self_containment")  # district and zones, one panel each
-LINE_PANELS = ("mean_commute_min", "excess_commuting", "approval_days_12m", "unemployment_rate")
-CHART_PANELS = len(ZONE_PANELS) + len(LINE_PANELS) + 1  # and students per teacher
+LINE_PANELS = ("mean_commute_min", "excess_commuting", "approval_days_12m", "unemployment_rate", "satisfaction")
+HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting", "approval_days_12m",
+            "students_per_teacher_primary", "unemployment_rate", "satisfaction")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 LANGUAGE_CODES = {name: code for code, name in LANGUAGE_NAMES.items()}
 PAGE_CSS = """
-.page { width: 100%; }
-.levers { width: 360px; min-width: 300px; max-height: 100vh; overflow-y: auto; position: sticky; top: 0;
-          padding: 8px; background: #fafafa; border-right: 1px solid #ddd; }
-.main { flex: 1; min-width: 0; padding: 8px; }
-.headline { border-spacing: 6px; }
-.headline td { background: #fff; box-shadow: 0 1px 3px #bbb; padding: 4px 8px; min-width: 120px; }
-.kpi-label { font-size: 0.8em; color: #666; }
-.kpi { font-size: 1.1em; font-weight: bold; white-space: nowrap; }
+.page { width: 100%; flex-wrap: nowrap !important; }
+.levers { width: 300px; min-width: 260px; flex: 0 0 300px; max-height: 100vh; overflow-y: auto; position: sticky;
+          top: 0; padding: 8px; background: #fafafa; border-right: 1px solid #ddd; }
+.main { flex: 1 1 auto; min-width: 0; padding: 4px 8px; }
+.cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 6px; margin: 4px 0; }
+@media (min-width: 1800px) { .cards { grid-template-columns: repeat(8, minmax(0, 1fr)); } }
+.card { background: #fff; box-shadow: 0 1px 3px #bbb; border-radius: 4px; padding: 4px 8px; min-width: 0;
+        border-top: 4px solid #d0d7de; }
+.kpi-label { font-size: 0.8em; color: #555; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.kpi { font-size: 1.15em; font-weight: bold; white-space: nowrap; }
+.kpi-ci { font-size: 0.75em; color: #666; white-space: nowrap; }
+.kpi-diff { font-size: 0.78em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.verdict { font-weight: bold; }
+.legend-line { font-size: 0.8em; color: #555; }
+.legend-line span { margin-right: 10px; white-space: nowrap; }
+.marks { position: relative; height: 18px; margin: -6px 8px 4px 8px; font-size: 0.7em; }
+.marks span { position: absolute; transform: translateX(-50%); color: #8250df; cursor: default;
+               white-space: nowrap; }
+.diff-table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+.diff-table td, .diff-table th { border-bottom: 1px solid #eee; padding: 2px 6px; text-align: right;
+                                 white-space: nowrap; }
+.diff-table td:nth-child(-n+2), .diff-table th:nth-child(-n+2) { text-align: left; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.glossary td { vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #eee; font-size: 0.85em; }
 .life-events { border-collapse: collapse; font-size: 0.85em; }
 .life-events td, .life-events th { border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }
+.v-file-input .v-file-input__text { display: none; }
 """
+# Before the page leaves (a reload, a closed tab): the run is kept on the server for this browser,
+# so nothing is lost; the browser asks only while a comparison is still running.
+UNLOAD_JS = """window.onbeforeunload = () => (document.querySelector('.job-running') ? true : undefined);"""
 
 
 @solara.component
 def Page():
-    """The page: language, the lever panel and messages here; the month lives in ``Simulation``,
-    so playing redraws the simulation's part only (redrawing the lever panel's sixty inputs every
-    month would cost more than the month itself)."""
-    session = solara.use_memo(Session, dependencies=[])
-    lang, set_lang = solara.use_state("zh")
+    """The page: language, the lever panel and the message slot here; the month lives in
+    ``Simulation``, so playing redraws the simulation's part only (redrawing the lever panel's
+    inputs every month would cost more than the month itself)."""
+    browser = solara.get_session_id()
+    session = solara.use_memo(lambda: session_for(browser), dependencies=[])
+    lang, set_lang = solara.use_state(session.ui["lang"])
     message, set_message = solara.use_state(None)  # (kind, text) shown under the controls
     levers_version, set_levers_version = solara.use_state(0)  # bumped when the levers change
 
@@ -70,29 +108,40 @@ def Page():
 
     levers_changed, tell = solara.use_memo(make_callbacks, dependencies=[])
 
+    def choose_language(name):
+        session.ui["lang"] = LANGUAGE_CODES[name]
+        set_lang(LANGUAGE_CODES[name])
+
     solara.Title(t("title", lang))
     solara.Style(PAGE_CSS)
-    with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "12px"}):
+    solara.HTML(tag="script", unsafe_innerHTML=UNLOAD_JS)
+    with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "8px"}):
         with solara.Column(classes=["levers"]):
             LeverPanel(session, lang, levers_changed, tell, levers_version)
-        with solara.Column(classes=["main"]):
-            solara.HTML(tag="h2", unsafe_innerHTML=t("title", lang), style="margin: 4px 0 0 0;")
-            solara.Text(t("subtitle", lang), style={"color": "#666"})
-            solara.ToggleButtonsSingle(value=LANGUAGE_NAMES[lang], values=list(LANGUAGE_NAMES.values()),
-                                       on_value=lambda name: set_lang(LANGUAGE_CODES[name]))
-            if message:
-                (solara.Error if message[0] == "error" else solara.Info)(message[1])
+        with solara.Column(classes=["main"], gap="4px"):
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
+                solara.HTML(tag="h2", unsafe_innerHTML=t("title", lang), style="margin: 0;")
+                solara.ToggleButtonsSingle(value=LANGUAGE_NAMES[lang], values=list(LANGUAGE_NAMES.values()),
+                                           on_value=choose_language, dense=True)
+            Message(message, lang)
             Simulation(session, lang, levers_changed, tell, levers_version)
 
 
 @solara.component
+def Message(message, lang: str):
+    """The one message slot (always present: a message appearing never shifts the components after it)."""
+    with solara.Column(style={"min-height": "0px"}):
+        if message:
+            (solara.Error if message[0] == "error" else solara.Info)(message[1], dense=True)
+
+
+@solara.component
 def Simulation(session: Session, lang: str, levers_changed, tell, levers_version: int):
-    """Controls, headline numbers, map, charts, comparison and export: redrawn every month."""
-    geo = solara.use_memo(lambda: charts.geojson(session.model.district), dependencies=[])
-    tick, set_tick = solara.use_state(0)  # bumped after each month
+    """Controls, time, headline cards, map, charts, comparison and export: redrawn every month."""
+    geo = solara.use_memo(lambda: maps.geojson(session.district), dependencies=[])
+    tick, set_tick = solara.use_state(0)  # bumped after each month or change of the run
     playing, set_playing = solara.use_state(False)
-    speed, set_speed = solara.use_state(4)
-    map_metric, set_map_metric = solara.use_state(MAP_METRICS[0])
+    ui = session.ui  # settings that outlive a reload: speed, map metric, chosen street
     redraw = solara.use_memo(lambda: (lambda: set_tick(lambda n: n + 1)), dependencies=[])
 
     def play(cancel: threading.Event):
@@ -103,9 +152,9 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
                 tell(("info", t("done", lang)))
                 return
             redraw()
-            cancel.wait(max(1.0 / speed - (time.perf_counter() - started), 0.0))
+            cancel.wait(max(1.0 / ui["speed"] - (time.perf_counter() - started), 0.0))
 
-    solara.use_thread(play, dependencies=[playing, speed, lang], intrusive_cancel=False)
+    solara.use_thread(play, dependencies=[playing, ui["speed"], lang], intrusive_cancel=False)
 
     def step():
         set_playing(False)
@@ -123,60 +172,47 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
         levers_changed()
         redraw()
 
-    frames = session.live_frames()
-    reference = session.reference[1] if session.reference else None
-    district = session.model.district
-    months = session.config.run.months
-    date = session.model.date.strftime("%Y-%m") if session.month else session.config.run.start
+    def set_speed(value):
+        ui["speed"] = value
+        redraw()
 
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+    month, shown = session.view_month, session.month
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "6px"}):
         solara.Button(t("pause", lang) if playing else t("play", lang), color="primary",
                       on_click=lambda: set_playing(not playing), disabled=session.finished)
         solara.Button(t("step", lang), on_click=step, disabled=session.finished)
         solara.Button(t("reset", lang), on_click=reset)
-        with solara.Column(gap="0px", style={"width": "220px"}):
-            solara.Text(f"{t('speed', lang)}: {speed}", style={"font-size": "0.85em"})
-            solara.SliderInt("", value=speed, min=1, max=12, on_value=set_speed)
-        solara.Text(t("month", lang, month=session.month, date=date) + " · " + t("horizon", lang, months=months),
-                    classes=["month-label"], style={"font-size": "1.2em", "font-weight": "bold"})
-    solara.Text(t("scenario_now", lang, name=session.config.name) + " · "
-                + t("scale_note", lang, scale=session.config.run.scale), style={"color": "#666"})
-    if session.month == 0:
-        solara.Info(t("nothing_yet", lang))
-    Headline(frames, reference, lang)
+        with solara.Column(gap="0px", style={"width": "170px"}):
+            solara.Text(t("speed", lang, speed=ui["speed"]), style={"font-size": "0.8em"})
+            solara.SliderInt("", value=ui["speed"], min=1, max=12, on_value=set_speed, thumb_label=False)
+        solara.Text(t("month", lang, month=shown, date=session.date(shown)) + " · "
+                    + t("horizon", lang, months=session.months), classes=["month-label"],
+                    style={"font-size": "1.1em", "font-weight": "bold"})
+    TimeSlider(session, lang, redraw, tick)
+    solara.Text(t("scenario_now", lang, name=scenario_title(session.config.name, lang), seeds=SEEDS,
+                  scale=session.config.run.scale), style={"color": "#555", "font-size": "0.85em"})
+    Headline(session, lang, month, tick)
     with solara.ColumnsResponsive(default=12, large=[5, 7]):
-        with solara.Card(t("map", lang)):
-            solara.Select(t("map_metric", lang), values=[metric(m, lang) for m in MAP_METRICS],
-                          value=metric(map_metric, lang),
-                          on_value=lambda label: set_map_metric(
-                              next(m for m in MAP_METRICS if metric(m, lang) == label)))
-            LiveEcharts(lambda: charts.map_chart(map_metric, frames["streets"], district, lang, MAP_NAME),
-                        "height: 420px;", maps={MAP_NAME: geo})
-            ZoneLegend(district, lang)
-        with solara.Card(t("charts", lang)):
-            ref_model = reference["model"] if reference else None
-
-            def panels():
-                out = [charts.zones_chart(name, frames["model"], frames["zones"], reference, district, lang,
-                                          months) for name in ZONE_PANELS]
-                out += [charts.metric_chart(name, frames["model"], ref_model, lang, months) for name in LINE_PANELS]
-                out.append(charts.teachers_chart(frames["model"], ref_model, district, lang, months))
-                return charts.combine(out)
-
-            LiveEcharts(panels, f"height: {charts.combined_height(CHART_PANELS)}px;")
+        MapCard(session, lang, geo, month, redraw, tick)
+        with solara.Card(t("charts", lang), margin=0):
+            solara.Text(t("band_note", lang, seeds=SEEDS), style={"font-size": "0.8em", "color": "#555"})
+            LiveEcharts(lambda: charts.indicator_panels(session, ZONE_PANELS, LINE_PANELS, lang),
+                        f"height: {charts.combined_height(len(ZONE_PANELS) + len(LINE_PANELS) + 1)}px;", tick)
+    ComparePanel(session, lang, redraw, tell, tick)
     with solara.ColumnsResponsive(default=12, large=[6, 6]):
-        ComparePanel(session, lang, redraw, tick)
-        ExportPanel(session, lang, levers_version)
+        ExportPanel(session, lang, levers_version, tick)
+        Glossary(session, lang)
     LifeLine(session, lang, tick)
 
 
 @solara.component
-def LiveEcharts(option, style: str, maps: dict | None = None):
+def LiveEcharts(option, style: str, version: int, maps: dict | None = None, on_click=None):
     """An ECharts figure whose option (built by ``option()``) is set on its widget after each
     render instead of passed as an element argument: reacton walks every list and dict in an
-    element's arguments on each render — the charts' data points, ~8,000 visits a month — while
-    the widget itself only needs the new value."""
-    element = EchartsWidget.element(option={}, maps=maps or {}, attributes={"style": style})
+    element's arguments on each render — the charts' data points, thousands of visits a month —
+    while the widget itself only needs the new value. ``version`` (the page's tick) makes it
+    render again: reacton takes two closures of the same code over the same objects as equal."""
+    element = EchartsWidget.element(option={}, maps=maps or {}, attributes={"style": style}, on_click=on_click)
 
     def update():
         solara.get_widget(element).option = option()
@@ -185,71 +221,194 @@ def LiveEcharts(option, style: str, maps: dict | None = None):
     return element
 
 
-HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting", "approval_days_12m",
-            "students_per_teacher_primary", "unemployment_rate", "satisfaction")
+@solara.component
+def TimeSlider(session: Session, lang: str, redraw, version: int):
+    """Any past month for the map and the numbers, with a mark where each lever starts."""
+    shown = session.month
+
+    def look(value):
+        session.look_at(value)
+        redraw()
+
+    with solara.Column(gap="0px"):
+        with solara.Row(style={"align-items": "center", "gap": "8px"}):
+            solara.Text(t("view_month", lang, date=session.date(session.view_month)) if session.viewed
+                        else t("view_latest", lang), style={"font-size": "0.85em", "min-width": "150px"})
+            with solara.Column(style={"flex": "1"}, classes=["time-slider"]):
+                solara.SliderInt("", value=session.view_month or 0, min=0, max=session.months, on_value=look,
+                                 disabled=shown == 0, thumb_label=False)
+            solara.Button(t("latest", lang), on_click=lambda: look(None), text=True, disabled=session.viewed is None,
+                          style={"text-transform": "none"})
+        marks = "".join(
+            f"<span style='left:{100 * m / session.months:.2f}%' title='{html.escape(names)}'>▲{m}</span>"
+            for m, names in charts.lever_starts(session.config, lang).items())
+        solara.HTML(tag="div", unsafe_innerHTML=marks, classes=["marks"])
 
 
 @solara.component
-def Headline(frames, reference, lang: str):
-    """The latest month's headline numbers, and their difference from the reference run's same
-    month: one HTML table (a component per number would cost a redraw each month)."""
-    model = frames["model"]
-    if not len(model):
-        return
-    now = model.iloc[-1]
-    then = None
-    if reference is not None:
-        same = reference["model"][reference["model"]["month"] == now["month"]]
-        then = same.iloc[0] if len(same) else None
-    cells = []
-    for name in HEADLINE:
-        value = now[name]
-        text = "–" if value != value else f"{value:.3g}"
-        if then is not None and value == value and then[name] == then[name]:
-            # the difference to the value's own precision (three significant digits)
-            decimals = max(0, 2 - int(np.floor(np.log10(max(abs(value), 1e-9)))))
-            text += f" ({'+' if value >= then[name] else '−'}{abs(value - then[name]):.{decimals}f})"
-        cells.append(f"<td><div class='kpi-label'>{html.escape(metric(name, lang))}</div>"
-                     f"<div class='kpi kpi-{name}'>{text}</div></td>")
-    solara.HTML(tag="table", unsafe_innerHTML="<tr>" + "".join(cells) + "</tr>", classes=["headline"])
+def Headline(session: Session, lang: str, month: int, version: int):
+    """The month's headline numbers: the seeds' mean and 95% interval, and against the reference
+    the paired difference with its interval and verdict. One HTML block (a component per number
+    would cost a redraw each month)."""
+    solara.HTML(tag="div", unsafe_innerHTML=charts.headline_cards(session, HEADLINE, month, lang), classes=["cards"])
+    legend = "".join(f"<span><b style='color:{verdict_colour(v)}'>■</b> {verdict_word(v, lang)}</span>"
+                     for v in ("better", "same", "worse"))
+    solara.HTML(tag="div", unsafe_innerHTML=t("verdict_legend", lang, seeds=SEEDS) + " " + legend,
+                classes=["legend-line"])
+
+
+@solara.component
+def MapCard(session: Session, lang: str, geo: dict, month: int, redraw, version: int):
+    """The streets coloured by a metric in the month looked at; a click on a street shows its trends."""
+    ui = session.ui
+    district = session.district
+
+    def choose(label):
+        ui["map_metric"] = next(m for m in MAP_METRICS if metric_name(m, lang) == label)
+        redraw()
+
+    def clicked(data):
+        name = (data or {}).get("name")
+        street = charts.street_of(district, name)
+        if street is not None:
+            ui["street"] = street
+            redraw()
+
+    with solara.Card(t("map", lang), margin=0):
+        solara.Select(t("map_metric", lang), values=[metric_name(m, lang) for m in MAP_METRICS],
+                      value=metric_name(ui["map_metric"], lang), on_value=choose, dense=True)
+        LiveEcharts(lambda: charts.street_map(session, ui["map_metric"], month, lang, MAP_NAME), "height: 430px;",
+                    version, maps={MAP_NAME: geo}, on_click=clicked)
+        ZoneLegend(district, lang)
+        solara.Text(t("map_click", lang), style={"font-size": "0.8em", "color": "#555"})
+        if ui["street"] is not None:
+            LiveEcharts(lambda: charts.street_trends(session, ui["street"], lang), "height: 300px;", version)
 
 
 @solara.component
 def ZoneLegend(district, lang: str):
-    with solara.Row(style={"flex-wrap": "wrap", "font-size": "0.85em"}):
+    with solara.Row(style={"flex-wrap": "wrap", "font-size": "0.8em", "gap": "8px"}):
         solara.Text(t("zones", lang) + ":")
         for z, zone in enumerate(district.zones):
-            colour = zone_colour(z)
-            solara.HTML(tag="span", unsafe_innerHTML=f"<b style='color:{colour}'>▬</b> "
-                                                     f"{zone.name if lang == 'zh' else zone.name_en}")
+            solara.HTML(tag="span", unsafe_innerHTML=f"<b style='color:{zone_colour(z)}'>▬</b> "
+                                                     f"{html.escape(zone.name if lang == 'zh' else zone.name_en)}")
 
 
 @solara.component
-def ComparePanel(session: Session, lang: str, redraw, version: int):
-    def pin():
-        session.pin()
-        redraw()
+def ComparePanel(session: Session, lang: str, redraw, tell, version: int):
+    """Scenario A (the reference: a preset, the current levers or a file) against B (the current
+    levers): A runs on the same seeds to the horizon at once; "run to the horizon and compare"
+    runs B too and shows the difference table; then each lever's contribution on request."""
+    presets = list(cfg.builtin_scenarios())
+    titles = [scenario_title(p, lang) for p in presets]
 
-    def unpin():
-        session.unpin()
-        redraw()
+    def guarded(action):
+        def run():
+            try:
+                action()
+                tell(None)
+            except InputError as exc:
+                tell(("error", exc.text(lang)))
+            redraw()
+        return run
 
-    with solara.Card(t("compare", lang)):
-        if session.reference:
-            name, frames = session.reference
-            solara.Text(t("pinned", lang, name=name, months=len(frames["model"])))
+    def choose(title):
+        guarded(lambda: session.set_reference(cfg.resolve(presets[titles.index(title)]), on_done=redraw))()
+
+    with solara.Card(t("compare", lang), margin=0, style={"margin-top": "8px"}):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
+            with solara.Column(style={"min-width": "260px", "flex": "1"}):
+                chosen = session.reference.config.name if session.reference else None
+                solara.Select(t("reference_preset", lang), values=titles, dense=True,
+                              value=scenario_title(chosen, lang) if chosen in presets else None, on_value=choose)
+            solara.Button(t("pin", lang), on_click=guarded(lambda: session.set_reference(session.config,
+                                                                                         on_done=redraw)))
+            ReferenceUpload(session, lang, redraw, tell)
+            solara.Button(t("unpin", lang), on_click=guarded(session.clear_reference), text=True,
+                          disabled=session.reference is None and session.reference_job is None)
+        JobStatus(session.reference_job, "reference_running", lang)
+        if session.reference is not None:
+            solara.Text(t("reference_is", lang, name=scenario_title(session.reference.config.name, lang),
+                          seeds=SEEDS, months=session.months), style={"font-size": "0.9em"})
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
+            solara.Button(t("run_compare", lang), color="primary", on_click=guarded(lambda: session.compare(redraw)),
+                          disabled=session.reference is None or session.comparison_job is not None)
+            solara.Button(t("run_contributions", lang),
+                          on_click=guarded(lambda: session.contribute(redraw)),
+                          disabled=session.comparison is None or session.contributions_job is not None)
+            BriefButton(session, lang, version)
+        JobStatus(session.comparison_job, "compare_running", lang)
+        JobStatus(session.contributions_job, "contributions_running", lang)
+        if session.comparison is not None:
+            solara.HTML(tag="div", unsafe_innerHTML=charts.difference_tables(session, lang), classes=["table-scroll"])
+
+
+@solara.component
+def JobStatus(job, key: str, lang: str):
+    """A job's progress (with a class the page's unload warning looks for), or its error."""
+    if job is None:
+        return
+    if job.error:
+        solara.Error(t("job_failed", lang, error=job.error), dense=True)
+        return
+    solara.ProgressLinear(value=100 * job.progress(), color="primary")
+    solara.Text(t(key, lang, done=round(100 * job.progress())), classes=["job-running"],
+                style={"font-size": "0.85em", "color": "#555"})
+
+
+@solara.component
+def BriefButton(session: Session, lang: str, version: int):
+    """The comparison's brief as a PDF (``chancheng brief``), built when downloaded."""
+    if session.comparison is None:
+        solara.Button(t("brief", lang), disabled=True)
+        return
+    solara.FileDownload(lambda: session.brief(lang), filename=f"brief_{session.comparison['b'].config.name}.pdf",
+                        label=t("brief", lang), mime_type="application/pdf")
+
+
+@solara.component
+def ExportPanel(session: Session, lang: str, levers_version: int, version: int):
+    """The data (the comparison when one is done, else the live run; built when downloaded) and the
+    lever settings."""
+    try:
+        toml_text = session.scenario_toml()
+        problem = None
+    except InputError as exc:
+        toml_text, problem = None, exc.text(lang)
+    with solara.Card(t("export", lang), margin=0, style={"margin-top": "8px"}):
+        what = "download_comparison" if session.comparison is not None else "download_csv"
+        name = (f"chancheng_{session.comparison['b'].config.name}_vs_{session.comparison['a'].config.name}.zip"
+                if session.comparison is not None else f"chancheng_{session.config.name}.zip")
+        solara.FileDownload(lambda: session.export_zip(lang), filename=name, label=t(what, lang))
+        if lang == "zh":
+            solara.Text(t("headers_note", lang), style={"font-size": "0.8em", "color": "#555"})
+        if toml_text is not None:
+            solara.FileDownload(toml_text, filename=f"{session.draft.get('name', 'scenario')}.toml",
+                                label=t("download_toml", lang))
         else:
-            solara.Text(t("no_reference", lang))
-        with solara.Row():
-            solara.Button(t("pin", lang), on_click=pin, disabled=session.month == 0)
-            solara.Button(t("unpin", lang), on_click=unpin, disabled=session.reference is None)
+            solara.Error(t("upload_error", lang, error=problem))
+
+
+@solara.component
+def Glossary(session: Session, lang: str):
+    """Every number the page shows: its definition, unit, balanced band or target and better direction."""
+    opened, set_opened = solara.use_state(False)
+    with solara.Card(margin=0, style={"margin-top": "8px"}):
+        solara.Button(("▾ " if opened else "▸ ") + t("glossary", lang), text=True, classes=["glossary-toggle"],
+                      on_click=lambda: set_opened(not opened), style={"text-transform": "none"})
+        if opened:
+            levels = ("primary", "junior", "senior")
+            standards = dict(zip((f"students_per_teacher_{level}" for level in levels),
+                                 session.district.public.standards(), strict=True))
+            solara.HTML(tag="table", classes=["glossary"], unsafe_innerHTML=glossary(
+                (*HEADLINE, "students_per_teacher_junior", "residents", "jobs", "rent_index"), lang, standards))
 
 
 @solara.component
 def LifeLine(session: Session, lang: str, version: int):
-    """One sampled resident's life so far (the person panel, persons.csv): where they live and
-    work, their commute and satisfaction month by month, and what happened to them. Closed, it
-    holds nothing to redraw."""
+    """One sampled resident's life so far (the person panel of the first seed, persons.csv): where
+    they live and work, their commute and satisfaction month by month, and what happened to them.
+    Closed, it holds nothing to redraw."""
     opened, set_opened = solara.use_state(False)
     pick, set_pick = solara.use_state(0)
     with solara.Card(margin=0, style={"margin-top": "8px"}):
@@ -264,7 +423,7 @@ def LifeLine(session: Session, lang: str, version: int):
         person = people[pick % len(people)]
         line = session.person_line(person)
         now = line.iloc[-1]
-        district = session.model.district
+        district = session.district
         home = area_name(district, now["sub_area"], lang)
         job = (t("life_job", lang, place=area_name(district, now["workplace"], lang), minutes=now["commute_min"])
                if now["employer"] != -1 else t("life_no_job", lang))
@@ -274,7 +433,7 @@ def LifeLine(session: Session, lang: str, version: int):
             solara.Button(t("another_person", lang), on_click=lambda: set_pick(pick + 1))
         solara.Text(t("life_note", lang, scale=session.config.run.scale), style={"color": "#666",
                                                                                  "font-size": "0.85em"})
-        LiveEcharts(lambda: charts.life_chart(line, lang, session.config.run.months), "height: 240px;")
+        LiveEcharts(lambda: charts.life_chart(line, session, lang), "height: 240px;", version)
         events = line[line["events"] != ""]
         if not len(events):
             solara.Text(t("life_none", lang))
@@ -290,54 +449,47 @@ def LifeLine(session: Session, lang: str, version: int):
 
 
 @solara.component
-def ExportPanel(session: Session, lang: str, levers_version: int):
-    """The run's data (built when downloaded) and the lever settings: redrawn when the levers
-    change (``levers_version``), which is when the settings file and its name change."""
-    try:
-        toml_text = session.scenario_toml()
-        problem = None
-    except InputError as exc:
-        toml_text, problem = None, exc.text(lang)
-    with solara.Card(t("export", lang)):
-        solara.FileDownload(session.export_zip, filename=f"chancheng_{session.config.name}.zip",
-                            label=t("download_csv", lang))
-        if toml_text is not None:
-            solara.FileDownload(toml_text, filename=f"{session.draft.get('name', 'scenario')}.toml",
-                                label=t("download_toml", lang))
-        else:
-            solara.Error(t("upload_error", lang, error=problem))
-
-
-@solara.component
 def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
     presets = list(cfg.builtin_scenarios())
+    titles = [scenario_title(p, lang) for p in presets]
 
-    def choose_preset(name: str):
-        session.load_preset(name)
+    def choose_preset(title: str):
+        session.load_preset(presets[titles.index(title)])
         redraw()
 
+    name = session.draft.get("name")
     solara.Text(t("levers", lang), style={"font-size": "1.2em", "font-weight": "bold"})
-    solara.Select(t("preset", lang), values=presets, value=session.draft.get("name") if session.draft.get("name")
-                  in presets else None, on_value=choose_preset)
-    if session.pending:
-        solara.Warning(t("pending", lang), dense=True)
+    solara.Select(t("preset", lang), values=titles, value=scenario_title(name, lang) if name in presets else None,
+                  on_value=choose_preset, dense=True)
+    with solara.Column(style={"min-height": "0px"}):
+        if session.pending:
+            solara.Warning(t("pending", lang), dense=True)
     for name_zh in GROUPS:
         solara.Text(group(name_zh, lang), style={"font-weight": "bold", "margin-top": "8px"})
-        for name, cls in LEVERS.items():
+        for lever, cls in LEVERS.items():
             if cls.group == name_zh:
-                LeverCard(session, name, cls, lang, redraw, version)
+                LeverCard(session, lever, cls, lang, redraw, version)
     solara.Text(t("upload", lang), style={"margin-top": "12px", "font-size": "0.9em"})
-    ScenarioUpload(session, lang, redraw, set_message)
+    ScenarioUpload(session, lang, session.load_config, redraw, set_message,
+                   "uploaded")
 
 
 @solara.component
-def ScenarioUpload(session: Session, lang: str, redraw, set_message):
+def ReferenceUpload(session: Session, lang: str, redraw, tell):
+    """A scenario file as the reference (A)."""
+    ScenarioUpload(session, lang, lambda config: session.set_reference(config, on_done=redraw), redraw, tell,
+                   "uploaded_reference", label=t("reference_upload", lang))
+
+
+@solara.component
+def ScenarioUpload(session: Session, lang: str, use, redraw, set_message, done_key: str, label: str = ""):
     """A scenario file from the browser. Its size is checked from what the browser reports, before
-    any of its bytes is sent; its content is read (in a thread) only when small enough. Every
-    problem is one line in the page's language; the session stays as it was."""
+    any of its bytes is sent; its content is read (in a thread) only when small enough, then given
+    to ``use``. Every problem is one line in the page's language; the session stays as it was."""
     info, set_info = solara.use_state(None)
     files, set_files = solara.use_state(None)
-    element = FileInput.element(accept=".toml", multiple=False, show_progress=False, on_file_info=set_info)
+    element = FileInput.element(accept=".toml", multiple=False, show_progress=False, on_file_info=set_info,
+                                label=label or t("choose_file", lang), dense=True, hide_details=True)
 
     def wire():  # (as solara's FileDrop does: a new version for the chunks of the chosen file)
         if info:
@@ -354,14 +506,15 @@ def ScenarioUpload(session: Session, lang: str, redraw, set_message):
         name, size = files[0]["name"], files[0]["size"]
         try:
             Session.check_upload_size(name, size)
-            config = session.load_upload(name, files[0]["file_obj"].read(UPLOAD_LIMIT + 1))
+            config = Session.read_upload(name, files[0]["file_obj"].read(UPLOAD_LIMIT + 1))
+            use(config)
         except InputError as exc:
             set_message(("error", t("upload_error", lang, error=exc.text(lang))))
             return
         except Exception as exc:  # (whatever else a file can do: one line, never a traceback with server paths)
             set_message(("error", t("upload_failed", lang, name=name, kind=type(exc).__name__)))
             return
-        set_message(("info", t("uploaded", lang, name=config.name)))
+        set_message(("info", t(done_key, lang, name=config.name)))
         redraw()
 
     solara.use_thread(read, dependencies=[files], intrusive_cancel=False)
@@ -374,25 +527,20 @@ def LeverCard(session: Session, name: str, cls, lang: str, redraw, version: int)
     opened, set_opened = solara.use_state(False)
     values = session.draft["levers"][name]
     title = cls.label if lang == "zh" else cls.label_en
-    with solara.Card(margin=0, style={"margin-bottom": "6px", "padding": "0px 8px"}):
+    with solara.Card(margin=0, style={"margin-bottom": "4px", "padding": "0px 6px"}):
         solara.Button(("▾ " if opened else "▸ ") + title, text=True, on_click=lambda: set_opened(not opened),
                       style={"justify-content": "flex-start", "width": "100%", "text-transform": "none"})
         if opened:
             solara.Text(f"{t('mechanism', lang)}: " + (cls.mechanism_zh if lang == "zh" else cls.mechanism),
                         style={"font-size": "0.85em", "color": "#555"})
-            for field, kind, spec, _ in specs(cls):
-                FieldInput(session, name, field, kind, spec, values[field], lang, redraw)
+            for field, kind, spec, default in specs(cls):
+                FieldInput(session, name, field, kind, spec, default, values[field], lang, redraw)
 
 
 @solara.component
-def FieldInput(session: Session, lever: str, field: str, kind: str, spec, value, lang: str, redraw):
-    label = field_label(lever, field, spec.doc, lang)
-    if spec.unit and kind in ("int", "float"):
-        label += f"（{unit(spec.unit, lang)}）" if lang == "zh" else f" ({spec.unit})"
-    tip = (spec.doc if lang == "en" else label) + (f" — {t('source', lang)}: {spec.source}" if spec.source else "")
-    if spec.reform is not None:
-        shown = ", ".join(spec.reform) if isinstance(spec.reform, tuple) else spec.reform
-        tip += f" · reform_2019: {shown}"
+def FieldInput(session: Session, lever: str, field: str, kind: str, spec, default, value, lang: str, redraw):
+    label = field_label(lever, field, spec.doc, lang) + unit_suffix(spec.unit, kind, lang)
+    tip = lever_tip(spec, default, kind, lang)
 
     def set_value(new):
         session.set_value(lever, field, new)
@@ -405,7 +553,7 @@ def FieldInput(session: Session, lever: str, field: str, kind: str, spec, value,
             if spec.choices:
                 shown, codes = [choice(c, lang) for c in spec.choices], list(spec.choices)
             else:
-                district = session.model.district
+                district = session.district
                 shown = list(district.street_names if lang == "zh" else district.street_pinyin)
                 codes = list(district.street_names)
             solara.SelectMultiple(label, values=[shown[codes.index(v)] for v in value], all_values=shown,
@@ -415,16 +563,18 @@ def FieldInput(session: Session, lever: str, field: str, kind: str, spec, value,
             solara.Select(label, values=names, value=choice(value, lang),
                           on_value=lambda c: set_value(spec.choices[names.index(c)]))
         else:
-            solara.Text(f"{label}: {value:g}", style={"font-size": "0.85em"})
+            solara.Text(f"{label}: {number(value, spec.unit)}", style={"font-size": "0.85em"})
             if kind == "int" and spec.hi - spec.lo <= 600:
-                solara.SliderInt("", value=int(value), min=int(spec.lo), max=int(spec.hi), on_value=set_value)
+                solara.SliderInt("", value=int(value), min=int(spec.lo), max=int(spec.hi), on_value=set_value,
+                                 tick_labels="end_points")
             elif kind == "float" and spec.hi - spec.lo <= 3:
                 solara.SliderFloat("", value=float(value), min=spec.lo, max=spec.hi, step=0.01,
-                                   on_value=set_value)
-            elif kind == "int":
-                solara.InputInt("", value=int(value), on_value=lambda v: set_value(clamp(v, spec)))
+                                   on_value=set_value, tick_labels="end_points")
             else:
-                solara.InputFloat("", value=float(value), on_value=lambda v: set_value(clamp(v, spec)))
+                (solara.InputInt if kind == "int" else solara.InputFloat)(
+                    t("range", lang, lo=number(spec.lo, spec.unit), hi=number(spec.hi, spec.unit)),
+                    value=int(value) if kind == "int" else float(value),
+                    on_value=lambda v: set_value(clamp(v, spec)))
 
 
 def clamp(value, spec):
@@ -432,3 +582,4 @@ def clamp(value, spec):
     if value is None:
         return spec.lo
     return min(max(value, spec.lo), spec.hi)
+

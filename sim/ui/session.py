@@ -1,82 +1,298 @@
-"""One browser session's simulation: its model, its pending lever settings, its reference run.
+"""One browser's simulation: an ensemble of seeds of the current levers, its reference, its comparison.
 
-The page builds one ``Session`` per browser session (never at module level: a module-level model
-would be shared by every visitor). Lever changes go into a draft that takes effect on ``reset``;
-exports are the same files ``chancheng run`` writes.
+The page answers "did it help, by how much, how surely" with seeds: the current levers run as an
+``Ensemble`` of ``SEEDS`` seeds (0 … SEEDS−1) played month by month, and a reference scenario runs
+on the same seeds (common random numbers) to the horizon, so every month of the live run has its
+paired reference months. A comparison runs both scenarios — and, on request, the reference with
+each lever family of the current levers alone — to the horizon; ``sim.comparison`` turns them into
+the difference table and the contributions. Runs to the horizon go to a process pool shared by
+every session (``pool()``), so they use the machine's cores and never stall a page; the live
+ensemble steps in the server, one month ahead of the display (``LEAD``), so Step shows a month
+that is already computed.
+
+Sessions live in ``SESSIONS`` by the browser's session cookie, so a reload finds its run again
+(two tabs of one browser show the same run). Lever changes go into a draft that takes effect on
+``reset``; exports are the files ``chancheng run`` and ``chancheng compare`` write.
 """
 
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import tempfile
+import threading
+import time
 import zipfile
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from sim import comparison
 from sim import config as cfg
 from sim.errors import InputError, parse_toml
-from sim.io import RunWriter, describe_runs
+from sim.io import RunWriter, describe_runs, metadata, write_csv, write_json
 from sim.model import IndustryCityModel
+from sim.outcomes import COLUMNS, PANELS
 from sim.runner import Result, run_info, run_key, tables
 
 UPLOAD_LIMIT = 64 * 1024  # bytes: a scenario file is a few KB
-# The page's own limits, so one visitor cannot take the server's memory or time (a run at scale 10
-# takes ~250 MB and ~11 ms a month; at full scale ~450 MB and ~60 ms): uploads may not go finer or
-# longer. The command line has no such limits.
+# The page's own limits, so one visitor cannot take the server's memory or time (five seeds at
+# scale 10 take ~90 MB and ~35 ms a month each): uploads may not go finer or longer. The command
+# line has no such limits.
 PAGE_MIN_SCALE = 10  # persons per row, at least
 PAGE_MAX_MONTHS = 240  # months, at most
+SEEDS = 5  # the page's ensemble: seeds 0 … SEEDS−1, the same for every scenario it runs
+LEAD = 1  # months the live ensemble computes ahead of the display
+KEPT_SESSIONS = 32  # browsers whose runs the server keeps (the least recently used go first)
+LIVE_TABLES = {"model": "model_rows", "zones": "zone_rows", "streets": "street_rows"}
+
+
+# -------------------------------------------------------------- runs to the horizon, in worker processes
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def pool() -> ProcessPoolExecutor:
+    """The server's worker processes (one per core), started on first use and shared by every
+    session (spawned, not forked: the server runs threads)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
+                                        mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, Any]:
+    """One run to its horizon (in a worker): every table's rows, as the recorder holds them, and
+    with ``persons`` the person panel's monthly blocks."""
+    model = IndustryCityModel(config, seed)
+    for _ in range(config.run.months):
+        model.step()
+    rows = {name: value for name, value in model.recorder.tables().items() if name not in PANELS}
+    if persons:
+        rows["person_blocks"] = model.recorder.person_rows
+    return rows
+
+
+class Ensemble:
+    """One scenario on the page's seeds: live models stepped month by month, or the rows of runs
+    finished in the pool. Read as arrays seeds × months."""
+
+    def __init__(self, config: cfg.Config, seeds: list[int], models: list[IndustryCityModel] | None = None,
+                 rows: list[dict[str, Any]] | None = None):
+        self.config, self.seeds = config, list(seeds)
+        self.models = models
+        self.rows = rows
+
+    @classmethod
+    def live(cls, config: cfg.Config, seeds: list[int]) -> Ensemble:
+        return cls(config, seeds, models=[IndustryCityModel(config, s) for s in seeds])
+
+    @property
+    def computed(self) -> int:
+        """Months simulated."""
+        return self.models[0].steps if self.models else len(self.rows[0]["model"])
+
+    def step(self) -> None:
+        for model in self.models:
+            model.step()
+
+    def table(self, k: int, name: str) -> list:
+        """Seed k's rows of table ``name`` so far."""
+        if self.models:
+            return getattr(self.models[k].recorder, LIVE_TABLES[name])
+        return self.rows[k][name]
+
+    def person_blocks(self) -> list[dict[str, list]]:
+        """The person panel of the first seed, month by month."""
+        if self.models:
+            return self.models[0].recorder.person_rows
+        return self.rows[0].get("person_blocks", [])
+
+    def values(self, name: str, months: int) -> np.ndarray:
+        """A district series, seeds × months (nan where a month has no value)."""
+        return np.array([[row[name] for row in self.table(k, "model")[:months]] for k in range(len(self.seeds))],
+                        dtype=float)
+
+    def area_values(self, table: str, index: int, count: int, name: str, months: int) -> np.ndarray:
+        """Area ``index`` of the ``count`` areas a month of ``table`` (zones, streets) holds, seeds × months."""
+        return np.array([[rows[m * count + index][name] for m in range(months)]
+                         for rows in (self.table(k, table) for k in range(len(self.seeds)))], dtype=float)
+
+    def month_rows(self, table: str, count: int, month: int) -> list[list[dict]]:
+        """Each seed's rows of ``table`` in one month (1 = the first)."""
+        return [self.table(k, table)[(month - 1) * count:month * count] for k in range(len(self.seeds))]
+
+    def all_rows(self, k: int) -> dict[str, Any]:
+        """Seed k's every table so far, as ``recorder.tables()`` gives them."""
+        return self.models[k].recorder.tables() if self.models else self.rows[k]
+
+    def frames(self, run_id_of: Callable[[int], int], months: int | None = None) -> list[Result]:
+        """Each seed's tables as ``chancheng run`` writes them (months after ``months`` left out)."""
+        out = []
+        for k, seed in enumerate(self.seeds):
+            key = run_key(self.config, run_id_of(k), seed)
+            frames = {name: frame for name, frame in tables(self.all_rows(k), key).items() if name not in PANELS}
+            if months is not None:
+                frames = {name: frame[frame["month"] <= months] if "month" in frame else frame
+                          for name, frame in frames.items()}
+            info = run_info(self.config, key, status="ok", error="", wall=0.0)
+            info["months"] = months if months is not None else self.computed
+            out.append(Result(info, frames))
+        return out
+
+    def combined(self, months: int | None = None) -> dict[str, pd.DataFrame]:
+        """The district, zone and street tables of every seed as one frame each (for comparisons)."""
+        results = self.frames(lambda k: k, months)
+        return {name: pd.concat([r.frames[name] for r in results], ignore_index=True)
+                for name in comparison.TABLE_OF.values()}
+
+
+class Job:
+    """Runs to the horizon in the pool, by name: ``progress()`` in [0, 1]; when the last one ends,
+    ``then(job)`` is called once (in the pool's thread); ``ensembles()`` gives them."""
+
+    def __init__(self, configs: dict[str, cfg.Config], seeds: list[int], then: Callable[[Job], None],
+                 persons: str | None = None):
+        self.configs, self.seeds = configs, seeds
+        self.error: str | None = None
+        self._then, self._fired, self._lock = then, False, threading.Lock()
+        self.futures = {name: [pool().submit(run_rows, config, seed, name == persons and k == 0)
+                               for k, seed in enumerate(seeds)] for name, config in configs.items()}
+        for future in self.all():
+            future.add_done_callback(self._ended)
+
+    def all(self) -> list[Future]:
+        return [f for fs in self.futures.values() for f in fs]
+
+    def _ended(self, _future: Future) -> None:
+        with self._lock:
+            if self._fired or not all(f.done() for f in self.all()):
+                return
+            self._fired = True
+        try:
+            self._then(self)
+        except Exception as exc:  # a run failed in its worker (or its tables could not be read): shown
+            self.error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, RuntimeError) else str(exc)
+
+    def progress(self) -> float:
+        return sum(f.done() for f in self.all()) / len(self.all())
+
+    def cancel(self) -> None:
+        for future in self.all():
+            future.cancel()
+
+    def ensembles(self) -> dict[str, Ensemble]:
+        """The finished runs by name (``RuntimeError`` with the worker's error if one failed)."""
+        out = {}
+        for name, futures in self.futures.items():
+            for future in futures:
+                if future.cancelled():
+                    raise RuntimeError("cancelled")
+                if future.exception() is not None:
+                    exc = future.exception()
+                    raise RuntimeError(f"{type(exc).__name__}: {exc}")
+            out[name] = Ensemble(self.configs[name], self.seeds, rows=[f.result() for f in futures])
+        return out
 
 
 class Session:
-    def __init__(self, scenario: str = "baseline_2018", seed: int = 0):
-        self.seed = seed
+    def __init__(self, scenario: str = "baseline_2018", seeds: int = SEEDS, prefetch: bool = True):
+        self.seeds = list(range(seeds))
         self.config = cfg.resolve(scenario)
         self.draft: dict[str, Any] = self.config.to_dict()
-        self.reference: tuple[str, dict[str, pd.DataFrame]] | None = None
+        self.prefetch = prefetch
+        self.lock = threading.RLock()  # the live ensemble: stepped by Step, Play and the month ahead
+        self.ahead: threading.Thread | None = None
+        self.reference: Ensemble | None = None  # scenario A, to the horizon
+        self.reference_job: Job | None = None
+        self.comparison: dict[str, Any] | None = None  # A, B, their differences (and contributions)
+        self.comparison_job: Job | None = None
+        self.contributions_job: Job | None = None
+        self.viewed: int | None = None  # the month looked at (None: the latest)
+        self.touched = time.time()
+        # the page's own settings, kept with the run so a reload finds them too
+        self.ui: dict[str, Any] = {"lang": "zh", "speed": 4, "map_metric": "jobs_housing_ratio", "street": None}
         self.build()
 
-    # -------------------------------------------------------------- the run
+    # -------------------------------------------------------------- the live run
     def build(self) -> None:
-        self.model = IndustryCityModel(self.config, self.seed)
-        self.started = datetime.now(UTC)
+        with self.lock:
+            self.live = Ensemble.live(self.config, self.seeds)
+            self.shown = 0
+            self.viewed = None
+            self.started = datetime.now(UTC)
+        self.compute_ahead()
 
     @property
     def month(self) -> int:
-        return self.model.steps
+        """The latest month on display."""
+        return self.shown
+
+    @property
+    def months(self) -> int:
+        return self.config.run.months
 
     @property
     def finished(self) -> bool:
-        return self.model.steps >= self.config.run.months
+        return self.shown >= self.months
+
+    @property
+    def district(self):
+        return self.live.models[0].district
 
     def step(self) -> bool:
-        """Advance one month; False at the horizon."""
-        if self.finished:
-            return False
-        self.model.step()
+        """Show one month more (computing it if it was not computed ahead); False at the horizon."""
+        with self.lock:
+            if self.finished:
+                return False
+            if self.live.computed <= self.shown:
+                self.live.step()
+            self.shown += 1
+        self.compute_ahead()
         return True
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """Every table of the run so far, as ``chancheng run`` writes them (for export)."""
-        return tables(self.model, run_key(self.config, 0, self.seed))
+    def compute_ahead(self) -> None:
+        """Start computing the next month in the background, so Step finds it ready."""
+        if not self.prefetch or (self.ahead is not None and self.ahead.is_alive()):
+            return
+        if self.live.models is None or self.live.computed >= self.months or self.live.computed - self.shown >= LEAD:
+            return
 
-    def series(self) -> dict[str, pd.DataFrame]:
-        """The model and zone series of the run so far."""
-        rec = self.model.recorder
-        return {"model": pd.DataFrame(rec.model_rows), "zones": pd.DataFrame(rec.zone_rows)}
+        def work():
+            with self.lock:
+                if self.live.models is not None and self.live.computed < self.months \
+                        and self.live.computed - self.shown < LEAD:
+                    self.live.step()
 
-    def live_frames(self) -> dict[str, pd.DataFrame]:
-        """What the page draws each month: the series, and the streets in the latest month only
-        (all the tables would cost ~10 ms a month by month 120, mostly streets)."""
-        streets = self.model.recorder.street_rows[-self.model.district.n_streets:]
-        return {**self.series(), "streets": pd.DataFrame(streets)}
+        self.ahead = threading.Thread(target=work, daemon=True, name="month-ahead")
+        self.ahead.start()
+
+    def date(self, month: int) -> str:
+        """A month of the run (1 = the start month) as YYYY-MM; month 0 is the start."""
+        start = pd.Period(self.config.run.start, freq="M")
+        return str(start + max(month - 1, 0))
+
+    def look_at(self, month: int | None) -> None:
+        """Look at a past month (map and numbers); None follows the latest."""
+        self.viewed = None if month is None or month >= self.shown else max(int(month), 1)
+
+    @property
+    def view_month(self) -> int:
+        return self.viewed or self.shown
 
     def panel_people(self) -> list[int]:
         """The sampled persons (``persons.csv``) living in the district now, the most eventful
         lives first (ties by id): the people the page can follow."""
-        blocks = self.model.recorder.person_rows
+        blocks = self.live.person_blocks()[:self.shown]
         if not blocks:
             return []
         alive = [p for p, e in zip(blocks[-1]["person"], blocks[-1]["events"], strict=True)
@@ -91,12 +307,12 @@ class Session:
     def person_line(self, person: int) -> pd.DataFrame:
         """One sampled person's rows of ``persons.csv`` so far, month by month."""
         rows = []
-        for block in self.model.recorder.person_rows:
+        for block in self.live.person_blocks()[:self.shown]:
             ids = block["person"]
             if person in ids:
                 i = ids.index(person)
                 rows.append({name: values[i] for name, values in block.items()})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=list(COLUMNS["persons"]))
 
     # -------------------------------------------------------------- levers
     def draft_config(self) -> cfg.Config:
@@ -114,10 +330,16 @@ class Session:
         self.draft = cfg.resolve(name).to_dict()
 
     def reset(self) -> None:
-        """Apply the pending settings and start again at month 0 (raises ``InputError`` if invalid)."""
-        self.config = self.draft_config()
-        self.draft = self.config.to_dict()
+        """Apply the pending settings and start again at month 0 (raises ``InputError`` if invalid;
+        the run is kept then). A reference is run again at the new horizon and scale."""
+        config = self.draft_config()
+        with self.lock:
+            self.config = config
+            self.draft = config.to_dict()
+            self.comparison = None
         self.build()
+        if self.reference is not None and not self.same_run(self.reference.config):
+            self.set_reference(self.reference.config)
 
     @staticmethod
     def check_upload_size(filename: str, size: int) -> None:
@@ -127,10 +349,11 @@ class Session:
             raise InputError(f"too large ({size:,} bytes; allowed: at most {UPLOAD_LIMIT // 1024} KB)",
                              source=filename, zh=f"文件过大（{size:,} 字节；允许：最多 {UPLOAD_LIMIT // 1024} KB）")
 
-    def load_upload(self, filename: str, data: bytes) -> cfg.Config:
+    @staticmethod
+    def read_upload(filename: str, data: bytes) -> cfg.Config:
         """A scenario file from the browser: parsed as data only (never executed), size-limited,
         within the page's limits (``PAGE_MIN_SCALE``, ``PAGE_MAX_MONTHS``)."""
-        self.check_upload_size(filename, len(data))
+        Session.check_upload_size(filename, len(data))
         raw = parse_toml(data, filename)
         if isinstance(raw.get("run"), dict) and raw["run"].get("data"):
             raise InputError("may not point at a data file on the server", source=filename, field="run.data",
@@ -146,32 +369,158 @@ class Session:
                              f"{PAGE_MAX_MONTHS} (run longer horizons with the chancheng command)", source=filename,
                              field="run.months", zh=f"{config.run.months} 个月超出网页允许的期限；允许：最多 "
                              f"{PAGE_MAX_MONTHS} 个月（更长期限请用 chancheng 命令运行）")
-        self.draft = config.to_dict()
         return config
 
-    # -------------------------------------------------------------- reference and exports
-    def pin(self) -> None:
-        """Keep the run so far as the reference the page compares with."""
-        self.reference = (self.config.name, self.series())
+    def load_config(self, config: cfg.Config) -> None:
+        """A scenario (an uploaded file's) as the pending lever settings."""
+        self.draft = config.to_dict()
 
-    def unpin(self) -> None:
-        self.reference = None
+    def load_upload(self, filename: str, data: bytes) -> cfg.Config:
+        """An uploaded scenario file as the pending lever settings."""
+        config = self.read_upload(filename, data)
+        self.load_config(config)
+        return config
 
+    # -------------------------------------------------------------- the reference (scenario A)
+    def same_run(self, config: cfg.Config) -> bool:
+        r, mine = config.run, self.config.run
+        return (r.months, r.scale, r.start, r.data) == (mine.months, mine.scale, mine.start, mine.data)
+
+    def as_reference(self, config: cfg.Config) -> cfg.Config:
+        """A scenario with the live run's horizon, scale, start and data (``InputError`` if one of its
+        levers starts after the horizon)."""
+        r = self.config.run
+        return cfg.with_run(config, months=r.months, scale=r.scale, start=r.start, data=r.data)
+
+    def set_reference(self, config: cfg.Config, on_done: Callable[[], None] = lambda: None) -> None:
+        """Run ``config`` on the session's seeds to the horizon in the pool, as the reference (A)."""
+        config = self.as_reference(config)
+        self.clear_reference()
+
+        def finished(job: Job) -> None:
+            if self.reference_job is job:
+                self.reference, self.reference_job = job.ensembles()["a"], None
+            on_done()
+
+        self.reference_job = Job({"a": config}, self.seeds, finished)
+
+    def clear_reference(self) -> None:
+        self.cancel_jobs()
+        self.reference = self.reference_job = self.comparison = None
+
+    def cancel_jobs(self) -> None:
+        for job in (self.reference_job, self.comparison_job, self.contributions_job):
+            if job is not None:
+                job.cancel()
+        self.comparison_job = self.contributions_job = None
+
+    # -------------------------------------------------------------- the comparison to the horizon
+    def compare(self, on_done: Callable[[], None] = lambda: None) -> None:
+        """Run the current levers (B) to the horizon on the reference's seeds (in the pool); when
+        done, ``self.comparison`` holds A, B, the difference table and the levers in which they differ."""
+        if self.reference is None:
+            raise InputError("choose a reference scenario first", zh="请先选择参照情景")
+        a = self.reference
+
+        def finished(job: Job) -> None:
+            if self.comparison_job is job:
+                b = job.ensembles()["b"]
+                self.comparison = {"a": a, "b": b, "differences": comparison.differences(a.combined(), b.combined()),
+                                   "levers": comparison.changed_levers(a.config, b.config), "contributions": None}
+                self.comparison_job = None
+            on_done()
+
+        self.comparison = None
+        self.comparison_job = Job({"b": self.config}, self.seeds, finished, persons="b")
+
+    def contribute(self, on_done: Callable[[], None] = lambda: None) -> None:
+        """Run the reference with each lever family of B alone (the same seeds, in the pool) and add
+        ``contributions`` to the comparison."""
+        result = self.comparison
+        if result is None:
+            raise InputError("run the comparison first", zh="请先运行对比")
+        a, b = result["a"], result["b"]
+
+        def finished(job: Job) -> None:
+            if self.contributions_job is job:
+                alone = {lever: ensemble.combined() for lever, ensemble in job.ensembles().items()}
+                result["contributions"] = comparison.contributions(a.combined(), b.combined(), alone)
+                self.contributions_job = None
+            on_done()
+
+        self.contributions_job = Job({lever: comparison.one_lever(a.config, b.config, lever)
+                                      for lever in result["levers"]}, self.seeds, finished)
+
+    # -------------------------------------------------------------- exports
     def scenario_toml(self) -> str:
         """The pending lever settings as a scenario file ``chancheng run --scenario`` accepts."""
         return self.draft_config().to_toml()
 
-    def export_zip(self) -> bytes:
-        """This run so far as the files ``chancheng run`` writes, zipped."""
-        key = run_key(self.config, 0, self.seed)
-        info = run_info(self.config, key, status="ok", error="", wall=0.0)
-        info["months"] = self.month  # the months actually simulated
-        with tempfile.TemporaryDirectory() as tmp:
+    def write_comparison(self, folder: Path, headers: str = "en") -> None:
+        """The comparison as ``chancheng compare`` writes it: A's and B's runs, differences.csv (and
+        contributions.csv), the scenarios and metadata.json."""
+        result = self.comparison
+        a, b = result["a"], result["b"]
+        writer = RunWriter(folder)
+        n = len(self.seeds)
+        for offset, ensemble in enumerate((a, b)):
+            for r in ensemble.frames(lambda k, o=offset: o * n + k):
+                writer.write(r)
+            cfg.save(ensemble.config, folder / f"scenario_{ensemble.config.name}.toml")
+        write_csv(result["differences"], folder / "differences.csv")
+        if result["contributions"] is not None:
+            write_csv(result["contributions"], folder / "contributions.csv")
+        write_json(folder / "metadata.json", metadata(
+            self.started, scenarios=[a.config.name, b.config.name], seeds=self.seeds, months=self.months,
+            scale=self.config.run.scale, common_random_numbers=True, command="web page (app.py)"))
+
+    def export_zip(self, lang: str = "en") -> bytes:
+        """The comparison (when one is done) or the live run so far, as the files the command line
+        writes, zipped; on the Chinese page every CSV has a second header row of Chinese names."""
+        with self.lock, tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            RunWriter(folder).write(Result(info, self.frames()))
-            describe_runs(folder, self.config, self.started, [self.seed], self.month, command="web page (app.py)")
+            if self.comparison is not None:
+                self.write_comparison(folder)
+            else:
+                writer = RunWriter(folder)
+                for r in self.live.frames(lambda k: k, self.shown):
+                    writer.write(r)
+                describe_runs(folder, self.config, self.started, self.seeds, self.shown, command="web page (app.py)")
+            if lang == "zh":
+                from sim.ui.i18n import chinese_headers
+
+                for path in folder.glob("*.csv"):
+                    chinese_headers(path)
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in sorted(folder.iterdir()):
                     archive.write(path, path.name)
         return buffer.getvalue()
+
+    def brief(self, lang: str = "zh") -> bytes:
+        """The comparison's brief (``chancheng brief``), as PDF bytes."""
+        from sim.brief import render
+
+        with tempfile.TemporaryDirectory() as tmp:
+            self.write_comparison(Path(tmp))
+            return render(Path(tmp), lang)
+
+
+# -------------------------------------------------------------- sessions by browser
+SESSIONS: OrderedDict[str, Session] = OrderedDict()
+_SESSIONS_LOCK = threading.Lock()
+
+
+def session_for(browser: str, make: Callable[[], Session] = Session) -> Session:
+    """The browser's session (by its session cookie): found again after a reload, made on first
+    visit; the least recently used beyond ``KEPT_SESSIONS`` are dropped."""
+    with _SESSIONS_LOCK:
+        session = SESSIONS.pop(browser, None)
+        if session is None:
+            session = make()
+        SESSIONS[browser] = session
+        session.touched = time.time()
+        while len(SESSIONS) > KEPT_SESSIONS:
+            _, old = SESSIONS.popitem(last=False)
+            old.cancel_jobs()
+        return session
