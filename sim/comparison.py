@@ -126,7 +126,7 @@ def contributions(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame], alone:
     runs = {name: _per_run(frames, "district", months).pivot(index="seed", columns="metric", values="value")
             for name, frames in alone.items()}
     rows = []
-    for metric in HEADLINE:
+    for metric in (m for m in HEADLINE if m in base.columns):
         parts = {"total": total[metric]} | {name: run[metric] for name, run in runs.items()}
         summed = sum((run[metric] - base[metric] for run in runs.values()), pd.Series(0.0, index=base.index))
         for lever, values in parts.items():

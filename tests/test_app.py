@@ -12,6 +12,7 @@ import pytest
 
 from sim.cli import main
 from sim.ui import assets
+from sim.ui.i18n import scenario_title
 from sim.ui.server import CHROMIUM, CHROMIUM_ARGS, local_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,9 +63,9 @@ def step(page, times: int = 1) -> None:
         page.get_by_text(f"第 {now + 1} 月").wait_for(timeout=30_000)
 
 
-def choose_preset(page, name: str) -> None:
-    page.locator(".v-input", has_text="预设情景").locator(".v-select__slot").click()
-    page.get_by_role("option", name=name, exact=True).click()
+def choose_preset(page, name: str, label: str = "预设情景") -> None:
+    page.locator(".v-input", has_text=label).locator(".v-select__slot").click()
+    page.get_by_role("option", name=scenario_title(name, "zh"), exact=True).click()
 
 
 def kpi(page, name: str) -> str:
@@ -90,7 +91,7 @@ def test_step_advances_the_month_and_a_chart_changes(page):
     page.wait_for_timeout(500)
     assert page.get_by_text("2019-02").first.is_visible()
     assert chart.screenshot() != before
-    assert kpi(page, "jobs_housing_ratio") != "–"
+    assert kpi(page, "jobs_housing_ratio") != "—"
     shot(page, "stepped")
 
 
@@ -103,7 +104,7 @@ def test_a_lever_and_reset_change_an_outcome(page):
     page.get_by_text("第 0 月").wait_for(timeout=30_000)
     step(page, 3)
     assert kpi(page, "students_per_teacher_primary") != baseline_days
-    assert page.get_by_text("only_quota_pool").first.is_visible()
+    assert page.get_by_text(scenario_title("only_quota_pool", "zh")).first.is_visible()
     shot(page, "lever_reset")
 
 
@@ -117,17 +118,39 @@ def test_the_language_switches(page):
     page.get_by_role("heading", name="成华区产城融合政策模拟").wait_for(timeout=30_000)
 
 
-def test_pin_and_compare_shows_both_runs(page):
-    step(page, 2)
-    page.get_by_role("button", name="将当前运行设为参照").click()
-    page.get_by_text("参照：baseline_2018").wait_for(timeout=30_000)
+def test_a_reference_gives_every_card_a_difference_and_a_verdict(page):
+    page.get_by_role("button", name="以当前杠杆为参照").click()  # the 2018 baseline, on the same seeds
+    page.get_by_text("参照 A：").wait_for(timeout=180_000)
     choose_preset(page, "reform_2019")
     page.get_by_role("button", name="重置").click()
     page.get_by_text("第 0 月").wait_for(timeout=30_000)
     step(page, 2)
-    assert "(" in kpi(page, "students_per_teacher_primary")  # a difference from the reference is shown
-    assert page.get_by_text("参照").first.is_visible()
+    diff = page.locator(".kpi-card-approval_days_12m .kpi-diff").inner_text()
+    assert diff.startswith("比参照") and "[" in diff
+    assert any(word in diff for word in ("显著改善", "无明显差异", "显著恶化"))
+    assert page.get_by_text("显著改善").first.is_visible()  # the legend
     shot(page, "compare")
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900), (1920, 1080)])
+def test_every_headline_card_is_inside_the_viewport(browser, server, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(server, timeout=90_000)
+        page.get_by_role("button", name="单步").wait_for(timeout=90_000)
+        step(page, 1)
+        page.wait_for_timeout(300)
+        cards = page.locator(".cards .card")
+        assert cards.count() == 8
+        for i in range(8):
+            box = cards.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width \
+                and box["y"] + box["height"] <= height, (i, box)
+        assert not page.get_by_text("This website runs on").count()  # no badge over the content
+        page.screenshot(path=str(ARTIFACTS / f"layout_{width}.png"))
+    finally:
+        context.close()
 
 
 def test_downloads_parse_and_the_toml_runs_with_the_cli(page, tmp_path):
@@ -138,7 +161,9 @@ def test_downloads_parse_and_the_toml_runs_with_the_cli(page, tmp_path):
         archive.extractall(tmp_path / "run")
     for name in ("runs", "model", "streets", "zones"):
         assert len(pd.read_csv(tmp_path / "run" / f"{name}.csv")) > 0
-    assert list(pd.read_csv(tmp_path / "run" / "model.csv")["month"]) == [1, 2]
+    model = pd.read_csv(tmp_path / "run" / "model.csv", encoding="utf-8-sig")  # Chinese headers on the Chinese page
+    assert set(model["随机种子"]) == set(range(5)) and set(model["月份"]) == {1, 2} and "职住比" in model
+    assert (tmp_path / "run" / "字段说明.csv").exists()
     with page.expect_download() as toml:
         page.get_by_text("下载当前杠杆设置").click()
     scenario = tmp_path / "scenario.toml"
@@ -170,7 +195,7 @@ def test_a_bad_uploaded_toml_shows_its_error(page, tmp_path):
 
 
 def upload(page, path: Path) -> None:
-    page.locator("input[type=file]").set_input_files(str(path))
+    page.locator(".levers input[type=file]").set_input_files(str(path))  # (the other one is the reference's)
 
 
 def test_two_sessions_stay_isolated(browser, server):

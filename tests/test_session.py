@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 
 import pandas as pd
@@ -13,7 +14,7 @@ from sim.errors import InputError
 from sim.params import specs
 from sim.policies import LEVERS
 from sim.ui import i18n
-from sim.ui.session import UPLOAD_LIMIT, Session
+from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,8 @@ def test_the_export_is_the_files_chancheng_run_writes(session, tmp_path):
     assert {"runs.csv", "model.csv", "streets.csv", "zones.csv", "metadata.json", "scenario.toml"} <= names
     archive.extractall(tmp_path)
     model = pd.read_csv(tmp_path / "model.csv")
-    assert list(model["month"]) == [1, 2, 3]
+    # every seed of the ensemble, up to the month on display (not the month computed ahead)
+    assert model.groupby("seed")["month"].apply(list).to_dict() == {k: [1, 2, 3] for k in range(SEEDS)}
     assert main(["run", "--months", "1", "--scale", "100", "--out", str(tmp_path / "cli"), "--quiet"]) == 0
     cli = pd.read_csv(tmp_path / "cli" / "model.csv")
     assert list(cli.columns) == list(model.columns)
@@ -75,7 +77,7 @@ def test_two_sessions_do_not_share_a_model():
     a, b = Session(), Session()
     a.step()
     assert (a.month, b.month) == (1, 0)
-    assert a.model is not b.model
+    assert not set(map(id, a.live.models)) & set(map(id, b.live.models))
 
 
 def test_every_lever_field_and_page_string_has_both_languages():
@@ -95,3 +97,57 @@ def test_the_page_follows_sampled_residents(session):
     assert (line["events"] != "").any()  # the most eventful first
     assert session.person_line(-5).empty
     assert {i18n.panel_word(code, "zh") for code in ("moved", "job_lost", "talent")} == {"搬家", "失去工作", "人才公寓"}
+
+
+def test_the_ensemble_steps_every_seed_and_computes_one_month_ahead():
+    s = Session()
+    s.draft["run"]["scale"] = 200
+    s.reset()
+    s.step()
+    s.ahead.join()
+    assert (s.month, s.live.computed) == (1, 2)  # Step will show a month already computed
+    assert s.live.values("jobs_housing_ratio", s.month).shape == (SEEDS, 1)
+    s.step()
+    assert s.month == 2 and len({row["residents"] for row in (s.live.table(k, "model")[1] for k in range(SEEDS))}) > 1
+
+
+def test_a_reload_finds_the_browsers_run_again():
+    first = session_for("browser-a")
+    first.step()
+    assert session_for("browser-a") is first and session_for("browser-a").month == 1
+    assert session_for("browser-b") is not first
+
+
+def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
+    s = Session("baseline_2018", seeds=3)
+    s.draft["run"].update(scale=500, months=8)
+    s.reset()
+    done = threading.Event()
+    s.set_reference(s.config, on_done=done.set)
+    assert done.wait(300) and s.reference is not None and s.reference.computed == 8
+    s.load_preset("only_approval")
+    s.draft["run"].update(scale=500, months=8)
+    s.reset()  # the reference stays: same horizon and scale
+    assert s.reference is not None
+    done.clear()
+    s.compare(done.set)
+    assert done.wait(300) and s.comparison is not None
+    table = s.comparison["differences"]
+    assert set(table["level"]) == {"district", "zone", "street"}
+    days = table[(table["level"] == "district") & (table["metric"] == "approval_days_12m")].iloc[0]
+    assert days["difference"] < 0 and days["n_seeds"] == 3
+    assert s.comparison["levers"] == ["approval"]
+    done.clear()
+    s.contribute(done.set)
+    assert done.wait(300) and s.comparison["contributions"] is not None
+    assert set(s.comparison["contributions"]["lever"]) == {"total", "approval", "interaction"}
+    with zipfile.ZipFile(io.BytesIO(s.export_zip("zh"))) as archive:
+        archive.extractall(tmp_path / "zh")
+    differences = pd.read_csv(tmp_path / "zh" / "differences.csv", encoding="utf-8-sig")
+    assert "差值（B − A）" in differences.columns and "近12个月审批天数（工作日）" in set(differences["指标"])
+    assert (tmp_path / "zh" / "字段说明.csv").exists()
+    with zipfile.ZipFile(io.BytesIO(s.export_zip("en"))) as archive:
+        archive.extractall(tmp_path / "en")
+    runs = pd.read_csv(tmp_path / "en" / "runs.csv")
+    assert list(runs["scenario"]) == ["baseline_2018"] * 3 + ["only_approval"] * 3
+    assert main(["brief", str(tmp_path / "en"), "--out", str(tmp_path / "brief.pdf")]) == 0
