@@ -30,7 +30,8 @@ ENCODING = "utf-8-sig"
 # What a command writes into an output folder it replaces as a whole (besides scenario*.toml and
 # the PNGs of figures/): a folder holding anything else is not replaced.
 OUTPUT_FILES = ("runs.csv", *(f"{t}.csv" for t in TABLES), *(f"{t}.parquet" for t in ("runs", *TABLES)),
-                "compare.csv", "summary.csv", "validation.csv",
+                "compare.csv", "differences.csv", "contributions.csv", "brief.pdf", "brief_en.pdf", "summary.csv",
+                "validation.csv",
                 "priors.csv", "screening.csv", "screening_runs.csv", "posterior.csv", "generations.csv",
                 "predictive.csv", "parameters.csv", "pairs.csv", "abc.db", "calibrated.toml", "metadata.json")
 
