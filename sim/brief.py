@@ -26,12 +26,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import config as cfg
-from sim.cli import fmt, missing, signed
+from sim.cli import missing
 from sim.errors import JSON_LIMIT, InputError, read_bounded
 from sim.outcomes import MEASURES, label
 from sim.params import STREETS, specs
 from sim.policies import LEVERS
-from sim.ui.i18n import area_name, choice, field_label, scenario_title, unit, verdict_colour, verdict_word
+from sim.ui.i18n import (
+    area_name,
+    choice,
+    field_label,
+    number,
+    scenario_title,
+    signed,
+    unit,
+    verdict_colour,
+    verdict_word,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -486,32 +496,27 @@ def is_share(metric: str) -> bool:
     return metric in MEASURES and MEASURES[metric].unit == "share"
 
 
+def _unit(metric: str) -> tuple[str, float]:
+    """A metric's unit and the factor it is shown at (shares in %, as on the page)."""
+    return ("share", 100.0) if is_share(metric) else (MEASURES[metric].unit if metric in MEASURES else "", 1.0)
+
+
 def level(metric: str, x: float) -> str:
-    """A mean: a share in %, anything else as the command line prints it."""
-    if is_share(metric) and not missing(x):
-        return f"{100 * x:.1f}%"
-    return fmt(x)
+    """A mean as the page shows it (a share in %)."""
+    return number(x, _unit(metric)[0])
 
 
 def change(metric: str, x: float, lang: str) -> str:
-    """A difference: a share's in percentage points."""
-    if is_share(metric) and not missing(x):
-        return f"{points(x)} {text('pp', lang)}"
-    return signed(x)
+    """A difference as the page shows it (a share's in percentage points)."""
+    unit, factor = _unit(metric)
+    return signed(x * factor, unit, lang)
 
 
 def interval(metric: str, low: float, high: float) -> str:
     if missing(low) or missing(high):
         return "–"
-    if is_share(metric):
-        return f"[{points(low)}, {points(high)}]"
-    return f"[{signed(low)}, {signed(high)}]"
-
-
-def points(x: float) -> str:
-    """A share's difference in percentage points, signed, one decimal."""
-    shown = round(100 * x, 1)
-    return ("+" if shown >= 0 else "−") + f"{abs(shown):.1f}"
+    factor = _unit(metric)[1]
+    return f"[{signed(low * factor, '', 'en')}, {signed(high * factor, '', 'en')}]"
 
 
 def contribution_table(table: pd.DataFrame, lang: str) -> dict:
@@ -520,7 +525,7 @@ def contribution_table(table: pd.DataFrame, lang: str) -> dict:
     rows = []
     for lever in dict.fromkeys(table["lever"]):
         own = table[table["lever"] == lever].set_index("metric")
-        cells = [{"change": (points(own.at[m, "difference"]) if is_share(m) else signed(own.at[m, "difference"])),
+        cells = [{"change": signed(own.at[m, "difference"] * _unit(m)[1], "", lang),
                   "colour": verdict_colour(own.at[m, "verdict"])} if m in own.index
                  else {"change": "–", "colour": verdict_colour("")} for m in metrics]
         rows.append({"lever": lever_name(lever, lang), "cells": cells})

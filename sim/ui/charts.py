@@ -284,15 +284,6 @@ def street_values(session, metric: str, month: int) -> dict[str, float | None]:
                                                                                   strict=True)}
 
 
-def street_of(district, name: str | None) -> str | None:
-    """The street (Chinese sub-area name) a click on the map names (the English map shows pinyin)."""
-    if name in district.street_names:
-        return name
-    if name in district.street_pinyin:
-        return district.street_names[district.street_pinyin.index(name)]
-    return None
-
-
 def street_map(session, metric: str, month: int, lang: str, map_name: str) -> dict:
     values = street_values(session, metric, month)
     title = f"{metric_name(metric, lang)} · {session.date(month)}" if month else metric_name(metric, lang)

@@ -81,9 +81,6 @@ PAGE_CSS = """
 .life-events td, .life-events th { border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }
 .v-file-input .v-file-input__text { display: none; }
 """
-# Before the page leaves (a reload, a closed tab): the run is kept on the server for this browser,
-# so nothing is lost; the browser asks only while a comparison is still running.
-UNLOAD_JS = """window.onbeforeunload = () => (document.querySelector('.job-running') ? true : undefined);"""
 
 
 @solara.component
@@ -114,7 +111,6 @@ def Page():
 
     solara.Title(t("title", lang))
     solara.Style(PAGE_CSS)
-    solara.HTML(tag="script", unsafe_innerHTML=UNLOAD_JS)
     with solara.Row(classes=["page"], style={"align-items": "flex-start", "gap": "8px"}):
         with solara.Column(classes=["levers"]):
             LeverPanel(session, lang, levers_changed, tell, levers_version)
@@ -269,9 +265,8 @@ def MapCard(session: Session, lang: str, geo: dict, month: int, redraw, version:
 
     def clicked(data):
         name = (data or {}).get("name")
-        street = charts.street_of(district, name)
-        if street is not None:
-            ui["street"] = street
+        if name in district.street_names:  # (the map's items are named in Chinese in both languages)
+            ui["street"] = name
             redraw()
 
     with solara.Card(t("map", lang), margin=0):
@@ -345,7 +340,7 @@ def ComparePanel(session: Session, lang: str, redraw, tell, version: int):
 
 @solara.component
 def JobStatus(job, key: str, lang: str):
-    """A job's progress (with a class the page's unload warning looks for), or its error."""
+    """A job's progress, or its error (a job goes on in the pool through a reload: the session keeps it)."""
     if job is None:
         return
     if job.error:
