@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from sim import config as cfg
 from sim.cli import missing
 from sim.errors import JSON_LIMIT, InputError, read_bounded
-from sim.outcomes import MEASURES, label
+from sim.outcomes import MEASURES, axis_top, label, shown_scale
 from sim.params import STREETS, specs
 from sim.policies import LEVERS
 from sim.ui.i18n import (
@@ -492,13 +492,9 @@ def verdict(v: str, lang: str) -> dict:
     return {"word": verdict_word(v, lang) or "–", "colour": verdict_colour(v)}
 
 
-def is_share(metric: str) -> bool:
-    return metric in MEASURES and MEASURES[metric].unit == "share"
-
-
 def _unit(metric: str) -> tuple[str, float]:
     """A metric's unit and the factor it is shown at (shares in %, as on the page)."""
-    return ("share", 100.0) if is_share(metric) else (MEASURES[metric].unit if metric in MEASURES else "", 1.0)
+    return (MEASURES[metric].unit if metric in MEASURES else "", shown_scale(metric))
 
 
 def level(metric: str, x: float) -> str:
@@ -530,7 +526,7 @@ def contribution_table(table: pd.DataFrame, lang: str) -> dict:
                  else {"change": "–", "colour": verdict_colour("")} for m in metrics]
         rows.append({"lever": lever_name(lever, lang), "cells": cells})
     heads = [label(m, lang) + ((f"（{text('pp', lang)}）" if lang == "zh" else f" ({text('pp', lang)})")
-                               if is_share(m) else "") for m in metrics]
+                               if shown_scale(m) == 100 else "") for m in metrics]
     return {"metrics": heads, "rows": rows}
 
 
@@ -619,7 +615,7 @@ def series_chart(bands: pd.DataFrame, metric: str, names: tuple[str, str], lang:
     by scenario), drawn at its printed size (half the page's width)."""
     import matplotlib.pyplot as plt
 
-    k = 100 if is_share(metric) else 1
+    k = shown_scale(metric)
     fig, ax = plt.subplots(figsize=(3.5, 1.9))
     for name, colour in zip(names, COLOURS, strict=True):
         rows = bands[bands["scenario"] == name]
@@ -631,6 +627,7 @@ def series_chart(bands: pd.DataFrame, metric: str, names: tuple[str, str], lang:
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(color="#e5e5e5", linewidth=0.5)
     ax.margins(x=0)
+    ax.set_ylim(0, axis_top(metric))  # from zero, as on the page: noise must not look like an effect
     fig.tight_layout(pad=0.3)
     return fig, ax
 

@@ -456,6 +456,19 @@ def column(name: str) -> Outcome:
     return MEASURES[name] if name in MEASURES else KEYS[name]
 
 
+def shown_scale(name: str) -> float:
+    """The factor a measure is shown at: shares in per cent (100), everything else as it is (1)."""
+    return 100.0 if name in MEASURES and MEASURES[name].unit == "share" else 1.0
+
+
+def axis_top(name: str) -> float | None:
+    """The top of a chart's value axis, whose bottom is always 0 (so that noise does not look like
+    an effect): 100 for shares (in %) and 0–100 scores, otherwise left to the data (``None``)."""
+    if shown_scale(name) == 100.0 or (name in MEASURES and MEASURES[name].unit == "score 0–100"):
+        return 100.0
+    return None
+
+
 def label(name: str, lang: str = "both") -> str:
     """A column's display name with its unit: ``zh``, ``en`` or ``both`` (English, then Chinese);
     an undeclared name is shown as it is."""

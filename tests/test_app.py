@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim import config as cfg
 from sim.cli import main
 from sim.ui import assets
-from sim.ui.i18n import scenario_title
+from sim.ui.i18n import metric_name, scenario_title
 from sim.ui.server import CHROMIUM, CHROMIUM_ARGS, local_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -251,3 +252,111 @@ def test_one_residents_life_line(page):
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "life_line.png"))  # (the viewport: the card is at the page's foot)
+
+
+def test_a_reload_keeps_the_run_and_the_language(page):
+    step(page, 3)
+    page.get_by_role("button", name="English").click()
+    page.get_by_text("Month 3 ·").wait_for(timeout=30_000)
+    page.reload()
+    page.get_by_text("Month 3 ·").wait_for(timeout=90_000)  # the same session: the run and the language
+    page.get_by_role("button", name="中文").click()
+    page.get_by_text("第 3 月").wait_for(timeout=30_000)
+    step(page, 1)
+
+
+def test_the_time_slider_looks_at_a_past_month_and_comes_back(page):
+    choose_preset(page, "reform_2019")
+    page.get_by_role("button", name="重置").click()
+    page.get_by_text("第 0 月").wait_for(timeout=30_000)
+    step(page, 6)
+    latest = kpi(page, "jobs_housing_ratio")
+    marks = page.locator(".marks span")
+    assert marks.count() >= 1 and marks.first.inner_text().startswith("▲")  # where levers start
+    track = page.locator(".time-slider .v-slider").bounding_box()
+    page.mouse.click(track["x"] + track["width"] * 2 / 120, track["y"] + track["height"] / 2)
+    page.get_by_text("正在查看：2019-0").wait_for(timeout=30_000)
+    looked = page.get_by_text("正在查看：2019-0").inner_text()
+    assert int(looked.split("-")[1]) < 6 and page.get_by_text("第 6 月").is_visible()  # the run stays at month 6
+    assert kpi(page, "jobs_housing_ratio") != latest  # the numbers follow the month looked at
+    shot(page, "time_slider")
+    page.get_by_role("button", name="回到最新月份").click()
+    page.get_by_text("正在查看：最新月份").wait_for(timeout=30_000)
+    assert kpi(page, "jobs_housing_ratio") == latest
+
+
+def click_a_street(page) -> None:
+    """Click the map (the page's first canvas) until a street takes the click."""
+    box = page.locator("canvas").first.bounding_box()
+    for fx, fy in ((0.5, 0.5), (0.45, 0.4), (0.55, 0.6), (0.4, 0.55), (0.6, 0.45), (0.5, 0.35), (0.5, 0.65)):
+        page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+        page.wait_for_timeout(1_000)
+        if page.locator(".street-chosen").count():
+            return
+    raise AssertionError("no street on the map took a click")
+
+
+def test_a_click_on_a_street_shows_its_trends(page):
+    step(page, 3)
+    canvases = page.locator("canvas").count()
+    click_a_street(page)
+    chosen = page.locator(".street-chosen").inner_text()
+    assert chosen.startswith("已选街道：") and len(chosen) > len("已选街道：")
+    page.wait_for_function(f"() => document.querySelectorAll('canvas').length > {canvases}", timeout=30_000)
+    page.locator(".street-chosen").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "street_trends.png"))
+    step(page, 1)  # the trends follow the run
+    assert page.locator(".street-chosen").inner_text() == chosen
+    page.get_by_role("button", name="关闭").click()
+    page.locator(".street-chosen").wait_for(state="detached", timeout=30_000)
+
+
+def test_the_glossary_and_the_cards_define_every_headline_number(page):
+    page.get_by_role("button", name="▸ 指标说明（定义、单位、目标与改善方向）").click()
+    table = page.locator("table.glossary")
+    table.wait_for(timeout=30_000)
+    text = table.inner_text()
+    for name in ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting",
+                 "students_per_teacher_primary", "unemployment_rate", "satisfaction"):
+        assert metric_name(name, "zh") in text, name
+    assert "0.8" in text and "1.25" in text  # the balanced band of the jobs–housing ratio
+    assert "越高越好" in text or "越低越好" in text
+    titles = page.locator(".cards .card").evaluate_all("cards => cards.map(c => c.title)")
+    assert len(titles) == 8 and all(titles)  # hovering a card gives its definition
+    table.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "glossary.png"))
+
+
+def test_a_comparison_to_the_horizon_its_export_and_its_brief(page, tmp_path):
+    """B is the 2019 package over 30 months (an uploaded file), A the 2018 baseline on the same
+    seeds: the difference table, the export with A, B and the differences, and the brief as a PDF."""
+    short = tmp_path / "reform_30.toml"
+    short.write_text(cfg.with_run(cfg.resolve("reform_2019"), months=30).to_toml(), encoding="utf-8")
+    upload(page, short)
+    page.get_by_text("已载入情景").wait_for(timeout=30_000)
+    page.get_by_role("button", name="重置").click()
+    page.get_by_text("共 30 月").first.wait_for(timeout=30_000)
+    choose_preset(page, "baseline_2018", label="参照情景 A（预设）")
+    page.get_by_text("参照 A：").wait_for(timeout=300_000)
+    page.get_by_role("button", name="运行至终点并对比").click()
+    table = page.locator(".table-scroll table").first
+    table.wait_for(timeout=300_000)
+    text = page.locator(".table-scroll").inner_text()
+    assert "全区" in text and any(word in text for word in ("显著改善", "无明显差异", "显著恶化"))
+    assert page.get_by_text("第 30 月").is_visible()  # every chart shows B to the horizon, beside A
+    shot(page, "comparison_table")
+    with page.expect_download() as export:
+        page.get_by_text("下载对比数据").click()
+    with zipfile.ZipFile(io.BytesIO(Path(export.value.path()).read_bytes())) as archive:
+        names = set(archive.namelist())
+    assert {"differences.csv", "model.csv", "runs.csv", "字段说明.csv"} <= names
+    with page.expect_download(timeout=120_000) as brief:
+        page.get_by_text("生成简报（PDF）").click()
+    pdf = Path(brief.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pypdf = pytest.importorskip("pypdf")
+    words = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "职住比" in words and "成华" in words

@@ -13,7 +13,7 @@ from sim.cli import main
 from sim.errors import InputError
 from sim.params import specs
 from sim.policies import LEVERS
-from sim.ui import i18n
+from sim.ui import charts, i18n
 from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
 
 
@@ -137,6 +137,8 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     days = table[(table["level"] == "district") & (table["metric"] == "approval_days_12m")].iloc[0]
     assert days["difference"] < 0 and days["n_seeds"] == 3
     assert s.comparison["levers"] == ["approval"]
+    assert s.live is s.comparison["b"] and s.month == s.months == 8  # the charts show B to the horizon
+    assert s.live.values("approval_days_12m", s.month).shape == (3, 8)
     done.clear()
     s.contribute(done.set)
     assert done.wait(300) and s.comparison["contributions"] is not None
@@ -151,3 +153,20 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     runs = pd.read_csv(tmp_path / "en" / "runs.csv")
     assert list(runs["scenario"]) == ["baseline_2018"] * 3 + ["only_approval"] * 3
     assert main(["brief", str(tmp_path / "en"), "--out", str(tmp_path / "brief.pdf")]) == 0
+    s.step()  # at the horizon: nothing more to show
+    s.compare(done.set)
+    s.reset()  # a new B: the comparison under way is dropped
+    assert s.comparison is None and s.comparison_job is None and s.month == 0
+
+
+def test_a_band_stays_on_its_own_panel(session):
+    """ECharts stacks series of one stack name across grids: each grid's band gets its own."""
+    for option in (charts.indicator_panels(session, ("jobs_housing_ratio",), ("mean_commute_min",), "zh"),
+                   charts.street_trends(session, session.district.street_names[0], "zh")):
+        grids = {}
+        for series in option["series"]:
+            if "stack" in series:
+                grids.setdefault(series["stack"], set()).add(series["xAxisIndex"])
+        assert grids and all(len(g) == 1 for g in grids.values())
+    low, width = (s["data"] for s in charts.in_grid(charts._band("b", [1.0, 2.0], [3.0, 5.0], "#000"), 0))
+    assert (low, width) == ([1.0, 2.0], [2.0, 3.0])  # the band: the lower bound and the width on it

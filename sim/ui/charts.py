@@ -17,7 +17,7 @@ from scipy import stats
 
 from sim import comparison
 from sim.colours import zone_colour
-from sim.outcomes import BALANCED_BAND, column
+from sim.outcomes import BALANCED_BAND, axis_top, column, shown_scale
 from sim.policies import LEVERS
 from sim.ui import maps
 from sim.ui.i18n import (
@@ -49,11 +49,6 @@ def mean_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sd = np.sqrt(np.nansum((values - mean) ** 2, axis=0) / np.maximum(n - 1, 1))
         half = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1)), np.nan)
     return mean, mean - half, mean + half
-
-
-def shown_scale(metric: str) -> float:
-    """Shares are shown in per cent."""
-    return 100.0 if column(metric).unit == "share" else 1.0
 
 
 def _clean(values) -> list:
@@ -137,8 +132,8 @@ def _panel(title: str, series: list[dict], session, lang: str, metric: str, lege
     """A panel for ``combine``: its title, axes (dates; values from zero, shares 0–100 %) and series."""
     y_axis = {"type": "value", "min": 0, "name": "%" if shown_scale(metric) == 100 else "",
               "nameTextStyle": {"fontSize": 10}}
-    if shown_scale(metric) == 100 or column(metric).unit == "score 0–100":
-        y_axis["max"] = 100
+    if axis_top(metric) is not None:
+        y_axis["max"] = axis_top(metric)
     return {"title": {"text": title, "textStyle": {"fontSize": 12}}, "legend": legend,
             "xAxis": {"type": "category", "data": dates(session), "boundaryGap": False,
                       "axisLabel": {"fontSize": 10}},
@@ -260,8 +255,15 @@ def combine(panels: list[dict]) -> dict:
                             "height": PANEL_HEIGHT - 105, "containLabel": True})
         out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
-        out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
+        out["series"] += in_grid(panel["series"], i)
     return out
+
+
+def in_grid(series: list[dict], i: int) -> list[dict]:
+    """A panel's series on grid ``i``. ECharts stacks series of one stack name across grids, so a
+    band's stack is named per grid (else a band would sit on another panel's values)."""
+    return [{**s, "xAxisIndex": i, "yAxisIndex": i, **({"stack": f"{s['stack']}#{i}"} if "stack" in s else {})}
+            for s in series]
 
 
 def indicator_panels(session, zone_panels, line_panels, lang: str) -> dict:
@@ -317,19 +319,30 @@ def street_trends(session, street: str, lang: str) -> dict:
 
 
 def combine_row(panels: list[dict]) -> dict:
-    """Small panels side by side (a street's trends), with one shared legend line."""
-    width = 100 / len(panels)
+    """Small panels in rows of ``TRENDS_COLUMNS`` (a street's trends), with one shared legend line;
+    the figure is ``trends_height()`` pixels high."""
+    columns, row_height = TRENDS_COLUMNS, TRENDS_ROW
+    width = 100 / columns
     out = {"title": [], "legend": [{"data": panels[0]["legend"], "top": 22, "right": 0}], "grid": [], "xAxis": [],
            "yAxis": [], "series": [], "tooltip": {"trigger": "axis", "confine": True}, "animation": False}
     for i, panel in enumerate(panels):
-        out["title"].append({**panel["title"], "left": f"{i * width + 1}%", "top": 50,
+        row, col = divmod(i, columns)
+        top = TRENDS_TOP + row * row_height
+        out["title"].append({**panel["title"], "left": f"{col * width + 1}%", "top": top,
                              "textStyle": {"fontSize": 11}})
-        out["grid"].append({"left": f"{i * width + 1}%", "width": f"{width - 3}%", "top": 80, "bottom": 10,
-                            "containLabel": True})
+        out["grid"].append({"left": f"{col * width + 1}%", "width": f"{width - 4}%", "top": top + 24,
+                            "height": row_height - 50, "containLabel": True})
         out["xAxis"].append({**panel["xAxis"], "gridIndex": i, "axisLabel": {"fontSize": 9}})
         out["yAxis"].append({**panel["yAxis"], "gridIndex": i, "axisLabel": {"fontSize": 9}})
-        out["series"] += [{**s, "xAxisIndex": i, "yAxisIndex": i} for s in panel["series"]]
+        out["series"] += in_grid(panel["series"], i)
     return out
+
+
+TRENDS_TOP, TRENDS_COLUMNS, TRENDS_ROW = 48, 3, 170  # a street's trends: title and legend, panels per row, pixels
+
+
+def trends_height() -> int:
+    return TRENDS_TOP + -(-len(STREET_TRENDS) // TRENDS_COLUMNS) * TRENDS_ROW
 
 
 # -------------------------------------------------------------- the comparison's tables

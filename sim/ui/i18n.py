@@ -39,6 +39,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "map_metric": ("地图指标", "Map metric"),
     "map_click": ("点击街道查看该街道的走势", "Click a street to see its trends"),
     "street_trends": ("{street}的走势", "Trends of {street}"),
+    "street_chosen": ("已选街道：{street}", "Street chosen: {street}"),
+    "close": ("关闭", "Close"),
     "zones": ("产业功能区", "industrial zones"),
     "charts": ("指标走势", "Indicators over time"),
     "band_note": ("实线为 {seeds} 个随机种子的均值，阴影为 95% 置信区间；虚线为参照情景；紫色点线为杠杆开始实施的月份",

@@ -14,10 +14,12 @@ from __future__ import annotations
 import html
 import threading
 import time
+from collections.abc import Callable
 
 import solara
 from ipyvuetify.extra import FileInput
 from solara.components.echarts import EchartsWidget
+from solara.server import kernel_context
 
 from sim import config as cfg
 from sim.colours import zone_colour
@@ -83,6 +85,17 @@ PAGE_CSS = """
 """
 
 
+def in_this_context(fn: Callable[[], None]) -> Callable[[], None]:
+    """``fn`` run in this page's kernel context from any thread: a pool's callback thread has no
+    context of its own, so a state change made there would reach no page (or another one)."""
+    context = kernel_context.get_current_context()
+
+    def run() -> None:
+        with context:
+            fn()
+    return run
+
+
 @solara.component
 def Page():
     """The page: language, the lever panel and the message slot here; the month lives in
@@ -138,7 +151,8 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
     tick, set_tick = solara.use_state(0)  # bumped after each month or change of the run
     playing, set_playing = solara.use_state(False)
     ui = session.ui  # settings that outlive a reload: speed, map metric, chosen street
-    redraw = solara.use_memo(lambda: (lambda: set_tick(lambda n: n + 1)), dependencies=[])
+    redraw = solara.use_memo(lambda: in_this_context(lambda: set_tick(lambda n: n + 1)), dependencies=[])
+    session.redraw = redraw  # what a job finishing in the pool calls (this page's, after a reload)
 
     def play(cancel: threading.Event):
         while playing and not cancel.is_set():
@@ -269,6 +283,10 @@ def MapCard(session: Session, lang: str, geo: dict, month: int, redraw, version:
             ui["street"] = name
             redraw()
 
+    def close():
+        ui["street"] = None
+        redraw()
+
     with solara.Card(t("map", lang), margin=0):
         solara.Select(t("map_metric", lang), values=[metric_name(m, lang) for m in MAP_METRICS],
                       value=metric_name(ui["map_metric"], lang), on_value=choose, dense=True)
@@ -277,7 +295,12 @@ def MapCard(session: Session, lang: str, geo: dict, month: int, redraw, version:
         ZoneLegend(district, lang)
         solara.Text(t("map_click", lang), style={"font-size": "0.8em", "color": "#555"})
         if ui["street"] is not None:
-            LiveEcharts(lambda: charts.street_trends(session, ui["street"], lang), "height: 300px;", version)
+            with solara.Row(style={"align-items": "center", "gap": "8px"}):
+                solara.Text(t("street_chosen", lang, street=area_name(district, ui["street"], lang)),
+                            classes=["street-chosen"], style={"font-weight": "bold"})
+                solara.Button(t("close", lang), text=True, on_click=close, style={"text-transform": "none"})
+            LiveEcharts(lambda: charts.street_trends(session, ui["street"], lang),
+                        f"height: {charts.trends_height()}px;", version)
 
 
 @solara.component
@@ -308,7 +331,7 @@ def ComparePanel(session: Session, lang: str, redraw, tell, version: int):
         return run
 
     def choose(title):
-        guarded(lambda: session.set_reference(cfg.resolve(presets[titles.index(title)]), on_done=redraw))()
+        guarded(lambda: session.set_reference(cfg.resolve(presets[titles.index(title)])))()
 
     with solara.Card(t("compare", lang), margin=0, style={"margin-top": "8px"}):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
@@ -316,8 +339,7 @@ def ComparePanel(session: Session, lang: str, redraw, tell, version: int):
                 chosen = session.reference.config.name if session.reference else None
                 solara.Select(t("reference_preset", lang), values=titles, dense=True,
                               value=scenario_title(chosen, lang) if chosen in presets else None, on_value=choose)
-            solara.Button(t("pin", lang), on_click=guarded(lambda: session.set_reference(session.config,
-                                                                                         on_done=redraw)))
+            solara.Button(t("pin", lang), on_click=guarded(lambda: session.set_reference(session.config)))
             ReferenceUpload(session, lang, redraw, tell)
             solara.Button(t("unpin", lang), on_click=guarded(session.clear_reference), text=True,
                           disabled=session.reference is None and session.reference_job is None)
@@ -326,10 +348,10 @@ def ComparePanel(session: Session, lang: str, redraw, tell, version: int):
             solara.Text(t("reference_is", lang, name=scenario_title(session.reference.config.name, lang),
                           seeds=SEEDS, months=session.months), style={"font-size": "0.9em"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
-            solara.Button(t("run_compare", lang), color="primary", on_click=guarded(lambda: session.compare(redraw)),
+            solara.Button(t("run_compare", lang), color="primary", on_click=guarded(session.compare),
                           disabled=session.reference is None or session.comparison_job is not None)
             solara.Button(t("run_contributions", lang),
-                          on_click=guarded(lambda: session.contribute(redraw)),
+                          on_click=guarded(session.contribute),
                           disabled=session.comparison is None or session.contributions_job is not None)
             BriefButton(session, lang, version)
         JobStatus(session.comparison_job, "compare_running", lang)
@@ -472,7 +494,7 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
 @solara.component
 def ReferenceUpload(session: Session, lang: str, redraw, tell):
     """A scenario file as the reference (A)."""
-    ScenarioUpload(session, lang, lambda config: session.set_reference(config, on_done=redraw), redraw, tell,
+    ScenarioUpload(session, lang, session.set_reference, redraw, tell,
                    "uploaded_reference", label=t("reference_upload", lang))
 
 

@@ -219,6 +219,8 @@ class Session:
         self.contributions_job: Job | None = None
         self.viewed: int | None = None  # the month looked at (None: the latest)
         self.touched = time.time()
+        # the open page's redraw, called when a job in the pool finishes (a reload's page replaces it)
+        self.redraw: Callable[[], None] = lambda: None
         # the page's own settings, kept with the run so a reload finds them too
         self.ui: dict[str, Any] = {"lang": "zh", "speed": 4, "map_metric": "jobs_housing_ratio", "street": None}
         self.build()
@@ -227,6 +229,7 @@ class Session:
     def build(self) -> None:
         with self.lock:
             self.live = Ensemble.live(self.config, self.seeds)
+            self.district = self.live.models[0].district
             self.shown = 0
             self.viewed = None
             self.started = datetime.now(UTC)
@@ -244,10 +247,6 @@ class Session:
     @property
     def finished(self) -> bool:
         return self.shown >= self.months
-
-    @property
-    def district(self):
-        return self.live.models[0].district
 
     def step(self) -> bool:
         """Show one month more (computing it if it was not computed ahead); False at the horizon."""
@@ -336,6 +335,7 @@ class Session:
         with self.lock:
             self.config = config
             self.draft = config.to_dict()
+            self.cancel_jobs(reference=False)  # B is no longer the current levers
             self.comparison = None
         self.build()
         if self.reference is not None and not self.same_run(self.reference.config):
@@ -401,6 +401,7 @@ class Session:
             if self.reference_job is job:
                 self.reference, self.reference_job = job.ensembles()["a"], None
             on_done()
+            self.redraw()
 
         self.reference_job = Job({"a": config}, self.seeds, finished)
 
@@ -408,8 +409,9 @@ class Session:
         self.cancel_jobs()
         self.reference = self.reference_job = self.comparison = None
 
-    def cancel_jobs(self) -> None:
-        for job in (self.reference_job, self.comparison_job, self.contributions_job):
+    def cancel_jobs(self, reference: bool = True) -> None:
+        """Cancel the comparison's jobs (and the reference's) still waiting in the pool."""
+        for job in (self.reference_job if reference else None, self.comparison_job, self.contributions_job):
             if job is not None:
                 job.cancel()
         self.comparison_job = self.contributions_job = None
@@ -428,7 +430,11 @@ class Session:
                 self.comparison = {"a": a, "b": b, "differences": comparison.differences(a.combined(), b.combined()),
                                    "levers": comparison.changed_levers(a.config, b.config), "contributions": None}
                 self.comparison_job = None
+                with self.lock:  # B is the live run's scenario on its seeds: every chart shows it to the horizon
+                    if self.config == b.config:
+                        self.live, self.shown, self.viewed = b, self.months, None
             on_done()
+            self.redraw()
 
         self.comparison = None
         self.comparison_job = Job({"b": self.config}, self.seeds, finished, persons="b")
@@ -447,6 +453,7 @@ class Session:
                 result["contributions"] = comparison.contributions(a.combined(), b.combined(), alone)
                 self.contributions_job = None
             on_done()
+            self.redraw()
 
         self.contributions_job = Job({lever: comparison.one_lever(a.config, b.config, lever)
                                       for lever in result["levers"]}, self.seeds, finished)
