@@ -34,7 +34,7 @@ from sim.categories import (
     VILLAGE,
     WORKING,
 )
-from sim.outcomes import COLUMNS, FLOWS, ordered
+from sim.outcomes import COLUMNS, FLOWS, PANELS, ordered
 from sim.panel import Panel, joined
 from sim.processes import services
 from sim.processes.approvals import zone_coordination_days
@@ -117,13 +117,19 @@ class Recorder:
             self.project_rows += [ordered("projects", self.project_row(model, pipe.record(row, pipe.stage[row], None)))
                                   for row in pipe.rows()]
 
+    def lists(self) -> dict[str, list]:
+        """Every table's rows so far as they are kept, by table name: rows, and for the panels
+        their monthly blocks of columns (each list only grows)."""
+        return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
+                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows,
+                "persons": self.person_rows, "firms": self.firm_rows}
+
     def tables(self) -> dict[str, list[dict] | dict[str, list]]:
         """Every table's rows so far, by table name (``sim.outcomes.TABLES``): rows, or for the
         panels columns (either makes a ``pandas.DataFrame``)."""
-        panels = {name: joined(blocks) if blocks else {c: [] for c in COLUMNS[name]}
-                  for name, blocks in (("persons", self.person_rows), ("firms", self.firm_rows))}
-        return {"model": self.model_rows, "streets": self.street_rows, "zones": self.zone_rows, "od": self.od_rows,
-                "sectors": self.sector_rows, "staffing": self.staffing_rows, "projects": self.project_rows, **panels}
+        lists = self.lists()
+        return {name: (joined(rows) if rows else {c: [] for c in COLUMNS[name]}) if name in PANELS else rows
+                for name, rows in lists.items()}
 
     def month(self, model) -> Month:
         d, res, f, scale = model.district, model.residents, model.firms, model.scale

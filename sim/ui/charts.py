@@ -95,10 +95,6 @@ def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> st
 
 
 # -------------------------------------------------------------- time
-def dates(session) -> list[str]:
-    return [session.date(m) for m in range(1, session.months + 1)]
-
-
 def lever_starts(config, lang: str) -> dict[int, str]:
     """The months where a lever of the scenario starts (levers left as in 2018 aside), with their names."""
     out: dict[int, list[str]] = {}
@@ -135,7 +131,7 @@ def _panel(title: str, series: list[dict], session, lang: str, metric: str, lege
     if axis_top(metric) is not None:
         y_axis["max"] = axis_top(metric)
     return {"title": {"text": title, "textStyle": {"fontSize": 12}}, "legend": legend,
-            "xAxis": {"type": "category", "data": dates(session), "boundaryGap": False,
+            "xAxis": {"type": "category", "data": session.dates, "boundaryGap": False,
                       "axisLabel": {"fontSize": 10}},
             "yAxis": y_axis, "series": series}
 
@@ -409,7 +405,7 @@ def contribution_table(table: pd.DataFrame, lang: str) -> str:
 # -------------------------------------------------------------- one resident
 def life_chart(line: pd.DataFrame, session, lang: str) -> dict:
     """One person's commute and satisfaction month by month (satisfaction on the right axis)."""
-    months = dates(session)
+    months = session.dates
     index = {d: i for i, d in enumerate(months)}
     commute, satisfaction = [None] * len(months), [None] * len(months)
     for r in line.itertuples():

@@ -192,7 +192,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
                       on_click=lambda: set_playing(not playing), disabled=session.finished)
         solara.Button(t("step", lang), on_click=step, disabled=session.finished)
         solara.Button(t("reset", lang), on_click=reset)
-        with solara.Column(gap="0px", style={"width": "170px"}):
+        with solara.Column(gap="0px", style={"width": "170px"}, classes=["speed"]):
             solara.Text(t("speed", lang, speed=ui["speed"]), style={"font-size": "0.8em"})
             solara.SliderInt("", value=ui["speed"], min=1, max=12, on_value=set_speed, thumb_label=False)
         solara.Text(t("month", lang, month=shown, date=session.date(shown)) + " · "

@@ -23,6 +23,7 @@ import os
 import tempfile
 import threading
 import time
+import weakref
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -37,10 +38,12 @@ import pandas as pd
 from sim import comparison
 from sim import config as cfg
 from sim.errors import InputError, parse_toml
+from sim.geography import load_district
 from sim.io import RunWriter, describe_runs, metadata, write_csv, write_json
 from sim.model import IndustryCityModel
-from sim.outcomes import COLUMNS, PANELS
+from sim.outcomes import COLUMNS, PANELS, TABLES
 from sim.runner import Result, run_info, run_key, tables
+from sim.ui import hosts
 
 UPLOAD_LIMIT = 64 * 1024  # bytes: a scenario file is a few KB
 # The page's own limits, so one visitor cannot take the server's memory or time (five seeds at
@@ -51,7 +54,6 @@ PAGE_MAX_MONTHS = 240  # months, at most
 SEEDS = 5  # the page's ensemble: seeds 0 … SEEDS−1, the same for every scenario it runs
 LEAD = 1  # months the live ensemble computes ahead of the display
 KEPT_SESSIONS = 32  # browsers whose runs the server keeps (the least recently used go first)
-LIVE_TABLES = {"model": "model_rows", "zones": "zone_rows", "streets": "street_rows"}
 
 
 # -------------------------------------------------------------- runs to the horizon, in worker processes
@@ -83,39 +85,44 @@ def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, 
 
 
 class Ensemble:
-    """One scenario on the page's seeds: live models stepped month by month, or the rows of runs
-    finished in the pool. Read as arrays seeds × months."""
+    """One scenario on the page's seeds: live models stepped month by month (in the model workers,
+    ``sim.ui.hosts``), or the rows of runs finished in the pool. Either way the rows are here, as
+    ``recorder.tables()`` names them; read as arrays seeds × months."""
 
-    def __init__(self, config: cfg.Config, seeds: list[int], models: list[IndustryCityModel] | None = None,
-                 rows: list[dict[str, Any]] | None = None):
+    def __init__(self, config: cfg.Config, seeds: list[int], rows: list[dict[str, Any]], keys: list[int] | None = None):
         self.config, self.seeds = config, list(seeds)
-        self.models = models
         self.rows = rows
+        self.keys = keys  # the live models' keys in the workers (None: finished runs)
+        if keys is not None:
+            weakref.finalize(self, hosts.host().forget, keys)
 
     @classmethod
     def live(cls, config: cfg.Config, seeds: list[int]) -> Ensemble:
-        return cls(config, seeds, models=[IndustryCityModel(config, s) for s in seeds])
+        keys = hosts.host().make(config, seeds)
+        return cls(config, seeds, rows=[{} for _ in seeds], keys=keys)
+
+    @property
+    def is_live(self) -> bool:
+        return self.keys is not None
 
     @property
     def computed(self) -> int:
         """Months simulated."""
-        return self.models[0].steps if self.models else len(self.rows[0]["model"])
+        return len(self.rows[0].get("model", []))
 
     def step(self) -> None:
-        for model in self.models:
-            model.step()
+        """One month more of every seed, in parallel in the workers."""
+        for rows, new in zip(self.rows, hosts.host().step(self.keys), strict=True):
+            for name, added in new.items():
+                rows.setdefault(name, []).extend(added)
 
     def table(self, k: int, name: str) -> list:
         """Seed k's rows of table ``name`` so far."""
-        if self.models:
-            return getattr(self.models[k].recorder, LIVE_TABLES[name])
-        return self.rows[k][name]
+        return self.rows[k].get(name, [])
 
     def person_blocks(self) -> list[dict[str, list]]:
         """The person panel of the first seed, month by month."""
-        if self.models:
-            return self.models[0].recorder.person_rows
-        return self.rows[0].get("person_blocks", [])
+        return self.rows[0].get(hosts.PERSON_BLOCKS, [])
 
     def values(self, name: str, months: int) -> np.ndarray:
         """A district series, seeds × months (nan where a month has no value)."""
@@ -132,8 +139,8 @@ class Ensemble:
         return [self.table(k, table)[(month - 1) * count:month * count] for k in range(len(self.seeds))]
 
     def all_rows(self, k: int) -> dict[str, Any]:
-        """Seed k's every table so far, as ``recorder.tables()`` gives them."""
-        return self.models[k].recorder.tables() if self.models else self.rows[k]
+        """Seed k's every table so far but the panels, as ``recorder.tables()`` names them."""
+        return {name: self.rows[k].get(name, []) for name in TABLES if name not in PANELS}
 
     def frames(self, run_id_of: Callable[[int], int], months: int | None = None) -> list[Result]:
         """Each seed's tables as ``chancheng run`` writes them (months after ``months`` left out)."""
@@ -229,7 +236,9 @@ class Session:
     def build(self) -> None:
         with self.lock:
             self.live = Ensemble.live(self.config, self.seeds)
-            self.district = self.live.models[0].district
+            self.district = load_district(self.config.run.data)
+            start = pd.Period(self.config.run.start, freq="M")  # every month's YYYY-MM (the charts' axes)
+            self.dates = [str(p) for p in pd.period_range(start, periods=self.config.run.months)]
             self.shown = 0
             self.viewed = None
             self.started = datetime.now(UTC)
@@ -263,12 +272,12 @@ class Session:
         """Start computing the next month in the background, so Step finds it ready."""
         if not self.prefetch or (self.ahead is not None and self.ahead.is_alive()):
             return
-        if self.live.models is None or self.live.computed >= self.months or self.live.computed - self.shown >= LEAD:
+        if not self.live.is_live or self.live.computed >= self.months or self.live.computed - self.shown >= LEAD:
             return
 
         def work():
             with self.lock:
-                if self.live.models is not None and self.live.computed < self.months \
+                if self.live.is_live and self.live.computed < self.months \
                         and self.live.computed - self.shown < LEAD:
                     self.live.step()
 
@@ -277,8 +286,7 @@ class Session:
 
     def date(self, month: int) -> str:
         """A month of the run (1 = the start month) as YYYY-MM; month 0 is the start."""
-        start = pd.Period(self.config.run.start, freq="M")
-        return str(start + max(month - 1, 0))
+        return self.dates[max(month - 1, 0)]
 
     def look_at(self, month: int | None) -> None:
         """Look at a past month (map and numbers); None follows the latest."""
