@@ -128,7 +128,9 @@ def test_a_reference_gives_every_card_a_difference_and_a_verdict(page):
     step(page, 2)
     diff = page.locator(".kpi-card-approval_days_12m .kpi-diff").inner_text()
     assert diff.startswith("比参照") and "[" in diff
-    assert any(word in diff for word in ("显著改善", "无明显差异", "显著恶化"))
+    verdicts = page.locator(".kpi-verdict").all_inner_texts()
+    assert len(verdicts) == 8 and all(v in ("显著改善", "无明显差异", "显著恶化", "") for v in verdicts)
+    assert verdicts[4] in ("显著改善", "无明显差异", "显著恶化")  # approval days have a better direction
     assert page.get_by_text("显著改善").first.is_visible()  # the legend
     shot(page, "compare")
 

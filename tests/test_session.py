@@ -170,3 +170,9 @@ def test_a_band_stays_on_its_own_panel(session):
         assert grids and all(len(g) == 1 for g in grids.values())
     low, width = (s["data"] for s in charts.in_grid(charts._band("b", [1.0, 2.0], [3.0, 5.0], "#000"), 0))
     assert (low, width) == ([1.0, 2.0], [2.0, 3.0])  # the band: the lower bound and the width on it
+
+
+def test_share_differences_keep_their_size_below_a_tenth_of_a_point():
+    assert i18n.signed(-0.04321, "share", "en") == "−0.043 pp"
+    assert i18n.signed(0.26, "share", "zh") == "+0.3 个百分点"
+    assert i18n.signed(0.0, "share", "en") == "0.0 pp"

@@ -66,7 +66,7 @@ def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> st
         scale = shown_scale(name)
         tip = html.escape(definition(name, lang), quote=True)
         if month == 0:
-            value, ci, diff, colour = "—", t("not_started", lang), "", "#d0d7de"
+            value, ci, diff, judged, colour = "—", t("not_started", lang), "", "", "#d0d7de"
         else:
             values = session.live.values(name, month)[:, month - 1]
             mean, low, high = (float(x[0]) for x in mean_band(values[:, None]))
@@ -76,7 +76,7 @@ def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> st
                 value = number(mean * scale, column(name).unit, shown=True)
                 ci = t("ci", lang, half=number((high - mean) * scale, column(name).unit, shown=True)) \
                     if np.isfinite(high) else ""
-            diff, colour = "", "#d0d7de"
+            diff, judged, colour = "", "", "#d0d7de"
             if ref is not None and month <= ref.computed:
                 before = ref.values(name, month)[:, month - 1]
                 d_mean, d_low, d_high = (float(x[0]) for x in mean_band((values - before)[:, None]))
@@ -84,13 +84,13 @@ def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> st
                 if np.isfinite(d_mean):
                     colour = verdict_colour(verdict)
                     diff = (f"{t('vs_reference', lang)} {signed(d_mean * scale, column(name).unit, lang)} "
-                            f"[{signed(d_low * scale, '', lang)}, {signed(d_high * scale, '', lang)}]"
-                            + (f" <span class='verdict' style='color:{colour}'>{verdict_word(verdict, lang)}</span>"
-                               if verdict else ""))
+                            f"[{signed(d_low * scale, '', lang)}, {signed(d_high * scale, '', lang)}]")
+                    judged = verdict_word(verdict, lang) if verdict else ""
         cards.append(f"<div class='card kpi-card-{name}' title='{tip}' style='border-top-color:{colour}'>"
                      f"<div class='kpi-label'>{html.escape(metric_name(name, lang))}</div>"
                      f"<div class='kpi kpi-{name}'>{value}</div><div class='kpi-ci'>{ci}</div>"
-                     f"<div class='kpi-diff'>{diff}</div></div>")
+                     f"<div class='kpi-diff'>{diff}</div>"
+                     f"<div class='kpi-verdict' style='color:{colour}'>{judged}</div></div>")
     return "".join(cards)
 
 
@@ -126,8 +126,7 @@ def _band(name: str, low, high, colour: str, opacity: float = 0.18) -> list[dict
 
 def _panel(title: str, series: list[dict], session, lang: str, metric: str, legend: list[str]) -> dict:
     """A panel for ``combine``: its title, axes (dates; values from zero, shares 0–100 %) and series."""
-    y_axis = {"type": "value", "min": 0, "name": "%" if shown_scale(metric) == 100 else "",
-              "nameTextStyle": {"fontSize": 10}}
+    y_axis = {"type": "value", "min": 0}  # (the unit is in the title: "…（%）")
     if axis_top(metric) is not None:
         y_axis["max"] = axis_top(metric)
     return {"title": {"text": title, "textStyle": {"fontSize": 12}}, "legend": legend,

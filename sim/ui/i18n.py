@@ -61,7 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare": ("情景对比：参照 A 与当前方案 B", "Compare: reference A and the current scenario B"),
     "reference_preset": ("参照情景 A（预设）", "Reference A (preset)"),
     "pin": ("以当前杠杆为参照", "Use the current levers as reference"),
-    "reference_upload": ("上传参照情景文件", "Upload a reference scenario file"),
+    "reference_upload": ("或上传参照情景文件：", "or upload a reference scenario file:"),
     "unpin": ("清除参照", "Clear the reference"),
     "reference_running": ("正在计算参照情景（{done}%）：按相同随机种子运行至终点",
                           "Running the reference on the same seeds to the horizon ({done}%)"),
@@ -99,7 +99,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_toml": ("下载当前杠杆设置（情景 TOML）", "Download the lever settings (scenario TOML)"),
     "upload": ("上传情景文件作为当前方案（TOML，最大 64 KB）", "Upload a scenario file as the current levers (TOML, "
                "at most 64 KB)"),
-    "choose_file": ("选择情景文件", "Choose a scenario file"),
     "uploaded": ("已载入情景“{name}”：点击“重置”后运行", "Loaded scenario “{name}”: press Reset to run it"),
     "uploaded_reference": ("已载入参照情景“{name}”，正在运行", "Loaded “{name}” as the reference; running it"),
     "upload_error": ("情景文件有误：{error}", "The scenario file has a problem: {error}"),
@@ -416,8 +415,9 @@ def signed(value, unit: str, lang: str) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    if unit == "share":
-        return f"{sign}{abs(value):.1f}" + (" 个百分点" if lang == "zh" else " pp")
+    if unit == "share":  # (a change under 0.1 point keeps two significant digits: not "−0.0")
+        size = f"{abs(value):.1f}" if abs(value) >= 0.095 or value == 0 else f"{abs(value):.2g}"
+        return sign + size + (" 个百分点" if lang == "zh" else " pp")
     return sign + number(abs(value), unit)
 
 

@@ -67,7 +67,7 @@ PAGE_CSS = """
 .kpi { font-size: 1.15em; font-weight: bold; white-space: nowrap; }
 .kpi-ci { font-size: 0.75em; color: #666; white-space: nowrap; }
 .kpi-diff { font-size: 0.78em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.verdict { font-weight: bold; }
+.kpi-verdict { font-size: 0.8em; font-weight: bold; min-height: 1.2em; }
 .legend-line { font-size: 0.8em; color: #555; }
 .legend-line span { margin-right: 10px; white-space: nowrap; }
 .marks { position: relative; height: 18px; margin: -6px 8px 4px 8px; font-size: 0.7em; }
@@ -82,6 +82,10 @@ PAGE_CSS = """
 .life-events { border-collapse: collapse; font-size: 0.85em; }
 .life-events td, .life-events th { border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }
 .v-file-input .v-file-input__text { display: none; }
+.v-file-input { min-width: 230px; }
+.levers .v-btn { height: auto !important; min-height: 36px; padding-top: 6px !important;
+               padding-bottom: 6px !important; }
+.levers .v-btn__content { white-space: normal; text-align: left; flex: 1 1 auto; line-height: 1.3; }
 """
 
 
@@ -494,19 +498,20 @@ def LeverPanel(session: Session, lang: str, redraw, set_message, version: int):
 @solara.component
 def ReferenceUpload(session: Session, lang: str, redraw, tell):
     """A scenario file as the reference (A)."""
-    ScenarioUpload(session, lang, session.set_reference, redraw, tell,
-                   "uploaded_reference", label=t("reference_upload", lang))
+    with solara.Row(style={"align-items": "center", "gap": "4px"}):
+        solara.Text(t("reference_upload", lang), style={"font-size": "0.9em", "white-space": "nowrap"})
+        ScenarioUpload(session, lang, session.set_reference, redraw, tell, "uploaded_reference")
 
 
 @solara.component
-def ScenarioUpload(session: Session, lang: str, use, redraw, set_message, done_key: str, label: str = ""):
+def ScenarioUpload(session: Session, lang: str, use, redraw, set_message, done_key: str):
     """A scenario file from the browser. Its size is checked from what the browser reports, before
     any of its bytes is sent; its content is read (in a thread) only when small enough, then given
     to ``use``. Every problem is one line in the page's language; the session stays as it was."""
     info, set_info = solara.use_state(None)
     files, set_files = solara.use_state(None)
     element = FileInput.element(accept=".toml", multiple=False, show_progress=False, on_file_info=set_info,
-                                label=label or t("choose_file", lang), dense=True, hide_details=True)
+                                dense=True, hide_details=True)  # (its template shows no label: the caller's text does)
 
     def wire():  # (as solara's FileDrop does: a new version for the chunks of the chosen file)
         if info:

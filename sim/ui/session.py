@@ -46,9 +46,9 @@ from sim.runner import Result, run_info, run_key, tables
 from sim.ui import hosts
 
 UPLOAD_LIMIT = 64 * 1024  # bytes: a scenario file is a few KB
-# The page's own limits, so one visitor cannot take the server's memory or time (five seeds at
-# scale 10 take ~90 MB and ~35 ms a month each): uploads may not go finer or longer. The command
-# line has no such limits.
+# The page's own limits, so one visitor cannot take the server's memory or time (a session's five
+# models at scale 10 take ~50 MB at month 1, ~1.5 MB more a month, and ~25 ms a month each):
+# uploads may not go finer or longer. The command line has no such limits.
 PAGE_MIN_SCALE = 10  # persons per row, at least
 PAGE_MAX_MONTHS = 240  # months, at most
 SEEDS = 5  # the page's ensemble: seeds 0 … SEEDS−1, the same for every scenario it runs
