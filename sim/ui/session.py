@@ -7,8 +7,8 @@ paired reference months. A comparison runs both scenarios — and, on request, t
 each lever family of the current levers alone — to the horizon; ``sim.comparison`` turns them into
 the difference table and the contributions. Runs to the horizon go to a process pool shared by
 every session (``pool()``), so they use the machine's cores and never stall a page; the live
-ensemble steps in the server, one month ahead of the display (``LEAD``), so Step shows a month
-that is already computed.
+ensemble's models live in worker processes (``sim.ui.hosts``) and are stepped up to ``LEAD`` months
+ahead of the display, so Step shows a month that is already computed.
 
 Sessions live in ``SESSIONS`` by the browser's session cookie, so a reload finds its run again
 (two tabs of one browser show the same run). Lever changes go into a draft that takes effect on
@@ -52,7 +52,7 @@ UPLOAD_LIMIT = 64 * 1024  # bytes: a scenario file is a few KB
 PAGE_MIN_SCALE = 10  # persons per row, at least
 PAGE_MAX_MONTHS = 240  # months, at most
 SEEDS = 5  # the page's ensemble: seeds 0 … SEEDS−1, the same for every scenario it runs
-LEAD = 1  # months the live ensemble computes ahead of the display
+LEAD = 2  # months the live ensemble computes ahead of the display (Steps clicked in a row find them ready)
 KEPT_SESSIONS = 32  # browsers whose runs the server keeps (the least recently used go first)
 
 
@@ -93,6 +93,7 @@ class Ensemble:
         self.config, self.seeds = config, list(seeds)
         self.rows = rows
         self.keys = keys  # the live models' keys in the workers (None: finished runs)
+        self.done = 0  # live: months whose rows every seed has (counted after the rows are in)
         if keys is not None:
             weakref.finalize(self, hosts.host().forget, keys)
 
@@ -107,14 +108,15 @@ class Ensemble:
 
     @property
     def computed(self) -> int:
-        """Months simulated."""
-        return len(self.rows[0].get("model", []))
+        """Months simulated (whose rows every seed has: a reader in another thread may use them)."""
+        return self.done if self.is_live else len(self.rows[0]["model"])
 
     def step(self) -> None:
-        """One month more of every seed, in parallel in the workers."""
+        """One month more of every seed, in parallel in the workers (one step at a time)."""
         for rows, new in zip(self.rows, hosts.host().step(self.keys), strict=True):
             for name, added in new.items():
                 rows.setdefault(name, []).extend(added)
+        self.done += 1
 
     def table(self, k: int, name: str) -> list:
         """Seed k's rows of table ``name`` so far."""
@@ -217,7 +219,8 @@ class Session:
         self.config = cfg.resolve(scenario)
         self.draft: dict[str, Any] = self.config.to_dict()
         self.prefetch = prefetch
-        self.lock = threading.RLock()  # the live ensemble: stepped by Step, Play and the month ahead
+        self.lock = threading.RLock()  # the live ensemble and the month shown (held briefly)
+        self.stepping = threading.Lock()  # one month of the live models at a time (Step's or the month ahead)
         self.ahead: threading.Thread | None = None
         self.reference: Ensemble | None = None  # scenario A, to the horizon
         self.reference_job: Job | None = None
@@ -258,31 +261,49 @@ class Session:
         return self.shown >= self.months
 
     def step(self) -> bool:
-        """Show one month more (computing it if it was not computed ahead); False at the horizon."""
+        """Show one month more (computing it if it was not computed ahead); False at the horizon.
+        A month computed ahead is shown at once, even while the one after it is being computed."""
+        live = self.live
+        if self.finished:
+            return False
+        if live.computed <= self.shown:
+            with self.stepping:  # (the month ahead may be this one: then wait for it)
+                if live.computed <= self.shown:
+                    live.step()
         with self.lock:
-            if self.finished:
-                return False
-            if self.live.computed <= self.shown:
-                self.live.step()
-            self.shown += 1
+            if self.live is live and not self.finished:
+                self.shown += 1
         self.compute_ahead()
         return True
 
     def compute_ahead(self) -> None:
-        """Start computing the next month in the background, so Step finds it ready."""
-        if not self.prefetch or (self.ahead is not None and self.ahead.is_alive()):
+        """Compute up to ``LEAD`` months ahead in the background, so Step finds them ready."""
+        if not self.prefetch:
             return
-        if not self.live.is_live or self.live.computed >= self.months or self.live.computed - self.shown >= LEAD:
-            return
+        with self.lock:  # (a thread that is about to stop has already said so: see ``ahead_wanted``)
+            if self.ahead is not None or not self.ahead_wanted():
+                return
+            self.ahead = threading.Thread(target=self._work_ahead, daemon=True, name="month-ahead")
+            self.ahead.start()
 
-        def work():
-            with self.lock:
-                if self.live.is_live and self.live.computed < self.months \
-                        and self.live.computed - self.shown < LEAD:
-                    self.live.step()
+    def ahead_wanted(self) -> bool:
+        live = self.live
+        return live.is_live and live.computed < self.months and live.computed - self.shown < LEAD
 
-        self.ahead = threading.Thread(target=work, daemon=True, name="month-ahead")
-        self.ahead.start()
+    def _work_ahead(self) -> None:
+        while True:
+            with self.stepping:
+                with self.lock:
+                    if not self.ahead_wanted():
+                        self.ahead = None
+                        return
+                    live = self.live
+                live.step()
+
+    def settle(self) -> None:
+        """Wait until the months ahead are computed (for tests and benchmarks)."""
+        while (thread := self.ahead) is not None:
+            thread.join()
 
     def date(self, month: int) -> str:
         """A month of the run (1 = the start month) as YYYY-MM; month 0 is the start."""
