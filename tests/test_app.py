@@ -133,6 +133,20 @@ def test_a_reference_gives_every_card_a_difference_and_a_verdict(page):
     assert verdicts[4] in ("显著改善", "无明显差异", "显著恶化")  # approval days have a better direction
     assert page.get_by_text("显著改善").first.is_visible()  # the legend
     shot(page, "compare")
+    for width, height in ((1024, 768), (1440, 900)):  # with the differences and verdicts, still inside
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        cards_inside(page, width, height)
+        page.screenshot(path=str(ARTIFACTS / f"layout_reference_{width}.png"))
+
+
+def cards_inside(page, width: int, height: int) -> None:
+    cards = page.locator(".cards .card")
+    assert cards.count() == 8
+    for i in range(8):
+        box = cards.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width \
+            and box["y"] + box["height"] <= height, (i, box)
 
 
 @pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900), (1920, 1080)])
@@ -144,12 +158,7 @@ def test_every_headline_card_is_inside_the_viewport(browser, server, width, heig
         page.get_by_role("button", name="单步").wait_for(timeout=90_000)
         step(page, 1)
         page.wait_for_timeout(300)
-        cards = page.locator(".cards .card")
-        assert cards.count() == 8
-        for i in range(8):
-            box = cards.nth(i).bounding_box()
-            assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width \
-                and box["y"] + box["height"] <= height, (i, box)
+        cards_inside(page, width, height)
         assert not page.get_by_text("This website runs on").count()  # no badge over the content
         page.screenshot(path=str(ARTIFACTS / f"layout_{width}.png"))
     finally:

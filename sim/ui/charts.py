@@ -84,7 +84,8 @@ def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> st
                 if np.isfinite(d_mean):
                     colour = verdict_colour(verdict)
                     diff = (f"{t('vs_reference', lang)} {signed(d_mean * scale, column(name).unit, lang)} "
-                            f"[{signed(d_low * scale, '', lang)}, {signed(d_high * scale, '', lang)}]")
+                            f"<span class='nowrap'>[{signed(d_low * scale, '', lang)}, "
+                            f"{signed(d_high * scale, '', lang)}]</span>")
                     judged = verdict_word(verdict, lang) if verdict else ""
         cards.append(f"<div class='card kpi-card-{name}' title='{tip}' style='border-top-color:{colour}'>"
                      f"<div class='kpi-label'>{html.escape(metric_name(name, lang))}</div>"
@@ -192,7 +193,11 @@ def zones_panel(session, name: str, lang: str) -> dict:
             f"district ({t('reference', lang)})"
         series.append(_line(label, mean * scale, REFERENCE, dashed=True))
         legend.append(label)
-    return _panel(metric_name(name, lang), series, session, lang, name, legend)
+    panel = _panel(metric_name(name, lang), series, session, lang, name, legend)
+    if name == "jobs_housing_ratio":  # the whole balanced band in view, whatever the values
+        top = max([v for s in series for v in s["data"] if v is not None] + [BALANCED_BAND[1]])
+        panel["yAxis"]["max"] = float(np.ceil(top * 10 + 0.5) / 10)
+    return panel
 
 
 def teachers_panel(session, lang: str) -> dict:

@@ -63,10 +63,11 @@ PAGE_CSS = """
 @media (min-width: 1800px) { .cards { grid-template-columns: repeat(8, minmax(0, 1fr)); } }
 .card { background: #fff; box-shadow: 0 1px 3px #bbb; border-radius: 4px; padding: 4px 8px; min-width: 0;
         border-top: 4px solid #d0d7de; }
-.kpi-label { font-size: 0.8em; color: #555; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.kpi-label { font-size: 0.8em; color: #555; }
 .kpi { font-size: 1.15em; font-weight: bold; white-space: nowrap; }
 .kpi-ci { font-size: 0.75em; color: #666; white-space: nowrap; }
-.kpi-diff { font-size: 0.78em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.kpi-diff { font-size: 0.78em; }  /* (wraps before the interval on narrow cards: nothing is cut) */
+.nowrap { white-space: nowrap; }
 .kpi-verdict { font-size: 0.8em; font-weight: bold; min-height: 1.2em; }
 .legend-line { font-size: 0.8em; color: #555; }
 .legend-line span { margin-right: 10px; white-space: nowrap; }
