@@ -124,14 +124,15 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     s.draft["run"].update(scale=500, months=8)
     s.reset()
     done = threading.Event()
-    s.set_reference(s.config, on_done=done.set)
+    s.redraw = done.set
+    s.set_reference(s.config)
     assert done.wait(300) and s.reference is not None and s.reference.computed == 8
     s.load_preset("only_approval")
     s.draft["run"].update(scale=500, months=8)
     s.reset()  # the reference stays: same horizon and scale
     assert s.reference is not None
     done.clear()
-    s.compare(done.set)
+    s.compare()
     assert done.wait(300) and s.comparison is not None
     table = s.comparison["differences"]
     assert set(table["level"]) == {"district", "zone", "street"}
@@ -141,7 +142,7 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     assert s.live is s.comparison["b"] and s.month == s.months == 8  # the charts show B to the horizon
     assert s.live.values("approval_days_12m", s.month).shape == (3, 8)
     done.clear()
-    s.contribute(done.set)
+    s.contribute()
     assert done.wait(300) and s.comparison["contributions"] is not None
     assert set(s.comparison["contributions"]["lever"]) == {"total", "approval", "interaction"}
     with zipfile.ZipFile(io.BytesIO(s.export_zip("zh"))) as archive:
@@ -155,7 +156,7 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     assert list(runs["scenario"]) == ["baseline_2018"] * 3 + ["only_approval"] * 3
     assert main(["brief", str(tmp_path / "en"), "--out", str(tmp_path / "brief.pdf")]) == 0
     s.step()  # at the horizon: nothing more to show
-    s.compare(done.set)
+    s.compare()
     s.reset()  # a new B: the comparison under way is dropped
     assert s.comparison is None and s.comparison_job is None and s.month == 0
 

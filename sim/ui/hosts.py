@@ -16,44 +16,16 @@ import itertools
 import multiprocessing
 import os
 import threading
-from typing import Any
 
 from sim import config as cfg
 
-PERSON_BLOCKS = "person_blocks"  # the person panel's monthly blocks, as ``session.run_rows`` names them
+PERSON_BLOCKS = "person_blocks"  # the person panel's monthly blocks, as the page's rows name them
 
 
-def _serve(conn) -> None:
-    """A worker: models by key; ("make", key, (config, seed, persons)), ("step", keys, None) →
-    each model's new rows, ("drop", keys, None). An error goes back as its text."""
-    from sim.model import IndustryCityModel
-
-    models: dict[int, Any] = {}
-    while True:
-        try:
-            op, key, arg = conn.recv()
-        except EOFError:  # the server has gone
-            return
-        try:
-            if op == "make":
-                config, seed, persons = arg
-                models[key] = [IndustryCityModel(config, seed), persons, {}]
-                result = None
-            elif op == "step":
-                result = [_step(*models[k]) for k in key]
-            else:
-                for k in key:
-                    models.pop(k, None)
-                result = None
-            conn.send(("ok", result))
-        except Exception as exc:  # noqa: BLE001 — sent back to the session, which raises it there
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-
-
-def _step(model, persons: bool, sent: dict[str, int]) -> dict[str, list]:
-    """One month of ``model``; the rows each table gained (the person panel's block with ``persons``;
-    the firm panel never: the page does not show it)."""
-    model.step()
+def rows_since(model, sent: dict[str, int], persons: bool) -> dict[str, list]:
+    """The rows each table of ``model`` gained since ``sent`` (rows counted by table, updated), as
+    the page keeps them: the person panel's monthly blocks only with ``persons``, the firm panel
+    never (the page does not show it). With ``sent`` empty: every row so far."""
     new = {}
     for name, rows in model.recorder.lists().items():
         if name == "firms" or (name == "persons" and not persons):
@@ -61,6 +33,34 @@ def _step(model, persons: bool, sent: dict[str, int]) -> dict[str, list]:
         new[PERSON_BLOCKS if name == "persons" else name] = rows[sent.get(name, 0):]
         sent[name] = len(rows)
     return new
+
+
+def _serve(conn) -> None:
+    """A worker: models by key. A request is (op, keys, arguments per key): "make" (config, seed,
+    persons), "step" → each model's new rows, "drop". An error goes back as its text."""
+    from sim.model import IndustryCityModel
+
+    models: dict[int, tuple] = {}  # key → (model, persons, rows sent)
+    while True:
+        try:
+            op, keys, args = conn.recv()
+        except EOFError:  # the server has gone
+            return
+        try:
+            result = []
+            for key, arg in zip(keys, args, strict=True):
+                if op == "make":
+                    config, seed, persons = arg
+                    models[key] = (IndustryCityModel(config, seed), persons, {})
+                elif op == "step":
+                    model, persons, sent = models[key]
+                    model.step()
+                    result.append(rows_since(model, sent, persons))
+                else:
+                    models.pop(key, None)
+            conn.send(("ok", result))
+        except Exception as exc:  # noqa: BLE001 — sent back to the session, which raises it there
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
 class Host:
@@ -82,23 +82,24 @@ class Host:
         self.gone: list[list[int]] = []  # keys of ensembles gone, to drop
         self.lock = threading.Lock()
 
-    def make(self, config: cfg.Config, seeds: list[int], persons_of_first: bool = True) -> list[int]:
-        """Models of ``config`` on ``seeds`` spread over the workers (the models of ensembles gone
-        since the last call are dropped first); their keys."""
-        while self.gone:
-            self.drop(self.gone.pop())
+    def make(self, config: cfg.Config, seeds: list[int]) -> list[int]:
+        """Models of ``config`` on ``seeds`` spread over the workers, the first seed's with its person
+        panel (the models of ensembles gone since the last call are dropped first); their keys."""
+        with self.lock:
+            gone, self.gone = self.gone, []
+        for keys in gone:
+            self.drop(keys)
         with self.lock:
             first = next(self.turn)
             keys = [next(self.keys) for _ in seeds]
             for i, key in enumerate(keys):
                 self.where[key] = (first + i) % len(self.conns)
-        self._ask("make", {key: (config, seed, persons_of_first and i == 0)
-                           for i, (key, seed) in enumerate(zip(keys, seeds, strict=True))})
+        self._ask("make", keys, [(config, seed, i == 0) for i, seed in enumerate(seeds)])
         return keys
 
     def step(self, keys: list[int]) -> list[dict[str, list]]:
         """One month of each model (in parallel over the workers); each one's new rows, in order."""
-        return self._ask("step", dict.fromkeys(keys))
+        return self._ask("step", keys)
 
     def forget(self, keys: list[int]) -> None:
         """Drop these models at the next ``make`` (an ensemble's finalizer calls this: it may run
@@ -106,41 +107,34 @@ class Host:
         self.gone.append(keys)
 
     def drop(self, keys: list[int]) -> None:
-        self._ask("drop", dict.fromkeys(keys))
+        self._ask("drop", keys)
         with self.lock:
             for key in keys:
                 self.where.pop(key, None)
 
-    def _ask(self, op: str, args: dict[int, Any]) -> list:
+    def _ask(self, op: str, keys: list[int], args: list | None = None) -> list:
         """Send each worker its part of the request, then gather the answers (workers in index
-        order, so two requests never wait for each other's workers crosswise)."""
+        order, so two requests never wait for each other's workers crosswise); answers in the
+        order of ``keys``."""
+        args = args or [None] * len(keys)
         by_worker: dict[int, list[int]] = {}
-        for key in args:
-            by_worker.setdefault(self.where[key], []).append(key)
+        for i, key in enumerate(keys):
+            by_worker.setdefault(self.where[key], []).append(i)
         workers = sorted(by_worker)
         for w in workers:
             self.locks[w].acquire()
         try:
-            if op == "make":
-                for w in workers:
-                    for key in by_worker[w]:
-                        self.conns[w].send(("make", key, args[key]))
-                answers = {}
-                for w in workers:
-                    for key in by_worker[w]:
-                        answers[key] = self._answer(w)
-            else:
-                for w in workers:
-                    self.conns[w].send((op, by_worker[w], None))
-                answers = {}
-                for w in workers:
-                    answers.update(zip(by_worker[w], self._answer(w) or [None] * len(by_worker[w]), strict=True))
+            for w in workers:
+                self.conns[w].send((op, [keys[i] for i in by_worker[w]], [args[i] for i in by_worker[w]]))
+            answers = {}
+            for w in workers:
+                answers.update(zip(by_worker[w], self._answer(w) or [None] * len(by_worker[w]), strict=True))
         finally:
             for w in workers:
                 self.locks[w].release()
-        return [answers[key] for key in args]
+        return [answers[i] for i in range(len(keys))]
 
-    def _answer(self, w: int):
+    def _answer(self, w: int) -> list:
         try:
             status, result = self.conns[w].recv()
         except (EOFError, OSError):

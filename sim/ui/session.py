@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import tempfile
 import threading
-import time
 import weakref
 import zipfile
 from collections import OrderedDict
@@ -73,15 +72,12 @@ def pool() -> ProcessPoolExecutor:
 
 
 def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, Any]:
-    """One run to its horizon (in a worker): every table's rows, as the recorder holds them, and
-    with ``persons`` the person panel's monthly blocks."""
+    """One run to its horizon (in a worker): its rows as a live ensemble keeps them
+    (``hosts.rows_since``), with ``persons`` the person panel's monthly blocks."""
     model = IndustryCityModel(config, seed)
     for _ in range(config.run.months):
         model.step()
-    rows = {name: value for name, value in model.recorder.tables().items() if name not in PANELS}
-    if persons:
-        rows["person_blocks"] = model.recorder.person_rows
-    return rows
+    return hosts.rows_since(model, {}, persons)
 
 
 class Ensemble:
@@ -149,7 +145,7 @@ class Ensemble:
         out = []
         for k, seed in enumerate(self.seeds):
             key = run_key(self.config, run_id_of(k), seed)
-            frames = {name: frame for name, frame in tables(self.all_rows(k), key).items() if name not in PANELS}
+            frames = tables(self.all_rows(k), key)
             if months is not None:
                 frames = {name: frame[frame["month"] <= months] if "month" in frame else frame
                           for name, frame in frames.items()}
@@ -214,11 +210,10 @@ class Job:
 
 
 class Session:
-    def __init__(self, scenario: str = "baseline_2018", seeds: int = SEEDS, prefetch: bool = True):
+    def __init__(self, scenario: str = "baseline_2018", seeds: int = SEEDS):
         self.seeds = list(range(seeds))
         self.config = cfg.resolve(scenario)
         self.draft: dict[str, Any] = self.config.to_dict()
-        self.prefetch = prefetch
         self.lock = threading.RLock()  # the live ensemble and the month shown (held briefly)
         self.stepping = threading.Lock()  # one month of the live models at a time (Step's or the month ahead)
         self.ahead: threading.Thread | None = None
@@ -228,7 +223,6 @@ class Session:
         self.comparison_job: Job | None = None
         self.contributions_job: Job | None = None
         self.viewed: int | None = None  # the month looked at (None: the latest)
-        self.touched = time.time()
         # the open page's redraw, called when a job in the pool finishes (a reload's page replaces it)
         self.redraw: Callable[[], None] = lambda: None
         # the page's own settings, kept with the run so a reload finds them too
@@ -278,8 +272,6 @@ class Session:
 
     def compute_ahead(self) -> None:
         """Compute up to ``LEAD`` months ahead in the background, so Step finds them ready."""
-        if not self.prefetch:
-            return
         with self.lock:  # (a thread that is about to stop has already said so: see ``ahead_wanted``)
             if self.ahead is not None or not self.ahead_wanted():
                 return
@@ -421,15 +413,15 @@ class Session:
         r = self.config.run
         return cfg.with_run(config, months=r.months, scale=r.scale, start=r.start, data=r.data)
 
-    def set_reference(self, config: cfg.Config, on_done: Callable[[], None] = lambda: None) -> None:
-        """Run ``config`` on the session's seeds to the horizon in the pool, as the reference (A)."""
+    def set_reference(self, config: cfg.Config) -> None:
+        """Run ``config`` on the session's seeds to the horizon in the pool, as the reference (A);
+        ``redraw()`` when done."""
         config = self.as_reference(config)
         self.clear_reference()
 
         def finished(job: Job) -> None:
             if self.reference_job is job:
                 self.reference, self.reference_job = job.ensembles()["a"], None
-            on_done()
             self.redraw()
 
         self.reference_job = Job({"a": config}, self.seeds, finished)
@@ -446,9 +438,10 @@ class Session:
         self.comparison_job = self.contributions_job = None
 
     # -------------------------------------------------------------- the comparison to the horizon
-    def compare(self, on_done: Callable[[], None] = lambda: None) -> None:
+    def compare(self) -> None:
         """Run the current levers (B) to the horizon on the reference's seeds (in the pool); when
-        done, ``self.comparison`` holds A, B, the difference table and the levers in which they differ."""
+        done (then ``redraw()``), ``self.comparison`` holds A, B, the difference table and the
+        levers in which they differ."""
         if self.reference is None:
             raise InputError("choose a reference scenario first", zh="请先选择参照情景")
         a = self.reference
@@ -462,15 +455,14 @@ class Session:
                 with self.lock:  # B is the live run's scenario on its seeds: every chart shows it to the horizon
                     if self.config == b.config:
                         self.live, self.shown, self.viewed = b, self.months, None
-            on_done()
             self.redraw()
 
         self.comparison = None
         self.comparison_job = Job({"b": self.config}, self.seeds, finished, persons="b")
 
-    def contribute(self, on_done: Callable[[], None] = lambda: None) -> None:
+    def contribute(self) -> None:
         """Run the reference with each lever family of B alone (the same seeds, in the pool) and add
-        ``contributions`` to the comparison."""
+        ``contributions`` to the comparison (then ``redraw()``)."""
         result = self.comparison
         if result is None:
             raise InputError("run the comparison first", zh="请先运行对比")
@@ -481,7 +473,6 @@ class Session:
                 alone = {lever: ensemble.combined() for lever, ensemble in job.ensembles().items()}
                 result["contributions"] = comparison.contributions(a.combined(), b.combined(), alone)
                 self.contributions_job = None
-            on_done()
             self.redraw()
 
         self.contributions_job = Job({lever: comparison.one_lever(a.config, b.config, lever)
@@ -512,7 +503,7 @@ class Session:
 
     def export_zip(self, lang: str = "en") -> bytes:
         """The comparison (when one is done) or the live run so far, as the files the command line
-        writes, zipped; on the Chinese page every CSV has a second header row of Chinese names."""
+        writes, zipped; on the Chinese page with Chinese column names (``i18n.chinese_headers``)."""
         with self.lock, tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             if self.comparison is not None:
@@ -555,7 +546,6 @@ def session_for(browser: str, make: Callable[[], Session] = Session) -> Session:
         if session is None:
             session = make()
         SESSIONS[browser] = session
-        session.touched = time.time()
         while len(SESSIONS) > KEPT_SESSIONS:
             _, old = SESSIONS.popitem(last=False)
             old.cancel_jobs()
