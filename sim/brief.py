@@ -10,7 +10,8 @@ assumptions. It reads nothing else, so the web page can render a folder it write
 The PDF is set by the Typst compiler (the ``typst`` wheel, no system libraries). Everything read
 from the folder reaches Typst as JSON data that a fixed template lays out (``TEMPLATE``), never as
 Typst source, so no scenario name or value can be read as markup. Chinese needs a CJK font:
-``sim.plots.cjk_font`` picks it for matplotlib, and Typst is given the same font file.
+``sim.plots.cjk_font`` picks it for matplotlib (the setup's own, WenQuanYi Micro Hei, first), and
+Typst is given the same font file.
 
 This module imports only light modules at the top (the command line checks the folder and the
 language at once); pandas, matplotlib and Typst are imported by the functions that draw and set.
@@ -321,12 +322,15 @@ def cjk_font() -> tuple[Path, str]:
 
     family = plots.cjk_font()
     if family is None:
-        raise InputError("no Chinese (CJK) font found for the PDF and its figures; install one, e.g. "
+        raise InputError("no Chinese (CJK) font found for the PDF and its figures: the setup's package "
+                         "mpl-font is missing (run make run or pip install -e . again), or install one, e.g. "
                          "apt-get install fonts-wqy-microhei (Debian, Ubuntu), then remove matplotlib's font cache "
                          "(~/.cache/matplotlib)", field="font",
-                         zh="找不到中文字体，无法生成简报；请安装，例如 apt-get install fonts-wqy-microhei，"
-                            "然后删除 matplotlib 的字体缓存（~/.cache/matplotlib）")
-    path = next(f.fname for f in font_manager.fontManager.ttflist if f.name == family)
+                         zh="找不到中文字体，无法生成简报：缺少安装时装入的 mpl-font 包（请重新运行 make run 或 "
+                            "pip install -e .），或安装一种，例如 apt-get install fonts-wqy-microhei，然后删除 "
+                            "matplotlib 的字体缓存（~/.cache/matplotlib）")
+    path = plots.bundled_cjk_font() if family == plots.BUNDLED_CJK_FONT else None
+    path = path or next(f.fname for f in font_manager.fontManager.ttflist if f.name == family)
     return Path(path).parent, family
 
 

@@ -317,7 +317,7 @@ class District:
     def n_streets(self) -> int:
         return len(self.street_names)
 
-    @property
+    @cached_property
     def successor_names(self) -> tuple[str, ...]:
         """Each street's successor's name: the stable street key of the outputs."""
         return tuple(self.street_names[j] for j in self.successor)

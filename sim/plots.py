@@ -1,14 +1,15 @@
 """Figures for the command line (PNG, matplotlib). Plot functions take data frames and return
 ``(fig, ax)``; the web page draws the same frames with ECharts.
 
-Chinese labels need a CJK font: the font list below falls back across the usual ones (Debian's
-Noto CJK and WenQuanYi, Windows' YaHei, macOS' PingFang); without any, labels are English only
-rather than boxes.
+Chinese labels need a CJK font: the setup installs one (WenQuanYi Micro Hei, in the mpl-font
+wheel); without it the font list below falls back across the usual ones (Debian's Noto CJK and
+WenQuanYi, Windows' YaHei, macOS' PingFang); without any, labels are English only rather than boxes.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import matplotlib
@@ -28,9 +29,28 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuan
              "PingFang SC", "SimHei", "Source Han Sans SC")
 
 
+BUNDLED_CJK_FONT = "WenQuanYi Micro Hei"  # the font the setup installs (the mpl-font wheel: docs/TOOLCHAIN.md)
+
+
+@cache
+def bundled_cjk_font() -> Path | None:
+    """The setup's CJK font file, registered with matplotlib (None if the package is missing)."""
+    try:
+        path = Path(str(resources.files("mpl_font") / "fonts" / "wqy" / "wqy-microhei.ttc"))
+    except ModuleNotFoundError:
+        return None
+    if not path.is_file():
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return path
+
+
 @cache
 def cjk_font() -> str | None:
-    """The first CJK font matplotlib can find, or None."""
+    """The CJK font the figures use: the setup's, so every machine draws (and the brief prints)
+    with the same one; else the first CJK font matplotlib can find; else None."""
+    if bundled_cjk_font() is not None:
+        return BUNDLED_CJK_FONT
     names = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in names), None)
 

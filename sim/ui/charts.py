@@ -47,12 +47,26 @@ def mean_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, np.nansum(values, axis=0) / np.maximum(n, 1), np.nan)
         sd = np.sqrt(np.nansum((values - mean) ** 2, axis=0) / np.maximum(n - 1, 1))
-        half = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1)), np.nan)
+        half = np.where(n > 1, _t975(np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1)), np.nan)
     return mean, mean - half, mean + half
 
 
+_T975 = stats.t.ppf(0.975, np.arange(1, 1001))  # Student's t 0.975 quantile by degrees of freedom
+
+
+def _t975(dfs: np.ndarray) -> np.ndarray:
+    """The t quantile of each degrees of freedom (a table: scipy's ppf costs ~0.2 ms a call, and
+    the page draws dozens of bands each month)."""
+    return _T975[dfs - 1] if dfs.max(initial=1) <= len(_T975) else stats.t.ppf(0.975, dfs)
+
+
 def _clean(values) -> list:
-    return [None if v is None or not np.isfinite(v) else round(float(v), 4) for v in values]
+    """Values for an ECharts series: rounded to 4 decimals, None where missing."""
+    values = np.asarray(values, dtype=float)
+    out = np.round(values, 4).tolist()
+    for i in np.flatnonzero(~np.isfinite(values)):
+        out[i] = None
+    return out
 
 
 # -------------------------------------------------------------- the headline cards

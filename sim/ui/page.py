@@ -12,6 +12,7 @@ whose options are set on their widgets after each render (``LiveEcharts``).
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -152,7 +153,9 @@ def Message(message, lang: str):
 @solara.component
 def Simulation(session: Session, lang: str, levers_changed, tell, levers_version: int):
     """Controls, time, headline cards, map, charts, comparison and export: redrawn every month."""
-    geo = solara.use_memo(lambda: maps.geojson(session.district), dependencies=[])
+    # The streets' shapes as text (ECharts parses a map given as a string): reacton walks every
+    # list and dict of an element's arguments on each render, a coordinate pair at a time.
+    geo = solara.use_memo(lambda: json.dumps(maps.geojson(session.district)), dependencies=[])
     tick, set_tick = solara.use_state(0)  # bumped after each month or change of the run
     playing, set_playing = solara.use_state(False)
     ui = session.ui  # settings that outlive a reload: speed, map metric, chosen street
@@ -221,7 +224,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
 
 
 @solara.component
-def LiveEcharts(option, style: str, version: int, maps: dict | None = None, on_click=None):
+def LiveEcharts(option, style: str, version: int, maps: dict[str, str] | None = None, on_click=None):
     """An ECharts figure whose option (built by ``option()``) is set on its widget after each
     render instead of passed as an element argument: reacton walks every list and dict in an
     element's arguments on each render — the charts' data points, thousands of visits a month —
@@ -273,7 +276,7 @@ def Headline(session: Session, lang: str, month: int, version: int):
 
 
 @solara.component
-def MapCard(session: Session, lang: str, geo: dict, month: int, redraw, version: int):
+def MapCard(session: Session, lang: str, geo: str, month: int, redraw, version: int):
     """The streets coloured by a metric in the month looked at; a click on a street shows its trends."""
     ui = session.ui
     district = session.district
@@ -392,11 +395,13 @@ def BriefButton(session: Session, lang: str, version: int):
 def ExportPanel(session: Session, lang: str, levers_version: int, version: int):
     """The data (the comparison when one is done, else the live run; built when downloaded) and the
     lever settings."""
-    try:
-        toml_text = session.scenario_toml()
-        problem = None
-    except InputError as exc:
-        toml_text, problem = None, exc.text(lang)
+    def settings():
+        try:
+            return session.scenario_toml(), None
+        except InputError as exc:
+            return None, exc.text(lang)
+
+    toml_text, problem = solara.use_memo(settings, dependencies=[levers_version, lang])  # not each month
     with solara.Card(t("export", lang), margin=0, style={"margin-top": "8px"}):
         what = "download_comparison" if session.comparison is not None else "download_csv"
         name = (f"chancheng_{session.comparison['b'].config.name}_vs_{session.comparison['a'].config.name}.zip"

@@ -39,7 +39,6 @@ from sim import config as cfg
 from sim.errors import InputError, parse_toml
 from sim.geography import load_district
 from sim.io import RunWriter, describe_runs, metadata, write_csv, write_json
-from sim.model import IndustryCityModel
 from sim.outcomes import COLUMNS, PANELS, TABLES
 from sim.runner import Result, run_info, run_key, tables
 from sim.ui import hosts
@@ -74,7 +73,7 @@ def pool() -> ProcessPoolExecutor:
 def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, Any]:
     """One run to its horizon (in a worker): its rows as a live ensemble keeps them
     (``hosts.rows_since``), with ``persons`` the person panel's monthly blocks."""
-    model = IndustryCityModel(config, seed)
+    model = hosts.page_model(config, seed, persons)
     for _ in range(config.run.months):
         model.step()
     return hosts.rows_since(model, {}, persons)
