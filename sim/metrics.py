@@ -57,20 +57,20 @@ def _transport_constraints(n: int):
 
 
 class CommutingBounds:
-    """T_obs, T_min and T_max of OD tables over a fixed cost matrix, with E and C_u.
+    """T_obs, T_min and T_max of OD tables over a cost matrix, with E and C_u.
 
     T_min and T_max solve the transportation problem that keeps every origin's and destination's
-    total (Hamilton; White): the least and the most commuting the same homes and jobs allow. The
-    costs never change between calls, so the last optimal solution's duals stay dual-feasible:
-    when the new totals can be met using only the cells whose reduced cost under those duals is
-    zero (a small non-negative least-squares solve, checked exact), complementary slackness makes
-    that flow optimal and the linear programme (scipy's HiGHS) is skipped. Otherwise it is solved
-    afresh.
+    total (Hamilton; White): the least and the most commuting the same homes and jobs allow. Each
+    month's tables and costs change little, so the last optimum is tried first: the new totals
+    are met on the cells of zero reduced cost of the last solution (a small non-negative
+    least-squares solve, checked exact); when the costs have changed (``set_costs``), duals are
+    fitted to the new costs on the cells that carry flow and checked feasible on every cell. A
+    feasible flow with feasible duals and complementary slackness is optimal, so the linear
+    programme (scipy's HiGHS) is skipped; otherwise it is solved afresh.
     """
 
     def __init__(self, cost: np.ndarray, forbidden: np.ndarray | None = None):
         self.n = cost.shape[0]
-        self.c = np.nan_to_num(cost, nan=0.0).ravel()
         self.bounds = np.zeros((self.n * self.n, 2))
         self.bounds[:, 1] = np.inf
         if forbidden is not None:
@@ -78,6 +78,12 @@ class CommutingBounds:
         self.rows_cols = _transport_constraints(self.n).toarray()  # the 2n equality rows, dense
         self.allowed = np.flatnonzero(self.bounds[:, 1] > 0)  # cells that may carry flow
         self.support: list[np.ndarray | None] = [None, None]  # zero-reduced-cost cells of the min and max problems
+        self.set_costs(cost)
+
+    def set_costs(self, cost: np.ndarray) -> None:
+        """A new cost matrix (the same shape and forbidden cells): the last optima are tried first."""
+        self.c = np.nan_to_num(cost, nan=0.0).ravel()
+        self.costs_changed = [True, True]  # per problem: duals to fit again before a reuse
 
     def __call__(self, od: np.ndarray) -> dict[str, float]:
         total = od.sum()
@@ -102,7 +108,8 @@ class CommutingBounds:
         }
 
     def _reuse(self, b: np.ndarray, k: int) -> float | None:
-        """Problem k's optimum on the last zero-reduced-cost cells, if the new totals fit them."""
+        """Problem k's optimum on the last zero-reduced-cost cells, if the new totals fit them and
+        (after new costs) duals fitted on the cells used stay feasible."""
         cells = self.support[k]
         if cells is None:
             return None
@@ -110,6 +117,14 @@ class CommutingBounds:
         x, _ = nnls(a, b)
         if np.abs(a @ x - b).max() > 1e-10:
             return None
+        if self.costs_changed[k]:
+            c = (1.0 if k == 0 else -1.0) * self.c
+            used, scale = cells[x > 0], max(1.0, float(np.abs(self.c).max()))
+            duals = np.linalg.lstsq(self.rows_cols[:, used].T, c[used], rcond=None)[0]
+            reduced = c - self.rows_cols.T @ duals
+            if np.abs(reduced[used]).max(initial=0.0) > 1e-9 * scale or reduced[self.allowed].min() < -1e-9 * scale:
+                return None
+            self._keep(k, reduced, scale)
         return float(self.c[cells] @ x)
 
     def _solve(self, b: np.ndarray, k: int) -> float:
@@ -120,9 +135,13 @@ class CommutingBounds:
         if result.status != 0:
             raise RuntimeError(f"transportation problem failed: {result.message}")
         reduced = sign * self.c - self.rows_cols.T @ result.eqlin.marginals
-        scale = max(1.0, float(np.abs(self.c).max()))
-        self.support[k] = self.allowed[np.abs(reduced[self.allowed]) <= 1e-9 * scale]
+        self._keep(k, reduced, max(1.0, float(np.abs(self.c).max())))
         return float(result.x @ self.c)
+
+    def _keep(self, k: int, reduced: np.ndarray, scale: float) -> None:
+        """Problem k's cells of zero reduced cost under duals feasible for the current costs."""
+        self.support[k] = self.allowed[np.abs(reduced[self.allowed]) <= 1e-9 * scale]
+        self.costs_changed[k] = False
 
 
 def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | None = None) -> dict[str, float]:

@@ -98,7 +98,7 @@ class Recorder:
     def record(self, model) -> None:
         if self.costs is not model.minutes:  # (the transport lever changed the matrix)
             self.costs = model.minutes
-            self.commuting_bounds = metrics.CommutingBounds(model.minutes, self.forbidden)
+            self.commuting_bounds.set_costs(model.minutes)
         month = self.month(model)
         self.model_rows.append(ordered("model", self.district_row(model, month)))
         self.street_rows += [ordered("streets", row) for row in self.street_table(model, month)]

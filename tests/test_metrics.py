@@ -93,3 +93,24 @@ def test_reusing_the_last_optimal_support_gives_the_fresh_optimum(seed, wobble):
         od[4, 4] = 0
         kept, fresh = bounds(od), metrics.CommutingBounds(cost, forbidden)(od)
         assert np.isclose(kept["t_min"], fresh["t_min"]) and np.isclose(kept["t_max"], fresh["t_max"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.2), st.floats(0.0, 0.1))
+def test_after_new_costs_the_reused_optimum_is_still_the_fresh_one(seed, wobble, cheaper):
+    """Roads shorten some trips a little each month: the last optimum is reused only when its
+    duals, fitted to the new costs, prove it optimal."""
+    rng = np.random.default_rng(seed)
+    cost = rng.uniform(5, 90, (5, 5))
+    forbidden = np.zeros((5, 5), dtype=bool)
+    forbidden[4, 4] = True
+    bounds = metrics.CommutingBounds(cost, forbidden)
+    od = rng.uniform(0, 100, (5, 5))
+    od[4, 4] = 0
+    for _ in range(6):
+        od = od * rng.uniform(1 - wobble, 1 + wobble, od.shape)
+        od[4, 4] = 0
+        cost = cost * np.where(rng.random((5, 5)) < 0.4, 1 - cheaper, 1.0)  # (some trips shorter)
+        bounds.set_costs(cost)
+        kept, fresh = bounds(od), metrics.CommutingBounds(cost, forbidden)(od)
+        assert np.isclose(kept["t_min"], fresh["t_min"]) and np.isclose(kept["t_max"], fresh["t_max"])
