@@ -229,8 +229,10 @@ def LiveEcharts(option, style: str, version: int, maps: dict[str, str] | None = 
     render instead of passed as an element argument: reacton walks every list and dict in an
     element's arguments on each render — the charts' data points, thousands of visits a month —
     while the widget itself only needs the new value. ``version`` (the page's tick) makes it
-    render again: reacton takes two closures of the same code over the same objects as equal."""
-    element = EchartsWidget.element(option={}, maps=maps or {}, attributes={"style": style}, on_click=on_click)
+    render again: reacton takes two closures of the same code over the same objects as equal. The
+    element names no option at all: with ``option={}`` reacton set that empty option on the widget
+    at each render, so the browser cleared each chart before drawing its new option."""
+    element = EchartsWidget.element(maps=maps or {}, attributes={"style": style}, on_click=on_click)
 
     def update():
         solara.get_widget(element).option = option()
