@@ -11,6 +11,10 @@ SEEDS    ?= 3
 MONTHS   ?= 120
 OUT      ?= results/$(SCENARIO)_vs_$(BASE)
 
+# The test files share the cores (a file's tests stay together: its fixtures, e.g. the page's
+# server, are made once); PYTEST_ARGS= runs them one after another.
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 .PHONY: run test app lint bench calibrate validate robustness evidence figures docs lever-table clean
 
 run: $(VENV)/.stamp-run

@@ -78,28 +78,12 @@ def test_balance_of_a_grouped_table():
     assert np.allclose(b["internal_capture"], [0.25, 0.5])
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.5))
-def test_reusing_the_last_optimal_support_gives_the_fresh_optimum(seed, wobble):
-    rng = np.random.default_rng(seed)
-    cost = rng.uniform(5, 90, (5, 5))
-    forbidden = np.zeros((5, 5), dtype=bool)
-    forbidden[4, 4] = True
-    bounds = metrics.CommutingBounds(cost, forbidden)
-    od = rng.uniform(0, 100, (5, 5))
-    od[4, 4] = 0
-    for _ in range(6):  # a table that drifts month to month, as a district's does
-        od = od * rng.uniform(1 - wobble, 1 + wobble, od.shape)
-        od[4, 4] = 0
-        kept, fresh = bounds(od), metrics.CommutingBounds(cost, forbidden)(od)
-        assert np.isclose(kept["t_min"], fresh["t_min"]) and np.isclose(kept["t_max"], fresh["t_max"])
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.2), st.floats(0.0, 0.1))
-def test_after_new_costs_the_reused_optimum_is_still_the_fresh_one(seed, wobble, cheaper):
-    """Roads shorten some trips a little each month: the last optimum is reused only when its
-    duals, fitted to the new costs, prove it optimal."""
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.5), st.sampled_from([0.0, 0.02, 0.1]))
+def test_reusing_the_last_optimum_gives_the_fresh_one(seed, wobble, cheaper):
+    """A table that drifts month to month, as a district's does, and (``cheaper`` > 0) roads that
+    shorten some trips a little each month: the last optimum is reused only when it is still
+    optimal — with new costs, when duals fitted to them prove it."""
     rng = np.random.default_rng(seed)
     cost = rng.uniform(5, 90, (5, 5))
     forbidden = np.zeros((5, 5), dtype=bool)
@@ -110,7 +94,8 @@ def test_after_new_costs_the_reused_optimum_is_still_the_fresh_one(seed, wobble,
     for _ in range(6):
         od = od * rng.uniform(1 - wobble, 1 + wobble, od.shape)
         od[4, 4] = 0
-        cost = cost * np.where(rng.random((5, 5)) < 0.4, 1 - cheaper, 1.0)  # (some trips shorter)
-        bounds.set_costs(cost)
+        if cheaper:
+            cost = cost * np.where(rng.random((5, 5)) < 0.4, 1 - cheaper, 1.0)
+            bounds.set_costs(cost)
         kept, fresh = bounds(od), metrics.CommutingBounds(cost, forbidden)(od)
         assert np.isclose(kept["t_min"], fresh["t_min"]) and np.isclose(kept["t_max"], fresh["t_max"])
