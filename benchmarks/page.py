@@ -5,7 +5,8 @@
 Starts `solara run app.py` on a free port and drives Debian's chromium with Playwright. A
 MutationObserver in each page timestamps every change of the month label, so the figures are
 what a user sees: the latency from clicking Step to the new month on screen, and, while ten
-sessions play at full speed, the interval between months on each page.
+sessions play at full speed, the interval between months on each page — and the CPU the server,
+its model workers and the browsers each spend per month shown.
 """
 
 from __future__ import annotations
@@ -30,24 +31,25 @@ def p90(values):
     return sorted(values)[int(0.9 * (len(values) - 1))]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time so far of a process and its descendants (the page's model workers
-    and run pool), from Linux /proc."""
+def cpu_by_part(server: int) -> dict[str, float]:
+    """User + system CPU seconds so far (Linux /proc) of the server process itself, its
+    descendants (the page's model workers and run pool) and every Chromium process."""
     stats = {}
     for path in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = path.read_text().rsplit(")", 1)[1].split()
+            text = path.read_text()
         except OSError:
             continue
-        stats[int(path.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, ticks
-    tree, ticks = {pid}, 0
-    while True:
-        more = {p for p, (ppid, _) in stats.items() if ppid in tree} - tree
-        if not more:
-            break
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        stats[int(path.parent.name)] = (name, int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, ticks
+    tree = {server}
+    while more := {p for p, (_, ppid, _) in stats.items() if ppid in tree} - tree:
         tree |= more
-    ticks = sum(stats[p][1] for p in tree if p in stats)
-    return ticks / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"server": stats.get(server, ("", 0, 0))[2] / tick,
+            "workers": sum(stats[p][2] for p in tree - {server} if p in stats) / tick,
+            "browsers": sum(t for name, _, t in stats.values() if name.startswith("chrom")) / tick}
 
 
 def open_page(browser, url):
@@ -85,11 +87,11 @@ def main() -> None:
             slider.click(position={"x": box["width"] - 2, "y": box["height"] / 2})
         for pg in pages:
             pg.get_by_role("button", name="播放").click()
-        cpu, wall = cpu_seconds(server.pid), time.perf_counter()
+        cpu, wall = cpu_by_part(server.pid), time.perf_counter()
         starts = [pg.evaluate("() => performance.now()") for pg in pages]
         time.sleep(args.seconds)
         ends = [pg.evaluate("() => performance.now()") for pg in pages]
-        cpu, wall = cpu_seconds(server.pid) - cpu, time.perf_counter() - wall
+        cpu, wall = {k: v - cpu[k] for k, v in cpu_by_part(server.pid).items()}, time.perf_counter() - wall
         intervals, months = [], 0
         for pg, start, end in zip(pages, starts, ends, strict=True):
             times = [t for t, _ in pg.evaluate("() => window.monthTimes") if start <= t <= end]
@@ -97,10 +99,12 @@ def main() -> None:
             months += len(times)
         print(f"{args.sessions} sessions playing: a new month every {statistics.median(intervals):.3f} s "
               f"(median), p90 {p90(intervals):.3f} s; {months / wall:.1f} months/s shown in all")
-        per_month, cores = cpu / max(months, 1), os.cpu_count() or 1
-        print(f"server (with its model workers): {cpu / wall:.0%} of one core busy, {per_month * 1000:.0f} ms CPU "
-              f"per month shown; with the browsers on other computers, {args.sessions} sessions would see a month "
-              f"every {args.sessions * per_month / cores:.2f} s on this machine's {cores} cores")
+        ms = {k: 1000 * v / max(months, 1) for k, v in cpu.items()}
+        print(f"CPU per month shown: server {ms['server']:.0f} ms, its model workers {ms['workers']:.0f} ms, "
+              f"the browsers {ms['browsers']:.0f} ms; {sum(cpu.values()) / wall:.2f} cores busy in all")
+        served, cores = (cpu["server"] + cpu["workers"]) / max(months, 1), os.cpu_count() or 1
+        print(f"with the browsers on other computers, {args.sessions} sessions would see a month every "
+              f"{args.sessions * served / cores:.2f} s on this machine's {cores} cores")
         browser.close()
 
 
