@@ -101,7 +101,7 @@ def main() -> None:
               f"(median), p90 {p90(intervals):.3f} s; {months / wall:.1f} months/s shown in all")
         ms = {k: 1000 * v / max(months, 1) for k, v in cpu.items()}
         print(f"CPU per month shown: server {ms['server']:.0f} ms, its model workers {ms['workers']:.0f} ms, "
-              f"the browsers {ms['browsers']:.0f} ms; {sum(cpu.values()) / wall:.2f} cores busy in all")
+              f"the browsers {ms['browsers']:.0f} ms; these three kept {sum(cpu.values()) / wall:.2f} cores busy")
         served, cores = (cpu["server"] + cpu["workers"]) / max(months, 1), os.cpu_count() or 1
         print(f"with the browsers on other computers, {args.sessions} sessions would see a month every "
               f"{args.sessions * served / cores:.2f} s on this machine's {cores} cores")

@@ -329,8 +329,7 @@ def cjk_font() -> tuple[Path, str]:
                          zh="找不到中文字体，无法生成简报：缺少安装时装入的 mpl-font 包（请重新运行 make run 或 "
                             "pip install -e .），或安装一种，例如 apt-get install fonts-wqy-microhei，然后删除 "
                             "matplotlib 的字体缓存（~/.cache/matplotlib）")
-    path = plots.bundled_cjk_font() if family == plots.BUNDLED_CJK_FONT else None
-    path = path or next(f.fname for f in font_manager.fontManager.ttflist if f.name == family)
+    path = plots.bundled_cjk_font() or next(f.fname for f in font_manager.fontManager.ttflist if f.name == family)
     return Path(path).parent, family
 
 

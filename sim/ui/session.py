@@ -89,7 +89,6 @@ class Ensemble:
         self.rows = rows
         self.keys = keys  # the live models' keys in the workers (None: finished runs)
         self.done = 0  # live: months whose rows every seed has (counted after the rows are in)
-        self.columns: dict[str, list[list]] = {}  # district series read so far, by name (``values``)
         if keys is not None:
             weakref.finalize(self, hosts.host().forget, keys)
 
@@ -123,12 +122,9 @@ class Ensemble:
         return self.rows[0].get(hosts.PERSON_BLOCKS, [])
 
     def values(self, name: str, months: int) -> np.ndarray:
-        """A district series, seeds × months (nan where a month has no value). The columns read
-        are kept (rows are only ever added), so each month reads only the new rows."""
-        columns = self.columns.setdefault(name, [[] for _ in self.seeds])
-        for k, column in enumerate(columns):
-            column.extend(row[name] for row in self.table(k, "model")[len(column):months])
-        return np.array([column[:months] for column in columns], dtype=float)
+        """A district series, seeds × months (nan where a month has no value)."""
+        return np.array([[row[name] for row in self.table(k, "model")[:months]] for k in range(len(self.seeds))],
+                        dtype=float)
 
     def area_values(self, table: str, index: int, count: int, name: str, months: int) -> np.ndarray:
         """Area ``index`` of the ``count`` areas a month of ``table`` (zones, streets) holds, seeds × months."""
