@@ -69,8 +69,12 @@ def choose_preset(page, name: str, label: str = "预设情景") -> None:
     page.get_by_role("option", name=scenario_title(name, "zh"), exact=True).click()
 
 
-def kpi(page, name: str) -> str:
-    return page.locator(f".kpi-{name}").inner_text()
+def kpi(page, name: str, month: int) -> str:
+    """The headline number ``name`` once its card shows ``month`` (the month label and the cards are
+    separate widgets: the browser may apply one before the other)."""
+    shown = page.locator(f".kpi-card-{name}[data-month='{month}'] .kpi")
+    shown.wait_for(timeout=30_000)
+    return shown.inner_text()
 
 
 def test_the_page_loads_in_chinese(page):
@@ -92,19 +96,19 @@ def test_step_advances_the_month_and_a_chart_changes(page):
     page.wait_for_timeout(500)
     assert page.get_by_text("2019-02").first.is_visible()
     assert chart.screenshot() != before
-    assert kpi(page, "jobs_housing_ratio") != "—"
+    assert kpi(page, "jobs_housing_ratio", 2) != "—"
     shot(page, "stepped")
 
 
 def test_a_lever_and_reset_change_an_outcome(page):
     step(page, 3)
-    baseline_days = kpi(page, "students_per_teacher_primary")
+    baseline_days = kpi(page, "students_per_teacher_primary", 3)
     choose_preset(page, "only_quota_pool")
     page.get_by_text("点击“重置”后生效").wait_for(timeout=30_000)
     page.get_by_role("button", name="重置").click()
     page.get_by_text("第 0 月").wait_for(timeout=30_000)
     step(page, 3)
-    assert kpi(page, "students_per_teacher_primary") != baseline_days
+    assert kpi(page, "students_per_teacher_primary", 3) != baseline_days
     assert page.get_by_text(scenario_title("only_quota_pool", "zh")).first.is_visible()
     shot(page, "lever_reset")
 
@@ -126,6 +130,7 @@ def test_a_reference_gives_every_card_a_difference_and_a_verdict(page):
     page.get_by_role("button", name="重置").click()
     page.get_by_text("第 0 月").wait_for(timeout=30_000)
     step(page, 2)
+    kpi(page, "approval_days_12m", 2)
     diff = page.locator(".kpi-card-approval_days_12m .kpi-diff").inner_text()
     assert diff.startswith("比参照") and "[" in diff
     verdicts = page.locator(".kpi-verdict").all_inner_texts()
@@ -281,19 +286,19 @@ def test_the_time_slider_looks_at_a_past_month_and_comes_back(page):
     page.get_by_role("button", name="重置").click()
     page.get_by_text("第 0 月").wait_for(timeout=30_000)
     step(page, 6)
-    latest = kpi(page, "jobs_housing_ratio")
+    latest = kpi(page, "jobs_housing_ratio", 6)
     marks = page.locator(".marks span")
     assert marks.count() >= 1 and marks.first.inner_text().startswith("▲")  # where levers start
     track = page.locator(".time-slider .v-slider").bounding_box()
     page.mouse.click(track["x"] + track["width"] * 2 / 120, track["y"] + track["height"] / 2)
     page.get_by_text("正在查看：2019-0").wait_for(timeout=30_000)
-    looked = page.get_by_text("正在查看：2019-0").inner_text()
-    assert int(looked.split("-")[1]) < 6 and page.get_by_text("第 6 月").is_visible()  # the run stays at month 6
-    assert kpi(page, "jobs_housing_ratio") != latest  # the numbers follow the month looked at
+    looked = int(page.get_by_text("正在查看：2019-0").inner_text().split("-")[1])  # month m is 2019-m
+    assert looked < 6 and page.get_by_text("第 6 月").is_visible()  # the run stays at month 6
+    assert kpi(page, "jobs_housing_ratio", looked) != latest  # the numbers follow the month looked at
     shot(page, "time_slider")
     page.get_by_role("button", name="回到最新月份").click()
     page.get_by_text("正在查看：最新月份").wait_for(timeout=30_000)
-    assert kpi(page, "jobs_housing_ratio") == latest
+    assert kpi(page, "jobs_housing_ratio", 6) == latest
 
 
 def click_a_street(page) -> None:

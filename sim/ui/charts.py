@@ -73,7 +73,8 @@ def _clean(values) -> list:
 def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> str:
     """One card per metric for ``month``: the mean over seeds with its 95% interval, and against the
     reference the paired difference with its interval and verdict (the card's top border in the
-    verdict's colour). Hovering a card gives the metric's definition."""
+    verdict's colour). Hovering a card gives the metric's definition; ``data-month`` says which
+    month a card shows (the browser tests wait on it)."""
     cards = []
     ref = session.reference
     for name in names:
@@ -101,7 +102,8 @@ def headline_cards(session, names: tuple[str, ...], month: int, lang: str) -> st
                             f"<span class='nowrap'>[{signed(d_low * scale, '', lang)}, "
                             f"{signed(d_high * scale, '', lang)}]</span>")
                     judged = verdict_word(verdict, lang) if verdict else ""
-        cards.append(f"<div class='card kpi-card-{name}' title='{tip}' style='border-top-color:{colour}'>"
+        cards.append(f"<div class='card kpi-card-{name}' data-month='{month}' title='{tip}' "
+                     f"style='border-top-color:{colour}'>"
                      f"<div class='kpi-label'>{html.escape(metric_name(name, lang))}</div>"
                      f"<div class='kpi kpi-{name}'>{value}</div><div class='kpi-ci'>{ci}</div>"
                      f"<div class='kpi-diff'>{diff}</div>"
