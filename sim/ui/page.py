@@ -75,6 +75,9 @@ PAGE_CSS = """
 .marks { position: relative; height: 18px; margin: -6px 8px 4px 8px; font-size: 0.7em; }
 .marks span { position: absolute; transform: translateX(-50%); color: #8250df; cursor: default;
                white-space: nowrap; }
+/* The time slider moves every month: Vuetify's 0.3 s glide of its track and thumb (width and left,
+   which the compositor cannot take) redrew the page ~18 times a month, ~15 ms of the browser's. */
+.time-slider .v-slider *, .speed .v-slider * { transition: none !important; }
 .diff-table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
 .diff-table td, .diff-table th { border-bottom: 1px solid #eee; padding: 2px 6px; text-align: right;
                                  white-space: nowrap; }
