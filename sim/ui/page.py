@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import reacton.ipyvuetify as rv
 import solara
 from ipyvuetify.extra import FileInput
 from solara.components.echarts import EchartsWidget
@@ -258,8 +259,10 @@ def TimeSlider(session: Session, lang: str, redraw, version: int):
             solara.Text(t("view_month", lang, date=session.date(session.view_month)) if session.viewed
                         else t("view_latest", lang), style={"font-size": "0.85em", "min-width": "150px"})
             with solara.Column(style={"flex": "1"}, classes=["time-slider"]):
-                solara.SliderInt("", value=session.view_month or 0, min=0, max=session.months, on_value=look,
-                                 disabled=shown == 0, thumb_label=False)
+                # ipyvuetify's slider itself: solara.SliderInt keeps its value in a reactive variable,
+                # which changed with every month shown and cost a second pass over the whole page
+                rv.Slider(v_model=session.view_month or 0, on_v_model=lambda value: look(int(value)), min=0,
+                          max=session.months, step=1, thumb_label=False, hide_details=True, disabled=shown == 0)
             solara.Button(t("latest", lang), on_click=lambda: look(None), text=True, disabled=session.viewed is None,
                           style={"text-transform": "none"})
         marks = "".join(
