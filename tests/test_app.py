@@ -260,7 +260,8 @@ def test_one_residents_life_line(page):
     first = intro.inner_text()
     assert first.startswith("居民 #") and "现住" in first
     events = page.locator(".life-events")
-    assert events.is_visible() and "日期" in events.inner_text()  # the most eventful resident has events
+    events.wait_for(timeout=30_000)  # (a widget of its own: it may come after the intro)
+    assert "日期" in events.inner_text()  # the most eventful resident has events
     page.get_by_role("button", name="换一位居民").click()
     page.wait_for_function("t => document.querySelector('.life-intro').innerText !== t", arg=first,
                            timeout=30_000)
@@ -362,7 +363,7 @@ def test_a_comparison_to_the_horizon_its_export_and_its_brief(page, tmp_path):
     table.wait_for(timeout=300_000)
     text = page.locator(".table-scroll").inner_text()
     assert "全区" in text and any(word in text for word in ("显著改善", "无明显差异", "显著恶化"))
-    assert page.get_by_text("第 30 月").is_visible()  # every chart shows B to the horizon, beside A
+    page.get_by_text("第 30 月").wait_for(timeout=30_000)  # every chart shows B to the horizon, beside A
     shot(page, "comparison_table")
     with page.expect_download() as export:
         page.get_by_text("下载对比数据").click()
