@@ -40,6 +40,24 @@ def test_the_export_is_the_files_chancheng_run_writes(session, tmp_path):
     assert list(cli.columns) == list(model.columns)
 
 
+def test_an_export_while_the_months_ahead_are_computed_holds_the_months_shown():
+    """The month ahead extends the rows in another thread while an export reads them: each table
+    is read whole, and holds the months shown only (a project's row by the month it ended)."""
+    s = Session("reform_2019")
+    s.draft["run"]["scale"] = 100
+    s.reset()
+    for shown in range(1, 7):
+        s.step()  # (and the months ahead start at once)
+        with zipfile.ZipFile(io.BytesIO(s.export_zip())) as archive:
+            model = pd.read_csv(archive.open("model.csv"))
+            projects = pd.read_csv(archive.open("projects.csv"))
+        assert sorted(set(model["month"])) == list(range(1, shown + 1))
+        assert len(model) == SEEDS * shown
+        assert (projects["month_ended"] <= shown).all()
+    s.settle()
+    assert s.live.computed > s.shown  # months were computed ahead of the one exported
+
+
 def test_the_lever_settings_download_runs_with_the_cli(session, tmp_path):
     session.set_value("approval", "items", 52)
     path = tmp_path / "mine.toml"

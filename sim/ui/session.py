@@ -79,6 +79,11 @@ def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, 
     return hosts.rows_since(model, {}, persons)
 
 
+# The column that dates a row, in the tables without ``month``: a project's row is made when it
+# ends (and, for the projects still under way, at the horizon: ``month_ended`` empty).
+MONTH_OF = {"projects": "month_ended"}
+
+
 class Ensemble:
     """One scenario on the page's seeds: live models stepped month by month (in the model workers,
     ``sim.ui.hosts``), or the rows of runs finished in the pool. Either way the rows are here, as
@@ -136,8 +141,10 @@ class Ensemble:
         return [self.table(k, table)[(month - 1) * count:month * count] for k in range(len(self.seeds))]
 
     def all_rows(self, k: int) -> dict[str, Any]:
-        """Seed k's every table so far but the panels, as ``recorder.tables()`` names them."""
-        return {name: self.rows[k].get(name, []) for name in TABLES if name not in PANELS}
+        """Seed k's every table so far but the panels, as ``recorder.tables()`` names them: copies,
+        each whole (the month ahead may be extending the lists in another thread meanwhile; a list
+        is copied, and extended, at once)."""
+        return {name: self.rows[k].get(name, [])[:] for name in TABLES if name not in PANELS}
 
     def frames(self, run_id_of: Callable[[int], int], months: int | None = None) -> list[Result]:
         """Each seed's tables as ``chancheng run`` writes them (months after ``months`` left out)."""
@@ -146,8 +153,7 @@ class Ensemble:
             key = run_key(self.config, run_id_of(k), seed)
             frames = tables(self.all_rows(k), key)
             if months is not None:
-                frames = {name: frame[frame["month"] <= months] if "month" in frame else frame
-                          for name, frame in frames.items()}
+                frames = {name: frame[frame[MONTH_OF.get(name, "month")] <= months] for name, frame in frames.items()}
             info = run_info(self.config, key, status="ok", error="", wall=0.0)
             info["months"] = months if months is not None else self.computed
             out.append(Result(info, frames))
