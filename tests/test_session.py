@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
+import sys
 import threading
+import time
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -196,3 +201,33 @@ def test_share_differences_keep_their_size_below_a_tenth_of_a_point():
     assert i18n.signed(-0.04321, "share", "en") == "−0.043 pp"
     assert i18n.signed(0.26, "share", "zh") == "+0.3 个百分点"
     assert i18n.signed(0.0, "share", "en") == "0.0 pp"
+
+
+def test_the_pools_workers_end_with_the_server(tmp_path):
+    """A server stopped by a signal (as `solara run` is by SIGTERM) runs no exit hooks: its pool's
+    workers must end by themselves, not wait for work for ever."""
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from sim.ui import session\n"
+        "def pid(_):\n"
+        "    time.sleep(0.2)  # (so that every worker takes a task)\n"
+        "    return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    print(*set(session.pool().map(pid, range(8))), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    pids = [int(p) for p in done.stdout.split()]
+    assert pids and done.returncode == -signal.SIGTERM, done.stderr
+
+    def running(pid: int) -> bool:  # (an ended process not yet reaped is a zombie: "Z")
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(map(running, pids)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(running, pids))
