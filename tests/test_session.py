@@ -203,6 +203,24 @@ def test_share_differences_keep_their_size_below_a_tenth_of_a_point():
     assert i18n.signed(0.0, "share", "en") == "0.0 pp"
 
 
+def test_the_export_at_the_horizon_is_what_chancheng_run_writes(tmp_path):
+    """Played to its end, the page's run exports the same tables as the command line: the projects
+    still under way at the horizon too (``month_ended`` empty)."""
+    s = Session()
+    s.draft["run"].update(scale=100, months=14)
+    s.reset()
+    while s.step():
+        pass
+    with zipfile.ZipFile(io.BytesIO(s.export_zip())) as archive:
+        archive.extractall(tmp_path / "page")
+    assert main(["run", "--months", "14", "--scale", "100", "--seeds", str(SEEDS), "--out", str(tmp_path / "cli"),
+                 "--quiet"]) == 0
+    for name in ("model.csv", "streets.csv", "projects.csv"):
+        page, cli = (pd.read_csv(tmp_path / side / name) for side in ("page", "cli"))
+        pd.testing.assert_frame_equal(page, cli)
+    assert pd.read_csv(tmp_path / "page" / "projects.csv")["month_ended"].isna().any()
+
+
 def test_the_pools_workers_end_with_the_server(tmp_path):
     """A server stopped by a signal (as `solara run` is by SIGTERM) runs no exit hooks: its pool's
     workers must end by themselves, not wait for work for ever."""

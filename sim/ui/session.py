@@ -94,9 +94,11 @@ def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, 
     return hosts.rows_since(model, {}, persons)
 
 
-# The column that dates a row, in the tables without ``month``: a project's row is made when it
-# ends (and, for the projects still under way, at the horizon: ``month_ended`` empty).
-MONTH_OF = {"projects": "month_ended"}
+def row_months(name: str, frame: pd.DataFrame, horizon: int) -> pd.Series:
+    """The month each row of table ``name`` was recorded in: ``month``, or for a project the month
+    it ended — its row is made then, or at the horizon for a project still under way (``month_ended``
+    empty)."""
+    return frame["month_ended"].fillna(horizon) if name == "projects" else frame["month"]
 
 
 class Ensemble:
@@ -168,7 +170,8 @@ class Ensemble:
             key = run_key(self.config, run_id_of(k), seed)
             frames = tables(self.all_rows(k), key)
             if months is not None:
-                frames = {name: frame[frame[MONTH_OF.get(name, "month")] <= months] for name, frame in frames.items()}
+                frames = {name: frame[row_months(name, frame, self.config.run.months) <= months]
+                          for name, frame in frames.items()}
             info = run_info(self.config, key, status="ok", error="", wall=0.0)
             info["months"] = months if months is not None else self.computed
             out.append(Result(info, frames))
