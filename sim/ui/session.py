@@ -94,13 +94,6 @@ def run_rows(config: cfg.Config, seed: int, persons: bool = False) -> dict[str, 
     return hosts.rows_since(model, {}, persons)
 
 
-def row_months(name: str, frame: pd.DataFrame, horizon: int) -> pd.Series:
-    """The month each row of table ``name`` was recorded in: ``month``, or for a project the month
-    it ended — its row is made then, or at the horizon for a project still under way (``month_ended``
-    empty)."""
-    return frame["month_ended"].fillna(horizon) if name == "projects" else frame["month"]
-
-
 class Ensemble:
     """One scenario on the page's seeds: live models stepped month by month (in the model workers,
     ``sim.ui.hosts``), or the rows of runs finished in the pool. Either way the rows are here, as
@@ -110,7 +103,7 @@ class Ensemble:
         self.config, self.seeds = config, list(seeds)
         self.rows = rows
         self.keys = keys  # the live models' keys in the workers (None: finished runs)
-        self.done = 0  # live: months whose rows every seed has (counted after the rows are in)
+        self.ends: list[list[dict[str, int]]] = [[] for _ in self.seeds]  # live: table lengths after each month
         if keys is not None:
             weakref.finalize(self, hosts.host().forget, keys)
 
@@ -126,14 +119,14 @@ class Ensemble:
     @property
     def computed(self) -> int:
         """Months simulated (whose rows every seed has: a reader in another thread may use them)."""
-        return self.done if self.is_live else len(self.rows[0]["model"])
+        return len(self.ends[-1]) if self.is_live else len(self.rows[0]["model"])  # (the last seed is stepped last)
 
     def step(self) -> None:
         """One month more of every seed, in parallel in the workers (one step at a time)."""
-        for rows, new in zip(self.rows, hosts.host().step(self.keys), strict=True):
+        for rows, ends, new in zip(self.rows, self.ends, hosts.host().step(self.keys), strict=True):
             for name, added in new.items():
                 rows.setdefault(name, []).extend(added)
-        self.done += 1
+            ends.append({name: len(table) for name, table in rows.items()})
 
     def table(self, k: int, name: str) -> list:
         """Seed k's rows of table ``name`` so far."""
@@ -157,21 +150,22 @@ class Ensemble:
         """Each seed's rows of ``table`` in one month (1 = the first)."""
         return [self.table(k, table)[(month - 1) * count:month * count] for k in range(len(self.seeds))]
 
-    def all_rows(self, k: int) -> dict[str, Any]:
-        """Seed k's every table so far but the panels, as ``recorder.tables()`` names them: copies,
-        each whole (the month ahead may be extending the lists in another thread meanwhile; a list
-        is copied, and extended, at once)."""
-        return {name: self.rows[k].get(name, [])[:] for name in TABLES if name not in PANELS}
+    def all_rows(self, k: int, months: int | None = None) -> dict[str, Any]:
+        """Seed k's every table but the panels, as ``recorder.tables()`` names them: all its rows, or
+        (live) those recorded in the first ``months`` months. Copies, each taken at once: the month
+        ahead may be extending the lists in another thread meanwhile."""
+        names = [name for name in TABLES if name not in PANELS]
+        if months is None:
+            return {name: self.rows[k].get(name, [])[:] for name in names}
+        ends = self.ends[k][months - 1] if months else {}
+        return {name: self.rows[k].get(name, [])[:ends.get(name, 0)] for name in names}
 
     def frames(self, run_id_of: Callable[[int], int], months: int | None = None) -> list[Result]:
-        """Each seed's tables as ``chancheng run`` writes them (months after ``months`` left out)."""
+        """Each seed's tables as ``chancheng run`` writes them (live: up to month ``months``)."""
         out = []
         for k, seed in enumerate(self.seeds):
             key = run_key(self.config, run_id_of(k), seed)
-            frames = tables(self.all_rows(k), key)
-            if months is not None:
-                frames = {name: frame[row_months(name, frame, self.config.run.months) <= months]
-                          for name, frame in frames.items()}
+            frames = tables(self.all_rows(k, months), key)
             info = run_info(self.config, key, status="ok", error="", wall=0.0)
             info["months"] = months if months is not None else self.computed
             out.append(Result(info, frames))
