@@ -234,10 +234,12 @@ def test_the_pools_workers_end_with_the_server(tmp_path):
         "if __name__ == '__main__':\n"
         "    print(*set(session.pool().map(pid, range(8))), flush=True)\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parents[1])
-    pids = [int(p) for p in done.stdout.split()]
-    assert pids and done.returncode == -signal.SIGTERM, done.stderr
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with out.open("w") as stdout, err.open("w") as stderr:  # (files: a worker left behind would hold a pipe open)
+        done = subprocess.run([sys.executable, str(script)], stdout=stdout, stderr=stderr, timeout=120,
+                              cwd=Path(__file__).resolve().parents[1])
+    pids = [int(p) for p in out.read_text().split()]
+    assert pids and done.returncode == -signal.SIGTERM, err.read_text()
 
     def running(pid: int) -> bool:  # (an ended process not yet reaped is a zombie: "Z")
         try:
