@@ -180,6 +180,10 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     assert main(["brief", str(tmp_path / "en"), "--out", str(tmp_path / "brief.pdf")]) == 0
     s.step()  # at the horizon: nothing more to show
     s.compare()
+    with zipfile.ZipFile(io.BytesIO(s.export_zip("en"))) as archive:  # B's runs while the new comparison runs
+        archive.extractall(tmp_path / "b")
+    assert list(pd.read_csv(tmp_path / "b" / "runs.csv")["scenario"]) == ["only_approval"] * 3
+    assert pd.read_csv(tmp_path / "b" / "model.csv")["month"].max() == 8
     s.reset()  # a new B: the comparison under way is dropped
     assert s.comparison is None and s.comparison_job is None and s.month == 0
 

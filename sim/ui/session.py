@@ -152,10 +152,11 @@ class Ensemble:
 
     def all_rows(self, k: int, months: int | None = None) -> dict[str, Any]:
         """Seed k's every table but the panels, as ``recorder.tables()`` names them: all its rows, or
-        (live) those recorded in the first ``months`` months. Copies, each taken at once: the month
-        ahead may be extending the lists in another thread meanwhile."""
+        (live) those recorded in the first ``months`` months; a finished run's are whole (it is at
+        its horizon). Copies, each taken at once: the month ahead may be extending the lists in
+        another thread meanwhile."""
         names = [name for name in TABLES if name not in PANELS]
-        if months is None:
+        if months is None or not self.is_live:
             return {name: self.rows[k].get(name, [])[:] for name in names}
         ends = self.ends[k][months - 1] if months else {}
         return {name: self.rows[k].get(name, [])[:ends.get(name, 0)] for name in names}
