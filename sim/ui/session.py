@@ -501,7 +501,7 @@ class Session:
         """The pending lever settings as a scenario file ``chancheng run --scenario`` accepts."""
         return self.draft_config().to_toml()
 
-    def write_comparison(self, folder: Path, headers: str = "en") -> None:
+    def write_comparison(self, folder: Path) -> None:
         """The comparison as ``chancheng compare`` writes it: A's and B's runs, differences.csv (and
         contributions.csv), the scenarios and metadata.json."""
         result = self.comparison
