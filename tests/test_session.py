@@ -135,6 +135,57 @@ def test_the_ensemble_steps_every_seed_and_computes_one_month_ahead():
     assert s.month == 2 and len({row["residents"] for row in (s.live.table(k, "model")[1] for k in range(SEEDS))}) > 1
 
 
+def test_a_session_goes_on_when_a_model_worker_dies():
+    """A page model worker that dies (killed, out of memory) takes its models with it: the next
+    month rebuilds the ensemble in a fresh worker from its config and seeds, and the months go on
+    as an undisturbed run's (the same rows); a session started afterwards runs too."""
+    from sim.ui import hosts
+
+    s = Session()
+    s.draft["run"]["scale"] = 200
+    s.reset()
+    for _ in range(3):
+        s.step()
+    s.settle()
+    host = hosts.host()
+    victim = host.procs[host.where[s.live.keys[0]]]
+    victim.kill()
+    victim.join(timeout=30)
+    for _ in range(LEAD + 2):  # past the months computed ahead: these need the models
+        s.step()
+    s.settle()
+    assert s.month == 3 + LEAD + 2
+    undisturbed = hosts.page_model(s.config, s.seeds[0], persons=True)
+    for _ in range(s.live.computed):
+        undisturbed.step()
+    rows = hosts.rows_since(undisturbed, {}, persons=True)
+    for name in ("model", "streets", "projects", hosts.PERSON_BLOCKS):
+        assert repr(s.live.table(0, name)) == repr(rows[name]), name  # (NaN as text: NaN != NaN)
+    assert victim not in host.procs and all(proc.is_alive() for proc in host.procs)
+    host.procs[-1].kill()  # a worker dead before anyone asks it: a new session's models
+    host.procs[-1].join(timeout=30)
+    later = Session()
+    later.step()
+    assert later.month == 1 and all(proc.is_alive() for proc in host.procs)
+
+
+def test_a_models_error_leaves_no_answer_unread():
+    """One worker's model fails while another answers: both answers are read, so the next request
+    gets its own answers (the other worker's was once left in its pipe, for the next one to read)."""
+    from sim.config import Config, with_run
+    from sim.ui import hosts
+
+    host, config = hosts.host(), with_run(Config(), scale=200)
+    keys = host.make(config, [0, 1])  # (one in each worker)
+    host._ask("drop", keys[:1])  # gone from its worker only: its next step fails there
+    with pytest.raises(RuntimeError, match="a page model failed"):
+        host.step(keys)
+    host.drop(keys)
+    again = host.make(config, [0, 1])
+    assert [rows["model"][0]["month"] for rows in host.step(again)] == [1, 1]
+    host.drop(again)
+
+
 def test_a_reload_finds_the_browsers_run_again():
     first = session_for("browser-a")
     first.step()

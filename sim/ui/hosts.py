@@ -7,11 +7,15 @@ models would hold the interpreter lock while the page draws the month before: ev
 Step and Play would wait for every other session's models.
 
 Workers are spawned (the server runs threads) on first use and shared by every session; a model
-is dropped after its ensemble is gone (``Host.forget``, called by the ensemble's finalizer).
+is dropped after its ensemble is gone (``Host.forget``, called by the ensemble's finalizer). A
+worker that dies (killed, out of memory) is replaced by a fresh one at the next request that
+needs it, which fails with ``WorkerLost``; the ensembles whose models it held make them again
+(``sim.ui.session.Ensemble.rebuild``), so every session goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -74,20 +78,21 @@ class Host:
     """The worker processes and the keys of the models each holds."""
 
     def __init__(self, workers: int):
-        context = multiprocessing.get_context("spawn")
-        self.conns, self.locks, self.procs = [], [], []
-        for _ in range(workers):
-            mine, theirs = context.Pipe()
-            proc = context.Process(target=_serve, args=(theirs,), daemon=True, name="page-models")
-            proc.start()
-            self.conns.append(mine)
-            self.locks.append(threading.Lock())
-            self.procs.append(proc)
+        self.conns, self.procs = map(list, zip(*(self._spawn() for _ in range(workers)), strict=True))
+        self.locks = [threading.Lock() for _ in range(workers)]
         self.keys = itertools.count()
         self.turn = itertools.count()  # which worker an ensemble's first seed goes to (they alternate)
         self.where: dict[int, int] = {}  # model key → worker
         self.gone: list[list[int]] = []  # keys of ensembles gone, to drop
         self.lock = threading.Lock()
+
+    @staticmethod
+    def _spawn():
+        mine, theirs = multiprocessing.get_context("spawn").Pipe()
+        proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(theirs,), daemon=True,
+                                                             name="page-models")
+        proc.start()
+        return mine, proc
 
     def make(self, config: cfg.Config, seeds: list[int]) -> list[int]:
         """Models of ``config`` on ``seeds`` spread over the workers, the first seed's with its person
@@ -101,7 +106,11 @@ class Host:
             keys = [next(self.keys) for _ in seeds]
             for i, key in enumerate(keys):
                 self.where[key] = (first + i) % len(self.conns)
-        self._ask("make", keys, [(config, seed, i == 0) for i, seed in enumerate(seeds)])
+        try:
+            self._ask("make", keys, [(config, seed, i == 0) for i, seed in enumerate(seeds)])
+        except WorkerLost:
+            self.drop(keys)  # (those made in the other workers)
+            raise
         return keys
 
     def step(self, keys: list[int]) -> list[dict[str, list]]:
@@ -114,7 +123,10 @@ class Host:
         self.gone.append(keys)
 
     def drop(self, keys: list[int]) -> None:
-        self._ask("drop", keys)
+        with self.lock:
+            keys = [key for key in keys if key in self.where]  # (a dead worker's models are gone already)
+        with contextlib.suppress(WorkerLost):  # (a worker found dead: its models are gone too)
+            self._ask("drop", keys)
         with self.lock:
             for key in keys:
                 self.where.pop(key, None)
@@ -122,33 +134,69 @@ class Host:
     def _ask(self, op: str, keys: list[int], args: list | None = None) -> list:
         """Send each worker its part of the request, then gather the answers (workers in index
         order, so two requests never wait for each other's workers crosswise); answers in the
-        order of ``keys``."""
+        order of ``keys``. ``WorkerLost`` if a worker holding one of the models has died (it is
+        replaced by a fresh one, without models); every other worker's answer is read first."""
         args = args or [None] * len(keys)
         by_worker: dict[int, list[int]] = {}
-        for i, key in enumerate(keys):
-            by_worker.setdefault(self.where[key], []).append(i)
+        with self.lock:
+            if any(key not in self.where for key in keys):
+                raise WorkerLost(WORKER_LOST)
+            for i, key in enumerate(keys):
+                by_worker.setdefault(self.where[key], []).append(i)
         workers = sorted(by_worker)
         for w in workers:
             self.locks[w].acquire()
         try:
+            with self.lock:  # (a worker replaced since: its models are gone)
+                if any(self.where.get(keys[i]) != w for w in workers for i in by_worker[w]):
+                    raise WorkerLost(WORKER_LOST)
+            sent, lost = [], []
             for w in workers:
-                self.conns[w].send((op, [keys[i] for i in by_worker[w]], [args[i] for i in by_worker[w]]))
-            answers = {}
-            for w in workers:
-                answers.update(zip(by_worker[w], self._answer(w) or [None] * len(by_worker[w]), strict=True))
+                try:
+                    self.conns[w].send((op, [keys[i] for i in by_worker[w]], [args[i] for i in by_worker[w]]))
+                    sent.append(w)
+                except OSError:  # (a broken pipe: the worker has gone)
+                    lost.append(w)
+            answers, failed = {}, None
+            for w in sent:
+                try:
+                    status, result = self.conns[w].recv()
+                except (EOFError, OSError):
+                    lost.append(w)
+                    continue
+                if status != "ok":
+                    failed = result
+                    continue
+                answers.update(zip(by_worker[w], result or [None] * len(by_worker[w]), strict=True))
+            for w in lost:
+                self._replace(w)
         finally:
             for w in workers:
                 self.locks[w].release()
+        if lost:
+            raise WorkerLost(WORKER_LOST)
+        if failed is not None:
+            raise RuntimeError(f"a page model failed: {failed}")
         return [answers[i] for i in range(len(keys))]
 
-    def _answer(self, w: int) -> list:
-        try:
-            status, result = self.conns[w].recv()
-        except (EOFError, OSError):
-            raise RuntimeError("a page model worker has stopped; restart the page server") from None
-        if status != "ok":
-            raise RuntimeError(f"a page model failed: {result}")
-        return result
+    def _replace(self, w: int) -> None:
+        """A fresh worker in place of worker ``w``, which has died; its models are gone (the caller
+        holds ``w``'s lock)."""
+        self.procs[w].kill()
+        self.procs[w].join(timeout=10)
+        self.conns[w].close()
+        self.conns[w], self.procs[w] = self._spawn()
+        with self.lock:
+            for key in [key for key, where in self.where.items() if where == w]:
+                del self.where[key]
+
+
+WORKER_LOST = "a page model worker has stopped: its models are gone"
+
+
+class WorkerLost(RuntimeError):
+    """A model worker died (killed, out of memory) with models of the request: a fresh worker has
+    taken its place, and an ensemble makes its models again (``Ensemble.rebuild``)."""
 
 
 _HOST: Host | None = None

@@ -109,7 +109,10 @@ class Ensemble:
 
     @classmethod
     def live(cls, config: cfg.Config, seeds: list[int]) -> Ensemble:
-        keys = hosts.host().make(config, seeds)
+        try:
+            keys = hosts.host().make(config, seeds)
+        except hosts.WorkerLost:  # (found dead, and replaced)
+            keys = hosts.host().make(config, seeds)
         return cls(config, seeds, rows=[{} for _ in seeds], keys=keys)
 
     @property
@@ -123,10 +126,25 @@ class Ensemble:
 
     def step(self) -> None:
         """One month more of every seed, in parallel in the workers (one step at a time)."""
-        for rows, ends, new in zip(self.rows, self.ends, hosts.host().step(self.keys), strict=True):
+        try:
+            months = hosts.host().step(self.keys)
+        except hosts.WorkerLost:
+            self.rebuild()
+            months = hosts.host().step(self.keys)
+        for rows, ends, new in zip(self.rows, self.ends, months, strict=True):
             for name, added in new.items():
                 rows.setdefault(name, []).extend(added)
             ends.append({name: len(table) for name, table in rows.items()})
+
+    def rebuild(self) -> None:
+        """The live models made again and stepped to the month computed, after a worker holding
+        some of them died: a model is its config and seed, so the months replayed give the rows
+        already kept (and are dropped). The keys change in place: the finalizer drops the new ones."""
+        host = hosts.host()
+        host.forget(list(self.keys))
+        self.keys[:] = host.make(self.config, self.seeds)
+        for _ in range(self.computed):
+            host.step(self.keys)
 
     def table(self, k: int, name: str) -> list:
         """Seed k's rows of table ``name`` so far."""
