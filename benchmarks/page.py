@@ -6,7 +6,10 @@ Starts `solara run app.py` on a free port and drives Debian's chromium with Play
 MutationObserver in each page timestamps every change of the month label, so the figures are
 what a user sees: the latency from clicking Step to the new month on screen, and, while ten
 sessions play at full speed, the interval between months on each page — and the CPU the server,
-its model workers and the browsers each spend per month shown.
+its model workers and the browsers each spend per month shown. This machine's speed swings by
+±20% from minute to minute, so these are also given in units of what a model month cost the
+workers in the same run (their CPU over the seed-months stepped): ratios that compare runs made
+at different speeds.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from sim.ui.server import CHROMIUM, CHROMIUM_ARGS, local_server
+from sim.ui.session import SEEDS
 
 WATCH = """() => { window.monthTimes = [];
   const label = document.querySelector('.month-label');
@@ -102,6 +106,10 @@ def main() -> None:
         ms = {k: 1000 * v / max(months, 1) for k, v in cpu.items()}
         print(f"CPU per month shown: server {ms['server']:.0f} ms, its model workers {ms['workers']:.0f} ms, "
               f"the browsers {ms['browsers']:.0f} ms; these three kept {sum(cpu.values()) / wall:.2f} cores busy")
+        unit = ms["workers"] / SEEDS  # (each month shown is a month of every seed)
+        print(f"in model months ({unit:.1f} ms each in this run): server {ms['server'] / unit:.1f}, "
+              f"its model workers {ms['workers'] / unit:.1f}, the browsers {ms['browsers'] / unit:.1f}; "
+              f"{sum(ms.values()) / unit:.1f} in all")
         served, cores = (cpu["server"] + cpu["workers"]) / max(months, 1), os.cpu_count() or 1
         print(f"with the browsers on other computers, {args.sessions} sessions would see a month every "
               f"{args.sessions * served / cores:.2f} s on this machine's {cores} cores")
