@@ -276,6 +276,35 @@ def test_the_export_at_the_horizon_is_what_chancheng_run_writes(tmp_path):
     assert pd.read_csv(tmp_path / "page" / "projects.csv")["month_ended"].isna().any()
 
 
+def test_runs_to_the_horizon_go_on_after_a_pool_worker_dies():
+    """A worker of the run pool that dies breaks the pool: the job it was running reports the
+    failure, and the next job runs in a fresh pool (not: every comparison failing until restart)."""
+    import multiprocessing
+
+    from sim import config as cfg
+    from sim.ui.session import Job
+
+    config = cfg.with_run(cfg.resolve("baseline_2018"), scale=200, months=6)
+    ended = threading.Event()
+
+    def then(job):  # (as the page's do: their runs' rows, or the error)
+        try:
+            job.ensembles()
+        finally:
+            ended.set()
+
+    job = Job({"a": config}, [0, 1, 2, 3], then)
+    workers = [p for p in multiprocessing.active_children() if p.name != "page-models"]
+    assert workers
+    workers[0].kill()
+    assert ended.wait(120)
+    assert job.error and "BrokenProcessPool" in job.error
+    ended.clear()
+    job = Job({"a": config}, [0, 1], then)
+    assert ended.wait(120) and job.error is None
+    assert [len(e.rows[0]["model"]) for e in job.ensembles().values()] == [6]
+
+
 def test_the_pools_workers_end_with_the_server(tmp_path):
     """A server stopped by a signal (as `solara run` is by SIGTERM) runs no exit hooks: its pool's
     workers must end by themselves, not wait for work for ever."""

@@ -6,9 +6,10 @@ on the same seeds (common random numbers) to the horizon, so every month of the 
 paired reference months. A comparison runs both scenarios — and, on request, the reference with
 each lever family of the current levers alone — to the horizon; ``sim.comparison`` turns them into
 the difference table and the contributions. Runs to the horizon go to a process pool shared by
-every session (``pool()``), so they use the machine's cores and never stall a page; the live
-ensemble's models live in worker processes (``sim.ui.hosts``) and are stepped up to ``LEAD`` months
-ahead of the display, so Step shows a month that is already computed.
+every session (``submit``: a pool broken by a worker's death is replaced), so they use the
+machine's cores and never stall a page; the live ensemble's models live in worker processes
+(``sim.ui.hosts``) and are stepped up to ``LEAD`` months ahead of the display, so Step shows a
+month that is already computed.
 
 Sessions live in ``SESSIONS`` by the browser's session cookie, so a reload finds its run again
 (two tabs of one browser show the same run). Lever changes go into a draft that takes effect on
@@ -28,6 +29,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,22 @@ def pool() -> ProcessPoolExecutor:
                                         mp_context=multiprocessing.get_context("spawn"),
                                         initializer=exit_with_parent)
         return _POOL
+
+
+def submit(fn: Callable, *args) -> Future:
+    """``fn(*args)`` in the pool. A worker that died (killed, out of memory) breaks the pool: the
+    runs it held fail (``BrokenProcessPool``, which their job reports) and a fresh pool takes the
+    next ones."""
+    global _POOL
+    broken = pool()
+    try:
+        return broken.submit(fn, *args)
+    except BrokenProcessPool:
+        with _POOL_LOCK:
+            if _POOL is broken:
+                _POOL = None
+        broken.shutdown(wait=False, cancel_futures=True)
+        return pool().submit(fn, *args)
 
 
 def exit_with_parent() -> None:
@@ -206,7 +224,7 @@ class Job:
         self.configs, self.seeds = configs, seeds
         self.error: str | None = None
         self._then, self._fired, self._lock = then, False, threading.Lock()
-        self.futures = {name: [pool().submit(run_rows, config, seed, name == persons and k == 0)
+        self.futures = {name: [submit(run_rows, config, seed, name == persons and k == 0)
                                for k, seed in enumerate(seeds)] for name, config in configs.items()}
         for future in self.all():
             future.add_done_callback(self._ended)
