@@ -239,17 +239,21 @@ def test_a_comparison_runs_a_and_b_on_the_same_seeds_and_exports_both(tmp_path):
     assert s.comparison is None and s.comparison_job is None and s.month == 0
 
 
-def test_a_band_stays_on_its_own_panel(session):
-    """ECharts stacks series of one stack name across grids: each grid's band gets its own."""
-    for option in (charts.indicator_panels(session, ("jobs_housing_ratio",), ("mean_commute_min",), "zh"),
+def test_every_panel_draws_its_lines_and_bands_over_the_whole_run(session):
+    """Each line and band has a value or None for every month of the run (uPlot draws series of
+    the x-axis' length); the months shown hold the mean inside its 95% band, the rest nothing."""
+    for figure in (charts.indicator_panels(session, ("jobs_housing_ratio",), ("mean_commute_min",), "zh"),
                    charts.street_trends(session, session.district.street_names[0], "zh")):
-        grids = {}
-        for series in option["series"]:
-            if "stack" in series:
-                grids.setdefault(series["stack"], set()).add(series["xAxisIndex"])
-        assert grids and all(len(g) == 1 for g in grids.values())
-    low, width = (s["data"] for s in charts.in_grid(charts._band("b", [1.0, 2.0], [3.0, 5.0], "#000"), 0))
-    assert (low, width) == ([1.0, 2.0], [2.0, 3.0])  # the band: the lower bound and the width on it
+        assert len(figure["dates"]) == session.months
+        for panel in figure["panels"]:
+            current, band = panel["series"][0], panel["bands"][0]
+            assert all(len(x) == session.months for x in (current["data"], band["low"], band["high"]))
+            shown = slice(0, session.month)
+            assert all(lo <= mean <= hi for lo, mean, hi in zip(band["low"][shown], current["data"][shown],
+                                                                band["high"][shown], strict=True))
+            assert set(current["data"][session.month:]) == {None}
+    ratio = charts.indicator_panels(session, ("jobs_housing_ratio",), (), "zh")["panels"][0]
+    assert ratio["marks"]["band"]["low"] == 0.8 and ratio["y"]["max"] >= 1.25  # the balanced band in view
 
 
 def test_share_differences_keep_their_size_below_a_tenth_of_a_point():

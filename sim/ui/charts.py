@@ -1,5 +1,6 @@
-"""What the page draws, built from a session's ensembles: ECharts options (means with 95% bands
-over the seeds, the reference dashed) and the HTML of the headline cards and difference tables.
+"""What the page draws, built from a session's ensembles: the line charts' figures
+(``sim.ui.lines``: means with 95% bands over the seeds, the reference dashed), the map's ECharts
+option (``sim.ui.maps``) and the HTML of the headline cards and difference tables.
 
 Every figure the page shows of several seeds is their mean with a 95% t-interval; a difference
 from the reference pairs the seeds (common random numbers) and gets the verdict of
@@ -60,13 +61,14 @@ def _t975(dfs: np.ndarray) -> np.ndarray:
     return _T975[dfs - 1] if dfs.max(initial=1) <= len(_T975) else stats.t.ppf(0.975, dfs)
 
 
-def _clean(values) -> list:
-    """Values for an ECharts series: rounded to 4 decimals, None where missing."""
+def _clean(values, length: int | None = None) -> list:
+    """Values for a chart: rounded to 4 decimals, None where missing (and after the last value,
+    up to ``length``)."""
     values = np.asarray(values, dtype=float)
     out = np.round(values, 4).tolist()
     for i in np.flatnonzero(~np.isfinite(values)):
         out[i] = None
-    return out
+    return out + [None] * ((length or 0) - len(out))
 
 
 # -------------------------------------------------------------- the headline cards
@@ -125,168 +127,123 @@ def lever_starts(config, lang: str) -> dict[int, str]:
     return {m: "、".join(names) if lang == "zh" else ", ".join(names) for m, names in sorted(out.items())}
 
 
-# -------------------------------------------------------------- line charts
-def _line(name: str, values, colour: str, dashed: bool = False, width: float = 2.0) -> dict:
-    return {"name": name, "type": "line", "showSymbol": False, "data": _clean(values),
-            "lineStyle": {"color": colour, "type": "dashed" if dashed else "solid", "width": width},
-            "itemStyle": {"color": colour}, "connectNulls": False}
+# -------------------------------------------------------------- line charts (``sim.ui.lines``)
+START_COLOUR = "#8250df"  # the dotted lines where levers start (as the time slider's marks)
 
 
-def _band(name: str, low, high, colour: str, opacity: float = 0.18) -> list[dict]:
-    """A 95% band: the lower bound (invisible) and the width stacked on it, shaded."""
-    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-    common = {"type": "line", "stack": name, "showSymbol": False, "silent": True, "tooltip": {"show": False},
-              "lineStyle": {"opacity": 0}, "emphasis": {"disabled": True}}
-    return [{**common, "name": name, "data": _clean(low)},
-            {**common, "name": name, "data": _clean(high - low), "areaStyle": {"color": colour, "opacity": opacity}}]
+def _line(name: str, values, colour: str, length: int, dashed: bool = False, width: float = 2.0,
+          right: bool = False) -> dict:
+    return {"label": name, "colour": colour, "width": width, "dash": dashed, "right": right,
+            "data": _clean(values, length)}
 
 
-def _panel(title: str, series: list[dict], session, lang: str, metric: str, legend: list[str]) -> dict:
-    """A panel for ``combine``: its title, axes (dates; values from zero, shares 0–100 %) and series."""
-    y_axis = {"type": "value", "min": 0}  # (the unit is in the title: "…（%）")
-    if axis_top(metric) is not None:
-        y_axis["max"] = axis_top(metric)
-    return {"title": {"text": title, "textStyle": {"fontSize": 12}}, "legend": legend,
-            "xAxis": {"type": "category", "data": session.dates, "boundaryGap": False,
-                      "axisLabel": {"fontSize": 10}},
-            "yAxis": y_axis, "series": series}
+def _band(low, high, colour: str, length: int, opacity: float = 0.18) -> dict:
+    """A 95% band, shaded between its bounds."""
+    return {"low": _clean(low, length), "high": _clean(high, length), "colour": colour, "opacity": opacity}
 
 
-def _starts(session) -> dict:
+def _digits(series: list[dict]) -> int:
+    """Decimals for the legend's values: 3 below 10 (a ratio, an index), 1 below 1000, else none."""
+    top = max([abs(v) for line in series for v in line["data"] if v is not None], default=0.0)
+    return 3 if top < 10 else 1 if top < 1000 else 0
+
+
+def _panel(title: str, series: list[dict], bands: list[dict], metric: str, marks: dict | None = None) -> dict:
+    """A panel: its lines, bands and marks over the dates; y from zero (shares 0–100 %; the unit is
+    in the title: "…（%）")."""
+    return {"title": title, "digits": _digits(series), "y": {"min": 0, "max": axis_top(metric)},
+            "series": series, "bands": bands, "marks": marks or {}}
+
+
+def _starts(session) -> list[dict]:
     """Dotted vertical lines where levers start (named in the time slider's marks)."""
-    months = [m for m in lever_starts(session.config, "en") if 1 < m <= session.months]
-    return {"symbol": "none", "silent": True, "label": {"show": False},
-            "lineStyle": {"type": "dotted", "color": "#8250df"},
-            "data": [{"xAxis": session.date(m)} for m in months]}
+    return [{"at": m - 1, "colour": START_COLOUR}
+            for m in lever_starts(session.config, "en") if 1 < m <= session.months]
 
 
 def metric_panel(session, name: str, lang: str) -> dict:
     """A district metric: the current levers' mean and band, the reference's dashed with its band."""
-    scale, shown = shown_scale(name), session.month
-    series, legend = [], []
+    scale, shown, n = shown_scale(name), session.month, session.months
+    series, bands = [], []
     if shown:
         mean, low, high = (x * scale for x in mean_band(session.live.values(name, shown)))
-        current = t("current", lang)
-        series += [{**_line(current, mean, LINE_COLOURS[0]), "markLine": _starts(session)},
-                   *_band(current + " 95%", low, high, LINE_COLOURS[0])]
-        legend.append(current)
+        series.append(_line(t("current", lang), mean, LINE_COLOURS[0], n))
+        bands.append(_band(low, high, LINE_COLOURS[0], n))
     if session.reference is not None:
-        mean, low, high = (x * scale for x in mean_band(session.reference.values(name, session.months)))
-        reference = t("reference", lang)
-        series += [_line(reference, mean, REFERENCE, dashed=True), *_band(reference + " 95%", low, high, REFERENCE,
-                                                                           0.12)]
-        legend.append(reference)
-    return _panel(metric_name(name, lang), series, session, lang, name, legend)
+        mean, low, high = (x * scale for x in mean_band(session.reference.values(name, n)))
+        series.append(_line(t("reference", lang), mean, REFERENCE, n, dashed=True))
+        bands.append(_band(low, high, REFERENCE, n, 0.12))
+    return _panel(metric_name(name, lang), series, bands, name, {"x": _starts(session)})
 
 
 def zones_panel(session, name: str, lang: str) -> dict:
     """A metric for the district (mean and band) and each zone (means); the reference district
     dashed; the jobs–housing ratio's balanced band shaded."""
-    district, shown = session.district, session.month
+    district, shown, n = session.district, session.month, session.months
     scale = shown_scale(name)
-    series, legend = [], []
-    n_zones = len(district.zones)
+    series, bands = [], []
     if shown:
         mean, low, high = (x * scale for x in mean_band(session.live.values(name, shown)))
-        label = t("district", lang)
-        line = _line(label, mean, "#333333")
-        line["markLine"] = _starts(session)
-        if name == "jobs_housing_ratio":
-            line["markArea"] = {"silent": True, "itemStyle": {"color": "rgba(26,127,55,0.08)"},
-                                "label": {"show": True, "position": "insideTopRight", "fontSize": 9,
-                                          "color": "#1a7f37", "formatter": t("balanced_band", lang)},
-                                "data": [[{"yAxis": BALANCED_BAND[0]}, {"yAxis": BALANCED_BAND[1]}]]}
-        series += [line, *_band(label + " 95%", low, high, "#333333")]
-        legend.append(label)
+        series.append(_line(t("district", lang), mean, "#333333", n))
+        bands.append(_band(low, high, "#333333", n))
         for z, zone in enumerate(district.zones):
-            zone_mean, _, _ = mean_band(session.live.area_values("zones", z, n_zones, name, shown))
-            label = zone.name if lang == "zh" else zone.name_en
-            series.append(_line(label, zone_mean * scale, zone_colour(z), width=1.5))
-            legend.append(label)
+            zone_mean, _, _ = mean_band(session.live.area_values("zones", z, len(district.zones), name, shown))
+            series.append(_line(zone.name if lang == "zh" else zone.name_en, zone_mean * scale, zone_colour(z), n,
+                                width=1.5))
     if session.reference is not None:
-        mean, _, _ = mean_band(session.reference.values(name, session.months))
+        mean, _, _ = mean_band(session.reference.values(name, n))
         label = f"{t('district', lang)}（{t('reference', lang)}）" if lang == "zh" else \
             f"district ({t('reference', lang)})"
-        series.append(_line(label, mean * scale, REFERENCE, dashed=True))
-        legend.append(label)
-    panel = _panel(metric_name(name, lang), series, session, lang, name, legend)
+        series.append(_line(label, mean * scale, REFERENCE, n, dashed=True))
+    marks = {"x": _starts(session)}
+    if name == "jobs_housing_ratio":
+        marks["band"] = {"low": BALANCED_BAND[0], "high": BALANCED_BAND[1], "colour": "rgba(26,127,55,0.08)",
+                         "label": t("balanced_band", lang), "text": "#1a7f37"}
+    panel = _panel(metric_name(name, lang), series, bands, name, marks)
     if name == "jobs_housing_ratio":  # the whole balanced band in view, whatever the values
-        top = max([v for s in series for v in s["data"] if v is not None] + [BALANCED_BAND[1]])
-        panel["yAxis"]["max"] = float(np.ceil(top * 10 + 0.5) / 10)
+        top = max([v for line in series for v in line["data"] if v is not None] + [BALANCED_BAND[1]])
+        panel["y"]["max"] = float(np.ceil(top * 10 + 0.5) / 10)
     return panel
 
 
 def teachers_panel(session, lang: str) -> dict:
     """Students per teacher by level (means and bands) against the national staffing standard (dotted)."""
     standards = session.district.public.standards()
-    series, legend = [], []
-    shown = session.month
+    shown, n = session.month, session.months
+    series, bands, marks = [], [], []
     for i, level in enumerate(("primary", "junior", "senior")):
         name = f"students_per_teacher_{level}"
-        label = metric_name(name, lang)
+        label, colour = metric_name(name, lang), LINE_COLOURS[i + 1]
+        mean, low, high = mean_band(session.live.values(name, shown)) if shown else ([], [], [])
+        series.append(_line(label, mean, colour, n))
         if shown:
-            mean, low, high = mean_band(session.live.values(name, shown))
-            line = _line(label, mean, LINE_COLOURS[i + 1])
-            series += [line, *_band(label + " 95%", low, high, LINE_COLOURS[i + 1])]
-        else:
-            line = _line(label, [], LINE_COLOURS[i + 1])
-            series.append(line)
-        line["markLine"] = {"symbol": "none", "silent": True,
-                            "label": {"formatter": f"{t('standard', lang)} 1:{standards[i]:g}",
-                                      "position": "insideEndTop", "fontSize": 9},
-                            "lineStyle": {"type": "dotted", "color": LINE_COLOURS[i + 1]},
-                            "data": [{"yAxis": float(standards[i])}]}
-        legend.append(label)
+            bands.append(_band(low, high, colour, n))
+        marks.append({"at": float(standards[i]), "label": f"{t('standard', lang)} 1:{standards[i]:g}",
+                      "colour": colour})
         if session.reference is not None:
-            ref, _, _ = mean_band(session.reference.values(name, session.months))
-            series.append(_line(f"{label} ({t('reference', lang)})", ref, LINE_COLOURS[i + 1], dashed=True,
-                                width=1.2))
-    panel = _panel(t("teachers_chart", lang), series, session, lang, "students_per_teacher_primary", legend)
-    panel["yAxis"]["max"] = float(max(standards) * 1.5)  # the standards' lines always on the chart
+            ref, _, _ = mean_band(session.reference.values(name, n))
+            series.append(_line(f"{label} ({t('reference', lang)})", ref, colour, n, dashed=True, width=1.2))
+    panel = _panel(t("teachers_chart", lang), series, bands, "students_per_teacher_primary",
+                   {"x": _starts(session), "y": marks})
+    panel["y"]["max"] = float(max(standards) * 1.5)  # the standards' lines always on the chart
     return panel
 
 
-COLUMNS, PANEL_HEIGHT = 2, 270  # the combined figure's layout: panels per row, pixels per panel
+COLUMNS, PANEL_HEIGHT = 2, 190  # the indicator panels: panels per row, pixels of each plot
 
 
-def combined_height(n_panels: int) -> int:
-    """Pixels the figure ``combine`` makes of ``n_panels`` needs."""
-    return -(-n_panels // COLUMNS) * PANEL_HEIGHT
-
-
-def combine(panels: list[dict]) -> dict:
-    """Several single-grid options as one figure: each panel keeps its title, legend, axes and
-    series in its own grid (one widget to update per month instead of one per panel); it is
-    ``combined_height(len(panels))`` pixels high. Legends wrap (never page) above their grid."""
-    out = {"title": [], "legend": [], "grid": [], "xAxis": [], "yAxis": [], "series": [],
-           "tooltip": {"trigger": "axis", "confine": True}, "animation": False}
-    for i, panel in enumerate(panels):
-        row, col = divmod(i, COLUMNS)
-        left, top = col * 100 / COLUMNS, row * PANEL_HEIGHT
-        out["title"].append({**panel["title"], "left": f"{left + 1}%", "top": top})
-        out["legend"].append({"data": panel["legend"], "type": "plain", "left": f"{left + 1}%", "top": top + 18,
-                              "width": f"{100 / COLUMNS - 3}%", "itemWidth": 14, "itemHeight": 8, "itemGap": 6,
-                              "textStyle": {"fontSize": 10}})
-        out["grid"].append({"left": f"{left + 1}%", "width": f"{100 / COLUMNS - 4}%", "top": top + 72,
-                            "height": PANEL_HEIGHT - 105, "containLabel": True})
-        out["xAxis"].append({**panel["xAxis"], "gridIndex": i})
-        out["yAxis"].append({**panel["yAxis"], "gridIndex": i})
-        out["series"] += in_grid(panel["series"], i)
-    return out
-
-
-def in_grid(series: list[dict], i: int) -> list[dict]:
-    """A panel's series on grid ``i``. ECharts stacks series of one stack name across grids, so a
-    band's stack is named per grid (else a band would sit on another panel's values)."""
-    return [{**s, "xAxisIndex": i, "yAxisIndex": i, **({"stack": f"{s['stack']}#{i}"} if "stack" in s else {})}
-            for s in series]
+def combine(panels: list[dict], session, lang: str, columns: int = COLUMNS, height: int = PANEL_HEIGHT,
+            title: str = "") -> dict:
+    """Panels as one figure of ``sim.ui.lines`` over the run's dates."""
+    return {"columns": columns, "height": height, "dates": session.dates, "month_label": t("life_date", lang),
+            "title": title, "panels": panels}
 
 
 def indicator_panels(session, zone_panels, line_panels, lang: str) -> dict:
     panels = [zones_panel(session, name, lang) for name in zone_panels]
     panels += [metric_panel(session, name, lang) for name in line_panels]
     panels.append(teachers_panel(session, lang))
-    return combine(panels)
+    return combine(panels, session, lang)
 
 
 # -------------------------------------------------------------- the map and a street's trends
@@ -312,53 +269,25 @@ def street_trends(session, street: str, lang: str) -> dict:
     """One street's residents, jobs, rent, commute and services over the months: means with bands,
     the reference dashed."""
     district = session.district
-    i = district.street_names.index(street)
-    n = district.n_streets
+    i, n_streets, n = district.street_names.index(street), district.n_streets, session.months
     panels = []
     for name in STREET_TRENDS:
-        series, legend = [], []
+        series, bands = [], []
         scale = shown_scale(name)
         if session.month:
-            mean, low, high = (x * scale for x in mean_band(session.live.area_values("streets", i, n, name,
+            mean, low, high = (x * scale for x in mean_band(session.live.area_values("streets", i, n_streets, name,
                                                                                      session.month)))
-            series += [_line(t("current", lang), mean, LINE_COLOURS[0]), *_band("c95", low, high, LINE_COLOURS[0])]
-            legend.append(t("current", lang))
+            series.append(_line(t("current", lang), mean, LINE_COLOURS[0], n))
+            bands.append(_band(low, high, LINE_COLOURS[0], n))
         if session.reference is not None:
-            mean, _, _ = mean_band(session.reference.area_values("streets", i, n, name, session.months))
-            series.append(_line(t("reference", lang), mean * scale, REFERENCE, dashed=True))
-            legend.append(t("reference", lang))
-        panels.append(_panel(metric_name(name, lang), series, session, lang, name, legend))
-    option = combine_row(panels)
-    option["title"].insert(0, {"text": t("street_trends", lang, street=area_name(district, street, lang)),
-                               "textStyle": {"fontSize": 13}, "left": 0, "top": 0})
-    return option
+            mean, _, _ = mean_band(session.reference.area_values("streets", i, n_streets, name, n))
+            series.append(_line(t("reference", lang), mean * scale, REFERENCE, n, dashed=True))
+        panels.append(_panel(metric_name(name, lang), series, bands, name))
+    return combine(panels, session, lang, columns=TRENDS_COLUMNS, height=TRENDS_HEIGHT,
+                   title=t("street_trends", lang, street=area_name(district, street, lang)))
 
 
-def combine_row(panels: list[dict]) -> dict:
-    """Small panels in rows of ``TRENDS_COLUMNS`` (a street's trends), with one shared legend line;
-    the figure is ``trends_height()`` pixels high."""
-    columns, row_height = TRENDS_COLUMNS, TRENDS_ROW
-    width = 100 / columns
-    out = {"title": [], "legend": [{"data": panels[0]["legend"], "top": 22, "right": 0}], "grid": [], "xAxis": [],
-           "yAxis": [], "series": [], "tooltip": {"trigger": "axis", "confine": True}, "animation": False}
-    for i, panel in enumerate(panels):
-        row, col = divmod(i, columns)
-        top = TRENDS_TOP + row * row_height
-        out["title"].append({**panel["title"], "left": f"{col * width + 1}%", "top": top,
-                             "textStyle": {"fontSize": 11}})
-        out["grid"].append({"left": f"{col * width + 1}%", "width": f"{width - 4}%", "top": top + 24,
-                            "height": row_height - 50, "containLabel": True})
-        out["xAxis"].append({**panel["xAxis"], "gridIndex": i, "axisLabel": {"fontSize": 9}})
-        out["yAxis"].append({**panel["yAxis"], "gridIndex": i, "axisLabel": {"fontSize": 9}})
-        out["series"] += in_grid(panel["series"], i)
-    return out
-
-
-TRENDS_TOP, TRENDS_COLUMNS, TRENDS_ROW = 48, 3, 170  # a street's trends: title and legend, panels per row, pixels
-
-
-def trends_height() -> int:
-    return TRENDS_TOP + -(-len(STREET_TRENDS) // TRENDS_COLUMNS) * TRENDS_ROW
+TRENDS_COLUMNS, TRENDS_HEIGHT = 3, 130  # a street's trends: panels per row, pixels of each plot
 
 
 # -------------------------------------------------------------- the comparison's tables
@@ -425,20 +354,15 @@ def contribution_table(table: pd.DataFrame, lang: str) -> str:
 # -------------------------------------------------------------- one resident
 def life_chart(line: pd.DataFrame, session, lang: str) -> dict:
     """One person's commute and satisfaction month by month (satisfaction on the right axis)."""
-    months = session.dates
-    index = {d: i for i, d in enumerate(months)}
-    commute, satisfaction = [None] * len(months), [None] * len(months)
+    index = {d: i for i, d in enumerate(session.dates)}
+    n = len(session.dates)
+    commute, satisfaction = [np.nan] * n, [np.nan] * n
     for r in line.itertuples():
         if r.date in index:
             commute[index[r.date]], satisfaction[index[r.date]] = r.commute_min, r.satisfaction
-    return {
-        "xAxis": {"type": "category", "data": months, "boundaryGap": False},
-        "yAxis": [{"type": "value", "min": 0, "name": t("life_commute", lang)},
-                  {"type": "value", "min": 0, "max": 100, "name": t("life_satisfaction", lang)}],
-        "series": [_line(t("life_commute", lang), commute, LINE_COLOURS[1]),
-                   {**_line(t("life_satisfaction", lang), satisfaction, LINE_COLOURS[2]),
-                    "yAxisIndex": 1}],
-        "legend": {"top": 0}, "grid": {"top": 40, "left": 50, "right": 50, "bottom": 30},
-        "tooltip": {"trigger": "axis", "confine": True}, "animation": False,
-    }
-
+    series = [_line(t("life_commute", lang), commute, LINE_COLOURS[1], n),
+              _line(t("life_satisfaction", lang), satisfaction, LINE_COLOURS[2], n, right=True)]
+    panel = {"title": "", "digits": 1, "series": series, "bands": [], "marks": {},
+             "y": {"min": 0, "max": None, "label": t("life_commute", lang)},
+             "y2": {"min": 0, "max": 100, "label": t("life_satisfaction", lang), "digits": 1}}
+    return combine([panel], session, lang, columns=1, height=200)

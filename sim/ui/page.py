@@ -5,8 +5,9 @@ Each browser has its own ``Session`` (``session_for`` by the session cookie, so 
 run again); stepping one page never touches another. Play runs in a thread (``solara.use_thread``
 without the line tracer, which doubles the server's CPU per step). The page's structure never
 changes with the run's state — messages, progress and the horizon fill slots that are always
-there — so no component is remounted and no setting is lost mid-run. The charts are ECharts,
-whose options are set on their widgets after each render (``LiveEcharts``).
+there — so no component is remounted and no setting is lost mid-run. The line charts are uPlot
+(``sim.ui.lines``) and the map ECharts; their options are set on their widgets after each render
+(``Live``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from sim.ui.i18n import (
     verdict_colour,
     verdict_word,
 )
+from sim.ui.lines import LineCharts
 from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
@@ -218,8 +220,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
         MapCard(session, lang, geo, month, redraw, tick)
         with solara.Card(t("charts", lang), margin=0):
             solara.Text(t("band_note", lang, seeds=SEEDS), style={"font-size": "0.8em", "color": "#555"})
-            LiveEcharts(lambda: charts.indicator_panels(session, ZONE_PANELS, LINE_PANELS, lang),
-                        f"height: {charts.combined_height(len(ZONE_PANELS) + len(LINE_PANELS) + 1)}px;", tick)
+            Live(LineCharts, lambda: charts.indicator_panels(session, ZONE_PANELS, LINE_PANELS, lang), tick)
     ComparePanel(session, lang, redraw, tell, tick)
     with solara.ColumnsResponsive(default=12, large=[6, 6]):
         ExportPanel(session, lang, levers_version, tick)
@@ -228,15 +229,16 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
 
 
 @solara.component
-def LiveEcharts(option, style: str, version: int, maps: dict[str, str] | None = None, on_click=None):
-    """An ECharts figure whose option (built by ``option()``) is set on its widget after each
-    render instead of passed as an element argument: reacton walks every list and dict in an
-    element's arguments on each render — the charts' data points, thousands of visits a month —
-    while the widget itself only needs the new value. ``version`` (the page's tick) makes it
-    render again: reacton takes two closures of the same code over the same objects as equal. The
-    element names no option at all: with ``option={}`` reacton set that empty option on the widget
-    at each render, so the browser cleared each chart before drawing its new option."""
-    element = EchartsWidget.element(maps=maps or {}, attributes={"style": style}, on_click=on_click)
+def Live(widget, option, version: int, **args):
+    """A figure (an ECharts widget or ``sim.ui.lines.LineCharts``) whose option (built by
+    ``option()``) is set on its widget after each render instead of passed as an element argument:
+    reacton walks every list and dict in an element's arguments on each render — the charts' data
+    points, thousands of visits a month — while the widget itself only needs the new value.
+    ``version`` (the page's tick) makes it render again: reacton takes two closures of the same
+    code over the same objects as equal. The element names no option at all: with ``option={}``
+    reacton set that empty option on the widget at each render, so the browser cleared each chart
+    before drawing its new option."""
+    element = widget.element(**args)
 
     def update():
         solara.get_widget(element).option = option()
@@ -306,8 +308,8 @@ def MapCard(session: Session, lang: str, geo: str, month: int, redraw, version: 
     with solara.Card(t("map", lang), margin=0):
         solara.Select(t("map_metric", lang), values=[metric_name(m, lang) for m in MAP_METRICS],
                       value=metric_name(ui["map_metric"], lang), on_value=choose, dense=True)
-        LiveEcharts(lambda: charts.street_map(session, ui["map_metric"], month, lang, MAP_NAME), "height: 430px;",
-                    version, maps={MAP_NAME: geo}, on_click=clicked)
+        Live(EchartsWidget, lambda: charts.street_map(session, ui["map_metric"], month, lang, MAP_NAME), version,
+             maps={MAP_NAME: geo}, on_click=clicked, attributes={"style": "height: 430px;"})
         ZoneLegend(district, lang)
         solara.Text(t("map_click", lang), style={"font-size": "0.8em", "color": "#555"})
         if ui["street"] is not None:
@@ -315,8 +317,7 @@ def MapCard(session: Session, lang: str, geo: str, month: int, redraw, version: 
                 solara.Text(t("street_chosen", lang, street=area_name(district, ui["street"], lang)),
                             classes=["street-chosen"], style={"font-weight": "bold"})
                 solara.Button(t("close", lang), text=True, on_click=close, style={"text-transform": "none"})
-            LiveEcharts(lambda: charts.street_trends(session, ui["street"], lang),
-                        f"height: {charts.trends_height()}px;", version)
+            Live(LineCharts, lambda: charts.street_trends(session, ui["street"], lang), version)
 
 
 @solara.component
@@ -468,7 +469,7 @@ def LifeLine(session: Session, lang: str, version: int):
             solara.Button(t("another_person", lang), on_click=lambda: set_pick(pick + 1))
         solara.Text(t("life_note", lang, scale=session.config.run.scale), style={"color": "#666",
                                                                                  "font-size": "0.85em"})
-        LiveEcharts(lambda: charts.life_chart(line, session, lang), "height: 240px;", version)
+        Live(LineCharts, lambda: charts.life_chart(line, session, lang), version)
         events = line[line["events"] != ""]
         if not len(events):
             solara.Text(t("life_none", lang))
