@@ -1,4 +1,4 @@
-"""The map: the district's real outline, the stylised streets inside it, and the ECharts option."""
+"""The map: the district's real outline, the stylised streets inside it, and what the page draws."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from shapely.geometry import Point, Polygon
 from sim.data import DATA_FILE
 from sim.errors import InputError
 from sim.geography import load_district, lonlat_to_km
-from sim.ui.maps import geojson, map_chart
+from sim.ui.maps import WIDTH, colours, shape
 
 OUTLINE_FILE = DATA_FILE.with_name("chenghua_outline.geojson")
 
@@ -82,7 +82,7 @@ def test_without_an_outline_file_the_cells_tile_a_box(tmp_path):
     cells = [Polygon(c) for c in d.street_polygons(margin_km=1.0)]
     lo, hi = d.xy.min(axis=0) - 1.0, d.xy.max(axis=0) + 1.0
     assert sum(c.area for c in cells) == pytest.approx(np.prod(hi - lo), rel=0.01)
-    assert "区界" not in map_chart("jobs_housing_ratio", {}, d, "zh", "m")["graphic"][0]["style"]["text"]
+    assert "区界" not in shape(d, "zh")["caption"] and shape(d, "zh")["outline"] == []
 
 
 def test_a_broken_outline_file_is_reported(tmp_path):
@@ -92,66 +92,73 @@ def test_a_broken_outline_file_is_reported(tmp_path):
         load_district(tmp_path / "other.toml").outline()
 
 
-def test_geojson_has_one_feature_per_street_by_chinese_name(district):
-    features = geojson(district)["features"]
-    assert [f["properties"]["name"] for f in features] == list(district.street_names)
-    for f in features:
-        (ring,) = f["geometry"]["coordinates"]
-        assert len(ring) >= 4 and ring[0] == ring[-1]
-
-
 def values(district, scale: float = 1.0) -> dict:
     return {name: scale * (0.5 + 0.07 * i) for i, name in enumerate(district.street_names)}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_map_chart_draws_outline_scale_bar_north_arrow_and_a_legend_in_words(district, lang):
-    option = map_chart("jobs_housing_ratio", values(district), district, lang, "chenghua")
+def test_the_map_draws_outline_streets_zones_scale_bar_and_north_arrow(district, lang):
+    drawing = shape(district, lang)
+    json.dumps(drawing, allow_nan=False)
+    width, height = drawing["size"]
+    assert width == WIDTH and 0.5 * width < height < 1.5 * width
+    streets = drawing["streets"]
+    assert [s["name"] for s in streets] == list(district.street_names)  # a click's name: Chinese
+    names = district.street_names if lang == "zh" else district.street_pinyin
+    labelled = [s for s in streets if s["label"]]
+    assert len(labelled) >= len(streets) * 0.6  # (a label overlapping a bigger street's is left out)
+    assert all(s["label"]["text"] == names[district.street_index(s["name"])] for s in labelled)
+    boxes = [(s["label"]["x"], s["label"]["y"]) for s in labelled]
+    assert len(set(boxes)) == len(boxes)
+    for s in streets:
+        points = re.findall(r"(-?[\d.]+),(-?[\d.]+)", s["path"])
+        assert s["path"].startswith("M") and s["path"].endswith("Z") and len(points) >= 3
+        assert all(-1 <= float(x) <= width + 1 and -1 <= float(y) <= height + 1 for x, y in points)
+    (outline,) = drawing["outline"]
+    assert outline.count("L") == len(district.outline()[0]) - 1
+    assert [z["name"] for z in drawing["zones"]] == [z.name if lang == "zh" else z.name_en for z in district.zones]
+    assert all(z["path"].startswith("M") for z in drawing["zones"])
+    assert [w["text"] for w in drawing["scale"]["words"]] == ["0", "2", "4 " + ("公里" if lang == "zh" else "km")]
+    assert drawing["north"]["text"] == ("北" if lang == "zh" else "N")
+    assert ("示意图" if lang == "zh" else "schematic") in drawing["caption"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_map_colours_streets_and_says_how_to_read_them(district, lang):
+    option = colours("jobs_housing_ratio", values(district), district, lang)
     json.dumps(option, allow_nan=False)
-    streets, *overlays = option["series"]
-    assert streets["type"] == "map" and streets["map"] == "chenghua"
-    assert [d["name"] for d in streets["data"]] == list(district.street_names)  # a click's name: Chinese
-    labels = [d["label"]["formatter"] for d in streets["data"]]
-    assert labels == list(district.street_names if lang == "zh" else district.street_pinyin)
-    by_name = {s["name"]: s for s in overlays}
-    (outline,) = by_name["outline"]["data"]
-    assert len(outline["coords"]) == len(district.outline()[0]) + 1
-    assert len(by_name["scale"]["data"]) == 2 and by_name["north"]["symbol"] == ["none", "arrow"]
-    marks = [d["label"]["formatter"] for d in by_name["marks"]["data"]]
-    assert marks == ["0", "2", "4 " + ("公里" if lang == "zh" else "km"), "北" if lang == "zh" else "N"]
-    assert all(s["silent"] for s in overlays)
-    for key in ("boundingCoords", "aspectScale", "left", "right", "top", "bottom"):
-        assert option["geo"][key] == streets[key]  # the overlays align with the streets
-    high, low = option["visualMap"]["text"]
-    assert re.fullmatch(r"\d\.\d\d", high) and re.fullmatch(r"\d\.\d\d", low)
-    assert float(high) - 1 == pytest.approx(1 - float(low))  # diverging about balance
-    assert option["title"]["subtext"] == ("越接近 1 越平衡（0.8–1.25 为平衡）" if lang == "zh"
-                                          else "closer to 1 is more balanced (0.8–1.25)")
-    assert ("示意图" if lang == "zh" else "schematic") in option["graphic"][0]["style"]["text"]
-    assert len(overlays) == 1 + len(district.zones) + 3
+    legend = option["legend"]
+    assert re.fullmatch(r"\d\.\d\d", legend["high"]) and re.fullmatch(r"\d\.\d\d", legend["low"])
+    assert float(legend["high"]) - 1 == pytest.approx(1 - float(legend["low"]))  # diverging about balance
+    assert option["reading"] == ("越接近 1 越平衡（0.8–1.25 为平衡）" if lang == "zh"
+                                 else "closer to 1 is more balanced (0.8–1.25)")
+    fills = option["fills"]
+    assert len(fills) == district.n_streets and all(re.fullmatch(r"#[0-9a-f]{6}", f) for f in fills)
+    assert fills[0] == legend["colours"][0]  # the lowest value, 0.5: the low end of 0.50–1.50
+    assert len(set(fills)) == district.n_streets
+    head, value = option["tips"][1]
+    assert district.street_names[1] in head and value.endswith(f"{0.57:.2f}")
+    assert legend["no_data"] is None
 
 
-def test_map_chart_shows_shares_as_percentages_and_which_way_is_better(district):
-    option = map_chart("self_containment", values(district, 0.5), district, "en", "m")
-    high, low = option["visualMap"]["text"]
-    assert (high, low) == ("71%", "25%")
-    assert option["title"]["subtext"] == "higher is better"
+def test_the_map_shows_shares_as_percentages_and_which_way_is_better(district):
+    option = colours("self_containment", values(district, 0.5), district, "en")
+    assert (option["legend"]["high"], option["legend"]["low"]) == ("71%", "25%")
+    assert option["reading"] == "higher is better"
     assert "25.0%" not in json.dumps(option, ensure_ascii=False)
-    lower = map_chart("mean_commute_min", values(district, 50), district, "zh", "m")
-    assert lower["title"]["subtext"] == "越低越好" and lower["visualMap"]["text"] == ["71", "25"]
+    lower = colours("mean_commute_min", values(district, 50), district, "zh")
+    assert lower["reading"] == "越低越好" and (lower["legend"]["high"], lower["legend"]["low"]) == ("71", "25")
 
 
-def test_map_chart_marks_streets_without_data(district):
+def test_the_map_marks_streets_without_data(district):
     some = {**values(district), "猛追湾": None, "建设路": float("nan")}
-    option = map_chart("jobs_housing_ratio", some, district, "zh", "m", title="职住比 · 2019-03",
-                       value_format="{:.1f}", diverging_at=0.9)
+    option = colours("jobs_housing_ratio", some, district, "zh", title="职住比 · 2019-03", value_format="{:.1f}",
+                     diverging_at=0.9)
     json.dumps(option, allow_nan=False)
-    data = option["series"][0]["data"]
-    assert data[0]["value"] is None and data[1]["value"] is None and "无数据" in data[0]["tooltip"]["formatter"]
-    assert option["title"]["text"] == "职住比 · 2019-03"
-    assert any(g["type"] == "group" for g in option["graphic"])  # the grey swatch says "no data"
-    high, low = option["visualMap"]["text"]
-    assert re.fullmatch(r"\d\.\d", high) and option["visualMap"]["min"] + option["visualMap"]["max"] == \
-        pytest.approx(1.8)
-    empty = map_chart("jobs_housing_ratio", {}, district, "zh", "m")
-    assert empty["visualMap"]["show"] is False
+    for street in ("猛追湾", "建设路"):
+        i = district.street_index(street)
+        assert option["fills"][i] == option["legend"]["grey"] and option["tips"][i][1].endswith("无数据")
+    assert option["title"] == "职住比 · 2019-03" and option["legend"]["no_data"] == "无数据"
+    high, low = option["legend"]["high"], option["legend"]["low"]
+    assert re.fullmatch(r"\d\.\d", high) and float(high) + float(low) == pytest.approx(1.8)
+    assert colours("jobs_housing_ratio", {}, district, "zh")["legend"] is None  # before the first month

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from solara.server.settings import assets as solara_assets
 
-UPLOT = "uplot@1.6.32"  # the page's line charts (``sim.ui.lines``)
+UPLOT = "uplot@1.6.32"  # the page's line charts (``sim.ui.widgets``)
 # What the page loads from the CDN: Solara's app shell and widgets (docs/TOOLCHAIN.md), ECharts (the
 # map) and uPlot.
 PACKAGES = (

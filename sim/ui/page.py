@@ -6,7 +6,7 @@ run again); stepping one page never touches another. Play runs in a thread (``so
 without the line tracer, which doubles the server's CPU per step). The page's structure never
 changes with the run's state — messages, progress and the horizon fill slots that are always
 there — so no component is remounted and no setting is lost mid-run. The line charts are uPlot
-(``sim.ui.lines``) and the map ECharts; their options are set on their widgets after each render
+and the map SVG (``sim.ui.widgets``); their options are set on their widgets after each render
 (``Live``).
 """
 
@@ -21,7 +21,6 @@ from collections.abc import Callable
 import reacton.ipyvuetify as rv
 import solara
 from ipyvuetify.extra import FileInput
-from solara.components.echarts import EchartsWidget
 from solara.server import kernel_context
 
 from sim import config as cfg
@@ -46,12 +45,11 @@ from sim.ui.i18n import (
     verdict_colour,
     verdict_word,
 )
-from sim.ui.lines import LineCharts
 from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
+from sim.ui.widgets import LineCharts, StreetMap
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
                "students_per_teacher_primary", "residents", "jobs")
-MAP_NAME = "chenghua"
 ZONE_PANELS = ("jobs_housing_ratio", "self_containment")  # district and zones, one panel each
 LINE_PANELS = ("mean_commute_min", "excess_commuting", "approval_days_12m", "unemployment_rate", "satisfaction")
 HEADLINE = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "excess_commuting", "approval_days_12m",
@@ -161,7 +159,6 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
     """Controls, time, headline cards, map, charts, comparison and export: redrawn every month."""
     # The streets' shapes as text (ECharts parses a map given as a string): reacton walks every
     # list and dict of an element's arguments on each render, a coordinate pair at a time.
-    geo = solara.use_memo(lambda: json.dumps(maps.geojson(session.district)), dependencies=[])
     tick, set_tick = solara.use_state(0)  # bumped after each month or change of the run
     playing, set_playing = solara.use_state(False)
     ui = session.ui  # settings that outlive a reload: speed, map metric, chosen street
@@ -217,7 +214,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
                   scale=session.config.run.scale), style={"color": "#555", "font-size": "0.85em"})
     Headline(session, lang, month, tick)
     with solara.ColumnsResponsive(default=12, large=[5, 7]):
-        MapCard(session, lang, geo, month, redraw, tick)
+        MapCard(session, lang, month, redraw, tick)
         with solara.Card(t("charts", lang), margin=0):
             solara.Text(t("band_note", lang, seeds=SEEDS), style={"font-size": "0.8em", "color": "#555"})
             Live(LineCharts, lambda: charts.indicator_panels(session, ZONE_PANELS, LINE_PANELS, lang), tick)
@@ -230,7 +227,7 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
 
 @solara.component
 def Live(widget, option, version: int, **args):
-    """A figure (an ECharts widget or ``sim.ui.lines.LineCharts``) whose option (built by
+    """A figure (``sim.ui.widgets``) whose option (built by
     ``option()``) is set on its widget after each render instead of passed as an element argument:
     reacton walks every list and dict in an element's arguments on each render — the charts' data
     points, thousands of visits a month — while the widget itself only needs the new value.
@@ -286,7 +283,7 @@ def Headline(session: Session, lang: str, month: int, version: int):
 
 
 @solara.component
-def MapCard(session: Session, lang: str, geo: str, month: int, redraw, version: int):
+def MapCard(session: Session, lang: str, month: int, redraw, version: int):
     """The streets coloured by a metric in the month looked at; a click on a street shows its trends."""
     ui = session.ui
     district = session.district
@@ -295,9 +292,8 @@ def MapCard(session: Session, lang: str, geo: str, month: int, redraw, version: 
         ui["map_metric"] = next(m for m in MAP_METRICS if metric_name(m, lang) == label)
         redraw()
 
-    def clicked(data):
-        name = (data or {}).get("name")
-        if name in district.street_names:  # (the map's items are named in Chinese in both languages)
+    def clicked(name):
+        if name in district.street_names:  # (the map's streets are named in Chinese in both languages)
             ui["street"] = name
             redraw()
 
@@ -308,8 +304,9 @@ def MapCard(session: Session, lang: str, geo: str, month: int, redraw, version: 
     with solara.Card(t("map", lang), margin=0):
         solara.Select(t("map_metric", lang), values=[metric_name(m, lang) for m in MAP_METRICS],
                       value=metric_name(ui["map_metric"], lang), on_value=choose, dense=True)
-        Live(EchartsWidget, lambda: charts.street_map(session, ui["map_metric"], month, lang, MAP_NAME), version,
-             maps={MAP_NAME: geo}, on_click=clicked, attributes={"style": "height: 430px;"})
+        shape = solara.use_memo(lambda: json.dumps(maps.shape(district, lang)), dependencies=[lang])
+        Live(StreetMap, lambda: charts.street_map(session, ui["map_metric"], month, lang), version, shape=shape,
+             on_click=clicked)
         ZoneLegend(district, lang)
         solara.Text(t("map_click", lang), style={"font-size": "0.8em", "color": "#555"})
         if ui["street"] is not None:

@@ -1,4 +1,7 @@
-"""The page's line charts: a widget that draws panels of lines with uPlot (``lines.vue``).
+"""The page's figures: ``LineCharts``, panels of lines drawn with uPlot (``lines.vue``), and
+``StreetMap``, the street map drawn as SVG (``street_map.vue``, from ``sim.ui.maps``).
+
+Line charts.
 
 uPlot (MIT; loaded from Solara's asset cache, ``sim.ui.assets``) draws the page's trend panels for
 ~a fifth of the browser's CPU ECharts took (docs/TOOLCHAIN.md). The widget's ``option`` is one
@@ -17,6 +20,9 @@ k of the run is ``dates[k]``), an optional ``title`` and ``month_label`` (the le
   "colour", "label", "text"}`` (the words' colour).
 
 A new option whose panels are made the same (all but the data) only gives the plots new data.
+
+The map: only its colours change from month to month, so a month costs the browser a few
+attribute changes instead of ECharts' whole redraw (docs/TOOLCHAIN.md).
 """
 
 from __future__ import annotations
@@ -31,3 +37,18 @@ class LineCharts(ipyvuetify.VuetifyTemplate):
     template_file = (__file__, "lines.vue")
     option = traitlets.Dict({}).tag(sync=True)
     version = traitlets.Unicode(UPLOT.split("@")[1]).tag(sync=True)
+
+
+class StreetMap(ipyvuetify.VuetifyTemplate):
+    """The street map: ``shape`` (``maps.shape``, as a JSON string: reacton walks every list and
+    dict of an element's arguments on each render, and the shape is fixed) and each month's
+    ``option`` (``maps.colours``); a click on a street calls ``on_click`` with its Chinese name."""
+
+    template_file = (__file__, "street_map.vue")
+    shape = traitlets.Unicode("{}").tag(sync=True)
+    option = traitlets.Dict({}).tag(sync=True)
+    on_click = traitlets.Callable(None, allow_none=True)
+
+    def vue_click(self, name: str) -> None:
+        if self.on_click is not None:
+            self.on_click(name)
