@@ -2,7 +2,9 @@
 them on request, sending back the month's new rows.
 
 A live ensemble's seeds are spread over the workers (one per core) and stepped in parallel, so a
-month costs the server's own process only the drawing. Stepped in a thread of the server, the
+month costs the server's own process only the drawing. Each worker takes its requests through a
+lane of its own, so a worker that has done its part of one session's month goes on to the next
+session's while the other finishes. Stepped in a thread of the server, the
 models would hold the interpreter lock while the page draws the month before: every session's
 Step and Play would wait for every other session's models.
 
@@ -20,6 +22,7 @@ import itertools
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from sim import config as cfg
 from sim.model import IndustryCityModel
@@ -79,7 +82,10 @@ class Host:
 
     def __init__(self, workers: int):
         self.conns, self.procs = map(list, zip(*(self._spawn() for _ in range(workers)), strict=True))
-        self.locks = [threading.Lock() for _ in range(workers)]
+        # each worker's requests go through its own lane, one at a time, so the workers never wait
+        # for each other: a worker that has answered its part of one request takes the next one's
+        self.lanes = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"page-models-{w}")
+                      for w in range(workers)]
         self.keys = itertools.count()
         self.turn = itertools.count()  # which worker an ensemble's first seed goes to (they alternate)
         self.where: dict[int, int] = {}  # model key → worker
@@ -119,7 +125,7 @@ class Host:
 
     def forget(self, keys: list[int]) -> None:
         """Drop these models at the next ``make`` (an ensemble's finalizer calls this: it may run
-        in the middle of a request, whose workers' locks it must not wait for)."""
+        in the middle of a request, in a lane it must not wait for)."""
         self.gone.append(keys)
 
     def drop(self, keys: list[int]) -> None:
@@ -132,10 +138,9 @@ class Host:
                 self.where.pop(key, None)
 
     def _ask(self, op: str, keys: list[int], args: list | None = None) -> list:
-        """Send each worker its part of the request, then gather the answers (workers in index
-        order, so two requests never wait for each other's workers crosswise); answers in the
-        order of ``keys``. ``WorkerLost`` if a worker holding one of the models has died (it is
-        replaced by a fresh one, without models); every other worker's answer is read first."""
+        """Each worker's part of the request through its lane, then the answers, in the order of
+        ``keys``. ``WorkerLost`` if a worker holding one of the models has died (it is replaced by
+        a fresh one, without models); every other part is answered first."""
         args = args or [None] * len(keys)
         by_worker: dict[int, list[int]] = {}
         with self.lock:
@@ -143,45 +148,40 @@ class Host:
                 raise WorkerLost(WORKER_LOST)
             for i, key in enumerate(keys):
                 by_worker.setdefault(self.where[key], []).append(i)
-        workers = sorted(by_worker)
-        for w in workers:
-            self.locks[w].acquire()
-        try:
-            with self.lock:  # (a worker replaced since: its models are gone)
-                if any(self.where.get(keys[i]) != w for w in workers for i in by_worker[w]):
-                    raise WorkerLost(WORKER_LOST)
-            sent, lost = [], []
-            for w in workers:
-                try:
-                    self.conns[w].send((op, [keys[i] for i in by_worker[w]], [args[i] for i in by_worker[w]]))
-                    sent.append(w)
-                except OSError:  # (a broken pipe: the worker has gone)
-                    lost.append(w)
-            answers, failed = {}, None
-            for w in sent:
-                try:
-                    status, result = self.conns[w].recv()
-                except (EOFError, OSError):
-                    lost.append(w)
-                    continue
-                if status != "ok":
-                    failed = result
-                    continue
-                answers.update(zip(by_worker[w], result or [None] * len(by_worker[w]), strict=True))
-            for w in lost:
-                self._replace(w)
-        finally:
-            for w in workers:
-                self.locks[w].release()
+        parts = {w: self.lanes[w].submit(self._round_trip, w, op, [keys[i] for i in mine], [args[i] for i in mine])
+                 for w, mine in sorted(by_worker.items())}
+        answers, lost, failed = {}, False, None
+        for w, part in parts.items():
+            try:
+                status, result = part.result()
+            except WorkerLost:
+                lost = True
+                continue
+            if status != "ok":
+                failed = result
+                continue
+            answers.update(zip(by_worker[w], result or [None] * len(by_worker[w]), strict=True))
         if lost:
             raise WorkerLost(WORKER_LOST)
         if failed is not None:
             raise RuntimeError(f"a page model failed: {failed}")
         return [answers[i] for i in range(len(keys))]
 
+    def _round_trip(self, w: int, op: str, keys: list[int], args: list) -> tuple[str, list]:
+        """(In worker ``w``'s lane.) One request to the worker and its answer."""
+        with self.lock:  # (a worker replaced since the request was split: its models are gone)
+            if any(self.where.get(key) != w for key in keys):
+                raise WorkerLost(WORKER_LOST)
+        try:
+            self.conns[w].send((op, keys, args))
+            return self.conns[w].recv()
+        except (EOFError, OSError):  # (a broken pipe, or no answer: the worker has gone)
+            self._replace(w)
+            raise WorkerLost(WORKER_LOST) from None
+
     def _replace(self, w: int) -> None:
-        """A fresh worker in place of worker ``w``, which has died; its models are gone (the caller
-        holds ``w``'s lock)."""
+        """(In worker ``w``'s lane.) A fresh worker in place of worker ``w``, which has died; its
+        models are gone."""
         self.procs[w].kill()
         self.procs[w].join(timeout=10)
         self.conns[w].close()
