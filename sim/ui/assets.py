@@ -26,14 +26,12 @@ from pathlib import Path
 from solara.server.settings import assets as solara_assets
 
 UPLOT = "uplot@1.6.32"  # the page's line charts (``sim.ui.widgets``)
-# What the page loads from the CDN: Solara's app shell and widgets (docs/TOOLCHAIN.md), ECharts (the
-# map) and uPlot.
+# What the page loads from the CDN: Solara's app shell and widgets (docs/TOOLCHAIN.md) and uPlot.
 PACKAGES = (
     "@widgetti/solara-vuetify-app@10.1.1",
     "requirejs@2.3.6",
     "font-awesome@4.5.0",
     "@widgetti/vue-grid-layout@2.3.13-alpha.2",
-    "echarts@5.4.0",
     UPLOT,
 )
 

@@ -157,8 +157,6 @@ def Message(message, lang: str):
 @solara.component
 def Simulation(session: Session, lang: str, levers_changed, tell, levers_version: int):
     """Controls, time, headline cards, map, charts, comparison and export: redrawn every month."""
-    # The streets' shapes as text (ECharts parses a map given as a string): reacton walks every
-    # list and dict of an element's arguments on each render, a coordinate pair at a time.
     tick, set_tick = solara.use_state(0)  # bumped after each month or change of the run
     playing, set_playing = solara.use_state(False)
     ui = session.ui  # settings that outlive a reload: speed, map metric, chosen street
