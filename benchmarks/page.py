@@ -102,7 +102,8 @@ def main() -> None:
             intervals += [(b - a) / 1000.0 for a, b in zip(times, times[1:], strict=False)]
             months += len(times)
         print(f"{args.sessions} sessions playing: a new month every {statistics.median(intervals):.3f} s "
-              f"(median), p90 {p90(intervals):.3f} s; {months / wall:.1f} months/s shown in all")
+              f"(median), p90 {p90(intervals):.3f} s, mean {args.sessions * wall / max(months, 1):.3f} s; "
+              f"{months / wall:.1f} months/s shown in all")
         ms = {k: 1000 * v / max(months, 1) for k, v in cpu.items()}
         print(f"CPU per month shown: server {ms['server']:.0f} ms, its model workers {ms['workers']:.0f} ms, "
               f"the browsers {ms['browsers']:.0f} ms; these three kept {sum(cpu.values()) / wall:.2f} cores busy")
