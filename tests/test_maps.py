@@ -157,7 +157,7 @@ def test_the_map_marks_streets_without_data(district):
     json.dumps(option, allow_nan=False)
     for street in ("猛追湾", "建设路"):
         i = district.street_index(street)
-        assert option["fills"][i] == option["legend"]["grey"] and option["tips"][i][1].endswith("无数据")
+        assert option["fills"][i] == shape(district, "zh")["grey"] and option["tips"][i][1].endswith("无数据")
     assert option["title"] == "职住比 · 2019-03" and option["legend"]["no_data"] == "无数据"
     high, low = option["legend"]["high"], option["legend"]["low"]
     assert re.fullmatch(r"\d\.\d", high) and float(high) + float(low) == pytest.approx(1.8)

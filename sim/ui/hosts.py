@@ -94,9 +94,10 @@ class Host:
 
     @staticmethod
     def _spawn():
-        mine, theirs = multiprocessing.get_context("spawn").Pipe()
-        proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(theirs,), daemon=True,
-                                                             name="page-models")
+        """A worker process and the server's end of its pipe."""
+        context = multiprocessing.get_context("spawn")
+        mine, theirs = context.Pipe()
+        proc = context.Process(target=_serve, args=(theirs,), daemon=True, name="page-models")
         proc.start()
         return mine, proc
 

@@ -1,6 +1,6 @@
 """The street map: the district's real outline, the stylised street shapes inside it coloured by
 one value per street, the zones' footprints, a scale bar, a north arrow and a legend in words —
-drawn as SVG by the page's map widget (``sim.ui.street_map``).
+drawn as SVG by the page's map widget (``sim.ui.widgets.StreetMap``).
 
 The drawing (``shape``) is made once per district and language: street paths, their labels (a
 label that would overlap a bigger street's is left out; the tooltip names every street), the
@@ -58,7 +58,8 @@ def shape(district: District, lang: str) -> dict:
     ``streets`` (in street order: ``name``, the Chinese name a click gives; ``path``; ``label``
     and where it goes, or None where it would overlap a bigger street's); ``outline`` and ``zones``
     (paths, with each zone's colour and name); ``scale`` (the bar's path and its words) and
-    ``north`` (the arrow's path and word); ``caption``."""
+    ``north`` (the arrow's path and word); ``caption``; the colours ``ink`` (lines and words) and
+    ``grey`` (no value); ``label_size``."""
     (x0, y0), (x1, y1) = _extent(district)
     k = WIDTH / (x1 - x0)
 
@@ -105,6 +106,7 @@ def shape(district: District, lang: str) -> dict:
                           f"L{ax + 4:g},{top + 7:g}", "text": NORTH[lang], "x": ax, "y": top - 4},
         "caption": _caption(district, lang),
         "ink": OUTLINE_COLOUR,
+        "grey": NO_DATA_COLOUR,  # a street without a value
         "label_size": size,
     }
 
@@ -114,7 +116,7 @@ def colours(name: str, values_by_street: Mapping[str, float | None], district: D
     """The map's colours of one month: ``fills`` and ``tips`` (name and value) per street, the
     ``title`` and the words under it (``reading``: which way is better), and the ``legend``
     (``colours`` low to high, ``high`` and ``low`` as the values read, ``no_data``: the words for
-    the ``grey`` of a street without a value, when one has none; no legend before the first value).
+    the shape's ``grey``, when a street has no value; no legend before the first value).
 
     ``values_by_street``: a value per street by its Chinese name (missing, None or NaN: no data).
     ``name``: the metric's column (``sim.outcomes``), for the title (unless ``title``), the words
@@ -141,7 +143,7 @@ def colours(name: str, values_by_street: Mapping[str, float | None], district: D
         "reading": _reading(better, diverging_at, lang),
         "fills": [NO_DATA_COLOUR if v is None else _colour(ramp, (v - low) / (high - low)) for v in values],
         "tips": tips,
-        "legend": {"colours": list(ramp), "high": text(high), "low": text(low), "grey": NO_DATA_COLOUR,
+        "legend": {"colours": list(ramp), "high": text(high), "low": text(low),
                    "no_data": NO_DATA[lang] if None in values else None} if present else None,
     }
 

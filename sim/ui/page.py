@@ -302,7 +302,7 @@ def MapCard(session: Session, lang: str, month: int, redraw, version: int):
     with solara.Card(t("map", lang), margin=0):
         solara.Select(t("map_metric", lang), values=[metric_name(m, lang) for m in MAP_METRICS],
                       value=metric_name(ui["map_metric"], lang), on_value=choose, dense=True)
-        shape = solara.use_memo(lambda: json.dumps(maps.shape(district, lang)), dependencies=[lang])
+        shape = solara.use_memo(lambda: json.dumps(maps.shape(district, lang)), dependencies=[district, lang])
         Live(StreetMap, lambda: charts.street_map(session, ui["map_metric"], month, lang), version, shape=shape,
              on_click=clicked)
         ZoneLegend(district, lang)

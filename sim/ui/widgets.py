@@ -1,8 +1,6 @@
 """The page's figures: ``LineCharts``, panels of lines drawn with uPlot (``lines.vue``), and
 ``StreetMap``, the street map drawn as SVG (``street_map.vue``, from ``sim.ui.maps``).
 
-Line charts.
-
 uPlot (MIT; loaded from Solara's asset cache, ``sim.ui.assets``) draws the page's trend panels for
 ~a fifth of the browser's CPU ECharts took (docs/TOOLCHAIN.md). The widget's ``option`` is one
 figure: ``columns`` panels a row, each ``height`` pixels high, over ``dates`` (the x-axis: month
@@ -19,7 +17,8 @@ k of the run is ``dates[k]``), an optional ``title`` and ``month_label`` (the le
   ``{"at": value, "label", "colour"}``; ``band``, a shaded range of y ``{"low", "high",
   "colour", "label", "text"}`` (the words' colour).
 
-A new option whose panels are made the same (all but the data) only gives the plots new data.
+A new option whose panels are made the same (all but the data, the axes' tops and the legend's
+decimals) only gives the plots new data.
 
 The map: only its colours change from month to month, so a month costs the browser a few
 attribute changes instead of ECharts' whole redraw (docs/TOOLCHAIN.md).
