@@ -46,7 +46,7 @@ from sim.ui.i18n import (
     verdict_word,
 )
 from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
-from sim.ui.widgets import LineCharts, StreetMap
+from sim.ui.widgets import LineCharts, StreetMap, option_text
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
                "students_per_teacher_primary", "residents", "jobs")
@@ -226,7 +226,8 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
 @solara.component
 def Live(widget, option, version: int, **args):
     """A figure (``sim.ui.widgets``) whose option (built by
-    ``option()``) is set on its widget after each render instead of passed as an element argument:
+    ``option()``, sent as its JSON text) is set on its widget after each render instead of passed
+    as an element argument:
     reacton walks every list and dict in an element's arguments on each render — the charts' data
     points, thousands of visits a month — while the widget itself only needs the new value.
     ``version`` (the page's tick) makes it render again: reacton takes two closures of the same
@@ -236,7 +237,7 @@ def Live(widget, option, version: int, **args):
     element = widget.element(**args)
 
     def update():
-        solara.get_widget(element).option = option()
+        solara.get_widget(element).option = option_text(option())
 
     solara.use_effect(update)  # after every render: the option's data changes with each month
     return element
