@@ -135,6 +135,27 @@ def test_the_ensemble_steps_every_seed_and_computes_one_month_ahead():
     assert s.month == 2 and len({row["residents"] for row in (s.live.table(k, "model")[1] for k in range(SEEDS))}) > 1
 
 
+def test_the_series_kept_for_the_charts_grow_with_the_rows():
+    """``Ensemble.column`` keeps each series read and extends it as months come: read after more
+    months, every series equals the rows read afresh."""
+    s = Session()
+    s.draft["run"]["scale"] = 200
+    s.reset()
+    s.step()
+    live, n = s.live, len(s.district.zones)
+    assert live.values("jobs", 1).shape == (SEEDS, 1)
+    zone_before = live.area_values("zones", 1, n, "jobs", 1)
+    for _ in range(3):
+        s.step()
+    s.settle()
+    months = live.computed
+    fresh = [[row["jobs"] for row in live.table(k, "model")[:months]] for k in range(SEEDS)]
+    assert live.values("jobs", months).tolist() == fresh
+    zones = [[live.table(k, "zones")[m * n + 1]["jobs"] for m in range(months)] for k in range(SEEDS)]
+    assert live.area_values("zones", 1, n, "jobs", months).tolist() == zones
+    assert live.area_values("zones", 1, n, "jobs", 1).tolist() == zone_before.tolist()
+
+
 def test_a_session_goes_on_when_a_model_worker_dies():
     """A page model worker that dies (killed, out of memory) takes its models with it: the next
     month rebuilds the ensemble in a fresh worker from its config and seeds, and the months go on

@@ -122,6 +122,7 @@ class Ensemble:
         self.rows = rows
         self.keys = keys  # the live models' keys in the workers (None: finished runs)
         self.ends: list[list[dict[str, int]]] = [[] for _ in self.seeds]  # live: table lengths after each month
+        self.columns: dict[tuple[int, str, str], np.ndarray] = {}  # (seed, table, name) → ``column``
         if keys is not None:
             weakref.finalize(self, hosts.host().forget, keys)
 
@@ -174,13 +175,22 @@ class Ensemble:
 
     def values(self, name: str, months: int) -> np.ndarray:
         """A district series, seeds × months (nan where a month has no value)."""
-        return np.array([[row[name] for row in self.table(k, "model")[:months]] for k in range(len(self.seeds))],
-                        dtype=float)
+        return np.array([self.column(k, "model", name)[:months] for k in range(len(self.seeds))])
 
     def area_values(self, table: str, index: int, count: int, name: str, months: int) -> np.ndarray:
         """Area ``index`` of the ``count`` areas a month of ``table`` (zones, streets) holds, seeds × months."""
-        return np.array([[rows[m * count + index][name] for m in range(months)]
-                         for rows in (self.table(k, table) for k in range(len(self.seeds)))], dtype=float)
+        return np.array([self.column(k, table, name)[index:months * count:count] for k in range(len(self.seeds))])
+
+    def column(self, k: int, table: str, name: str) -> np.ndarray:
+        """Seed k's ``name`` in every row of ``table`` so far, as floats (nan where missing). Kept and
+        extended as the rows grow, so each month's charts read only the new month's rows."""
+        rows, kept = self.table(k, table), self.columns.get((k, table, name))
+        if kept is None or len(kept) < len(rows):  # (rows only grow; a racing reader makes the same array)
+            start = 0 if kept is None else len(kept)
+            new = np.array([row[name] for row in rows[start:]], dtype=float)
+            kept = new if kept is None else np.concatenate([kept, new])
+            self.columns[(k, table, name)] = kept
+        return kept
 
     def month_rows(self, table: str, count: int, month: int) -> list[list[dict]]:
         """Each seed's rows of ``table`` in one month (1 = the first)."""
