@@ -225,22 +225,13 @@ def Simulation(session: Session, lang: str, levers_changed, tell, levers_version
 
 @solara.component
 def Live(widget, option, version: int, **args):
-    """A figure (``sim.ui.widgets``) whose option (built by
-    ``option()``, sent as its JSON text) is set on its widget after each render instead of passed
-    as an element argument:
-    reacton walks every list and dict in an element's arguments on each render — the charts' data
-    points, thousands of visits a month — while the widget itself only needs the new value.
-    ``version`` (the page's tick) makes it render again: reacton takes two closures of the same
-    code over the same objects as equal. The element names no option at all: with ``option={}``
-    reacton set that empty option on the widget at each render, so the browser cleared each chart
-    before drawing its new option."""
-    element = widget.element(**args)
-
-    def update():
-        solara.get_widget(element).option = option_text(option())
-
-    solara.use_effect(update)  # after every render: the option's data changes with each month
-    return element
+    """A figure (``sim.ui.widgets``) with its option built by ``option()`` at each render, as one
+    JSON string: reacton compares a string at once, where it walked every list and dict of an
+    option given as a dict (the charts' data points, thousands of visits a month). ``version`` (the
+    page's tick) makes it render again: reacton takes two closures of the same code over the same
+    objects as equal. The option goes out with the rest of the month's changes, not after them,
+    so the browser draws the month in fewer frames."""
+    return widget.element(option=option_text(option()), **args)
 
 
 @solara.component
