@@ -11,7 +11,7 @@ from functools import cache
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog, nnls
+from scipy.optimize import linprog
 
 
 def ratio(num, den):
@@ -60,14 +60,16 @@ class CommutingBounds:
     """T_obs, T_min and T_max of OD tables over a cost matrix, with E and C_u.
 
     T_min and T_max solve the transportation problem that keeps every origin's and destination's
-    total (Hamilton; White): the least and the most commuting the same homes and jobs allow. Each
-    month's tables and costs change little, so the last optimum is tried first: the new totals
-    are met on the cells of zero reduced cost of the last solution (a small non-negative
-    least-squares solve, checked exact); when the costs have changed (``set_costs``), duals are
-    fitted to the new costs on the cells that carry flow and checked feasible on every cell. A
-    feasible flow with feasible duals and complementary slackness is optimal, so the linear
-    programme (scipy's HiGHS) is skipped; otherwise it is solved afresh.
+    total (Hamilton; White): the least and the most commuting the same homes and jobs allow. Each is
+    solved afresh by scipy's HiGHS once; its optimal basis (a spanning tree of 2n − 1 cells over the
+    n origins and n destinations) is kept. Each month's totals and costs change little, so the month
+    starts from the last basis: with duals feasible for the costs (every cell's reduced cost ≥ 0)
+    and the basis' flows ≥ 0 it is optimal; flows < 0 are mended by the transportation problem's
+    dual simplex (Dantzig 1951; Lemke 1954), a few pivots of a cell into the tree. Duals made
+    infeasible by new costs (``set_costs``), or a pivot limit reached, mean a fresh solve.
     """
+
+    PIVOTS = 50  # dual simplex pivots a month before the problem is solved afresh (a guard: 0–3 are usual)
 
     def __init__(self, cost: np.ndarray, forbidden: np.ndarray | None = None):
         self.n = cost.shape[0]
@@ -77,13 +79,13 @@ class CommutingBounds:
             self.bounds[forbidden.ravel(), 1] = 0.0
         self.rows_cols = _transport_constraints(self.n).toarray()  # the 2n equality rows, dense
         self.allowed = np.flatnonzero(self.bounds[:, 1] > 0)  # cells that may carry flow
-        self.support: list[np.ndarray | None] = [None, None]  # zero-reduced-cost cells of the min and max problems
+        self.trees: list[np.ndarray | None] = [None, None]  # optimal bases (cells) of the min and max problems
         self.set_costs(cost)
 
     def set_costs(self, cost: np.ndarray) -> None:
-        """A new cost matrix (the same shape and forbidden cells): the last optima are tried first."""
+        """A new cost matrix (the same shape and forbidden cells): the last bases are tried first."""
         self.c = np.nan_to_num(cost, nan=0.0).ravel()
-        self.costs_changed = [True, True]  # per problem: duals to fit again before a reuse
+        self.tol = 1e-9 * max(1.0, float(np.abs(self.c).max()))  # reduced costs this close to 0 are 0
 
     def __call__(self, od: np.ndarray) -> dict[str, float]:
         total = od.sum()
@@ -94,7 +96,7 @@ class CommutingBounds:
         share = od / total  # in shares of all trips: well scaled whatever the population
         b = np.concatenate([share.sum(axis=1), share.sum(axis=0)])
         t_obs = float((share.ravel() * self.c).sum())
-        values = [self._reuse(b, k) for k in range(2)]  # the least and the most commuting
+        values = [self._warm(b, k) for k in range(2)]  # the least and the most commuting
         values = [self._solve(b, k) if v is None else v for k, v in enumerate(values)]
         # The observed flows are feasible, so T_min ≤ T_obs ≤ T_max up to solver tolerance.
         t_min, t_max = min(values[0], t_obs), max(values[1], t_obs)
@@ -107,41 +109,90 @@ class CommutingBounds:
             "commuting_potential_used": (t_obs - t_min) / spread if spread > 0 else nan,
         }
 
-    def _reuse(self, b: np.ndarray, k: int) -> float | None:
-        """Problem k's optimum on the last zero-reduced-cost cells, if the new totals fit them and
-        (after new costs) duals fitted on the cells used stay feasible."""
-        cells = self.support[k]
-        if cells is None:
+    def _warm(self, b: np.ndarray, k: int) -> float | None:
+        """Problem k's optimum from its last basis by dual simplex pivots, or None (no basis yet,
+        duals infeasible for new costs, the pivot limit): then it is solved afresh."""
+        tree = self.trees[k]
+        if tree is None:
             return None
-        a = self.rows_cols[:, cells]
-        x, _ = nnls(a, b)
-        if np.abs(a @ x - b).max() > 1e-10:
-            return None
-        if self.costs_changed[k]:
-            c = (1.0 if k == 0 else -1.0) * self.c
-            used, scale = cells[x > 0], max(1.0, float(np.abs(self.c).max()))
-            duals = np.linalg.lstsq(self.rows_cols[:, used].T, c[used], rcond=None)[0]
+        c = (1.0 if k == 0 else -1.0) * self.c
+        n = self.n
+        for _ in range(self.PIVOTS):
+            # The tree's equations without the last (implied by the others): square and regular.
+            a = self.rows_cols[:-1, tree]
+            duals = np.append(np.linalg.solve(a.T, c[tree]), 0.0)  # u_i + v_j = c_ij on the tree (last v = 0)
             reduced = c - self.rows_cols.T @ duals
-            if np.abs(reduced[used]).max(initial=0.0) > 1e-9 * scale or reduced[self.allowed].min() < -1e-9 * scale:
+            if reduced[self.allowed].min() < -self.tol:  # (only after new costs: a pivot keeps them feasible)
                 return None
-            self._keep(k, reduced, scale)
-        return float(self.c[cells] @ x)
+            x = np.linalg.solve(a, b[:-1])  # the tree's flows
+            out = int(np.argmin(x))
+            if x[out] >= -1e-12:
+                self.trees[k] = tree
+                return float(self.c[tree] @ np.maximum(x, 0.0))
+            # Cell (p, q) leaves: its origin's side S of the tree without it is short of supply, so the
+            # entering cell carries flow from the other side's origins to S's destinations, the one
+            # of least reduced cost (the duals of S move by it; every other cell stays feasible).
+            side = _side(tree, out, n)
+            origin_out, destination_in = ~side[:n], side[n:]
+            candidates = self.allowed[origin_out[self.allowed // n] & destination_in[self.allowed % n]]
+            if not len(candidates):
+                return None
+            enter = candidates[np.argmin(reduced[candidates])]
+            tree = np.append(np.delete(tree, out), enter)
+        return None
 
     def _solve(self, b: np.ndarray, k: int) -> float:
-        """Problem k (0: least commuting, 1: most) solved afresh; keeps its cells of zero reduced cost."""
+        """Problem k (0: least commuting, 1: most) solved afresh; keeps its optimal basis."""
         sign = 1.0 if k == 0 else -1.0
         result = linprog(sign * self.c, A_eq=_transport_constraints(self.n), b_eq=b, bounds=self.bounds,
                          method="highs")
         if result.status != 0:
             raise RuntimeError(f"transportation problem failed: {result.message}")
         reduced = sign * self.c - self.rows_cols.T @ result.eqlin.marginals
-        self._keep(k, reduced, max(1.0, float(np.abs(self.c).max())))
+        self.trees[k] = _basis(result.x, reduced, self.allowed, self.n, self.tol)
         return float(result.x @ self.c)
 
-    def _keep(self, k: int, reduced: np.ndarray, scale: float) -> None:
-        """Problem k's cells of zero reduced cost under duals feasible for the current costs."""
-        self.support[k] = self.allowed[np.abs(reduced[self.allowed]) <= 1e-9 * scale]
-        self.costs_changed[k] = False
+
+def _side(tree: np.ndarray, out: int, n: int) -> np.ndarray:
+    """The nodes (n origins, then n destinations) joined to tree cell ``out``'s origin by the tree
+    without that cell."""
+    links: list[list[int]] = [[] for _ in range(2 * n)]
+    for i, cell in enumerate(tree.tolist()):
+        if i != out:
+            o, d = divmod(cell, n)
+            links[o].append(n + d)
+            links[n + d].append(o)
+    side = np.zeros(2 * n, dtype=bool)
+    stack = [int(tree[out]) // n]
+    side[stack[0]] = True
+    while stack:
+        for node in links[stack.pop()]:
+            if not side[node]:
+                side[node] = True
+                stack.append(node)
+    return side
+
+
+def _basis(x: np.ndarray, reduced: np.ndarray, allowed: np.ndarray, n: int, tol: float) -> np.ndarray | None:
+    """A spanning tree of 2n − 1 allowed cells of zero reduced cost holding every cell with flow:
+    an optimal basis of the solution (None if the cells cannot span every node)."""
+    zero = allowed[np.abs(reduced[allowed]) <= tol]
+    order = zero[np.argsort(-x[zero], kind="stable")]  # cells with flow first
+    parent = list(range(2 * n))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    tree = []
+    for cell in order.tolist():
+        o, d = root(cell // n), root(n + cell % n)
+        if o != d:
+            parent[o] = d
+            tree.append(cell)
+    return np.array(tree) if len(tree) == 2 * n - 1 else None
 
 
 def excess_commuting(od: np.ndarray, cost: np.ndarray, forbidden: np.ndarray | None = None) -> dict[str, float]:
