@@ -64,9 +64,10 @@ class CommutingBounds:
     solved afresh by scipy's HiGHS once; its optimal basis (a spanning tree of 2n − 1 cells over the
     n origins and n destinations) is kept. Each month's totals and costs change little, so the month
     starts from the last basis: with duals feasible for the costs (every cell's reduced cost ≥ 0)
-    and the basis' flows ≥ 0 it is optimal; flows < 0 are mended by the transportation problem's
-    dual simplex (Dantzig 1951; Lemke 1954), a few pivots of a cell into the tree. Duals made
-    infeasible by new costs (``set_costs``), or a pivot limit reached, mean a fresh solve.
+    and the basis' flows ≥ 0 it is optimal. Flows < 0 are mended by the transportation problem's
+    dual simplex (Dantzig 1951; Lemke 1954); duals made infeasible by new costs (``set_costs``),
+    with the flows still ≥ 0, by its primal simplex (MODI; Dantzig 1951): a few pivots of a cell
+    into the tree. Both infeasible at once, or a pivot limit reached, mean a fresh solve.
     """
 
     PIVOTS = 50  # dual simplex pivots a month before the problem is solved afresh (a guard: 0–3 are usual)
@@ -110,8 +111,8 @@ class CommutingBounds:
         }
 
     def _warm(self, b: np.ndarray, k: int) -> float | None:
-        """Problem k's optimum from its last basis by dual simplex pivots, or None (no basis yet,
-        duals infeasible for new costs, the pivot limit): then it is solved afresh."""
+        """Problem k's optimum from its last basis by simplex pivots, or None (no basis yet, flows
+        and duals both infeasible, the pivot limit): then it is solved afresh."""
         tree = self.trees[k]
         if tree is None:
             return None
@@ -122,23 +123,32 @@ class CommutingBounds:
             a = self.rows_cols[:-1, tree]
             duals = np.append(np.linalg.solve(a.T, c[tree]), 0.0)  # u_i + v_j = c_ij on the tree (last v = 0)
             reduced = c - self.rows_cols.T @ duals
-            if reduced[self.allowed].min() < -self.tol:  # (only after new costs: a pivot keeps them feasible)
-                return None
             x = np.linalg.solve(a, b[:-1])  # the tree's flows
-            out = int(np.argmin(x))
-            if x[out] >= -1e-12:
+            out, worst = int(np.argmin(x)), self.allowed[np.argmin(reduced[self.allowed])]
+            flows_ok, duals_ok = x[out] >= -1e-12, reduced[worst] >= -self.tol
+            if flows_ok and duals_ok:
                 self.trees[k] = tree
                 return float(self.c[tree] @ np.maximum(x, 0.0))
-            # Cell (p, q) leaves: its origin's side S of the tree without it is short of supply, so the
-            # entering cell carries flow from the other side's origins to S's destinations, the one
-            # of least reduced cost (the duals of S move by it; every other cell stays feasible).
-            side = _side(tree, out, n)
-            origin_out, destination_in = ~side[:n], side[n:]
-            candidates = self.allowed[origin_out[self.allowed // n] & destination_in[self.allowed % n]]
-            if not len(candidates):
+            if duals_ok:
+                # Dual simplex: cell (p, q) leaves. Its origin's side S of the tree without it is
+                # short of supply, so the entering cell carries flow from the other side's origins
+                # to S's destinations, the one of least reduced cost (the duals of S move by it;
+                # every other cell's stays ≥ 0).
+                side = _reach(tree, n, int(tree[out]) // n, skip=out) >= -1
+                origin_out, destination_in = ~side[:n], side[n:]
+                candidates = self.allowed[origin_out[self.allowed // n] & destination_in[self.allowed % n]]
+                if not len(candidates):
+                    return None
+                tree = np.append(np.delete(tree, out), candidates[np.argmin(reduced[candidates])])
+            elif flows_ok:
+                # Primal simplex (after new costs): the cell of least reduced cost enters. Its flow θ
+                # goes round the cycle it closes with the tree's path from its destination back to
+                # its origin, taken from every second cell of the path; the first to reach 0 leaves.
+                path = _path(tree, n, int(worst) // n, n + int(worst) % n)
+                minus = path[0::2]  # (the path's cells at the origin's end, then every second one)
+                tree = np.append(np.delete(tree, minus[np.argmin(x[minus])]), worst)
+            else:
                 return None
-            enter = candidates[np.argmin(reduced[candidates])]
-            tree = np.append(np.delete(tree, out), enter)
         return None
 
     def _solve(self, b: np.ndarray, k: int) -> float:
@@ -153,24 +163,36 @@ class CommutingBounds:
         return float(result.x @ self.c)
 
 
-def _side(tree: np.ndarray, out: int, n: int) -> np.ndarray:
-    """The nodes (n origins, then n destinations) joined to tree cell ``out``'s origin by the tree
-    without that cell."""
-    links: list[list[int]] = [[] for _ in range(2 * n)]
+def _reach(tree: np.ndarray, n: int, start: int, skip: int = -1) -> np.ndarray:
+    """Over the nodes (n origins, then n destinations) joined by the tree's cells but ``skip``: the
+    tree index of the cell each node is reached by from ``start`` (−1 at ``start``, −2 where not
+    reached)."""
+    links: list[list[tuple[int, int]]] = [[] for _ in range(2 * n)]
     for i, cell in enumerate(tree.tolist()):
-        if i != out:
+        if i != skip:
             o, d = divmod(cell, n)
-            links[o].append(n + d)
-            links[n + d].append(o)
-    side = np.zeros(2 * n, dtype=bool)
-    stack = [int(tree[out]) // n]
-    side[stack[0]] = True
+            links[o].append((n + d, i))
+            links[n + d].append((o, i))
+    by = np.full(2 * n, -2)
+    by[start] = -1
+    stack = [start]
     while stack:
-        for node in links[stack.pop()]:
-            if not side[node]:
-                side[node] = True
+        for node, i in links[stack.pop()]:
+            if by[node] == -2:
+                by[node] = i
                 stack.append(node)
-    return side
+    return by
+
+
+def _path(tree: np.ndarray, n: int, start: int, end: int) -> np.ndarray:
+    """The tree indices of the cells on the tree's path from node ``start`` to node ``end``, in order."""
+    by, path, node = _reach(tree, n, start), [], end
+    while node != start:
+        i = int(by[node])
+        path.append(i)
+        o, d = divmod(int(tree[i]), n)
+        node = o if node == n + d else n + d
+    return np.array(path[::-1])
 
 
 def _basis(x: np.ndarray, reduced: np.ndarray, allowed: np.ndarray, n: int, tol: float) -> np.ndarray | None:

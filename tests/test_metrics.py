@@ -126,3 +126,28 @@ def test_a_new_months_totals_are_met_by_pivots_not_a_fresh_solve(monkeypatch):
         bases.add(tuple(sorted(bounds.trees[0])))
         assert np.isclose(kept["t_min"], metrics.excess_commuting(od, cost)["t_min"], rtol=1e-9, atol=0)
     assert solves == [0, 1] and len(bases) > 1  # (the optimum moved, and pivots followed it)
+
+
+def test_new_costs_are_met_by_pivots_not_a_fresh_solve(monkeypatch):
+    """Roads that make some trips cheaper month by month (the transport lever's ramp): the last
+    basis' duals turn infeasible, primal simplex pivots bring in the cells now worth using, and
+    the linear programme is solved once per problem, in the first month only."""
+    rng = np.random.default_rng(11)
+    cost = rng.uniform(5, 90, (6, 6))
+    forbidden = np.zeros((6, 6), dtype=bool)
+    forbidden[5, 5] = True
+    bounds = metrics.CommutingBounds(cost, forbidden)
+    solves = []
+    solve = bounds._solve
+    monkeypatch.setattr(bounds, "_solve", lambda b, k: solves.append(k) or solve(b, k))
+    od = rng.uniform(0, 100, (6, 6))
+    od[5, 5] = 0
+    bases = set()
+    for _ in range(12):
+        cost = cost * np.where(rng.random((6, 6)) < 0.3, 0.8, 1.0)
+        bounds.set_costs(cost)
+        kept, fresh = bounds(od), metrics.excess_commuting(od, cost, forbidden)
+        bases.add(tuple(sorted(bounds.trees[1])))
+        assert np.isclose(kept["t_min"], fresh["t_min"], rtol=1e-9, atol=0)
+        assert np.isclose(kept["t_max"], fresh["t_max"], rtol=1e-9, atol=0)
+    assert solves == [0, 1] and len(bases) > 1
