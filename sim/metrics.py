@@ -70,7 +70,7 @@ class CommutingBounds:
     into the tree. Both infeasible at once, or a pivot limit reached, mean a fresh solve.
     """
 
-    PIVOTS = 50  # dual simplex pivots a month before the problem is solved afresh (a guard: 0–3 are usual)
+    PIVOTS = 50  # simplex pivots a month before the problem is solved afresh (a guard: 0–3 are usual)
 
     def __init__(self, cost: np.ndarray, forbidden: np.ndarray | None = None):
         self.n = cost.shape[0]
@@ -141,11 +141,12 @@ class CommutingBounds:
                     return None
                 tree = np.append(np.delete(tree, out), candidates[np.argmin(reduced[candidates])])
             elif flows_ok:
-                # Primal simplex (after new costs): the cell of least reduced cost enters. Its flow θ
-                # goes round the cycle it closes with the tree's path from its destination back to
-                # its origin, taken from every second cell of the path; the first to reach 0 leaves.
+                # Primal simplex (after new costs): the cell of least reduced cost enters with a flow θ
+                # that goes round the cycle it closes with the tree's path between its origin and its
+                # destination: θ comes off the path's first cell (at the origin) and every second one
+                # after it, and is added to the others; the first cell to reach 0 leaves.
                 path = _path(tree, n, int(worst) // n, n + int(worst) % n)
-                minus = path[0::2]  # (the path's cells at the origin's end, then every second one)
+                minus = path[0::2]
                 tree = np.append(np.delete(tree, minus[np.argmin(x[minus])]), worst)
             else:
                 return None
