@@ -323,10 +323,11 @@ def test_runs_to_the_horizon_go_on_after_a_pool_worker_dies():
     assert workers
     workers[0].kill()
     assert ended.wait(120)
-    assert job.error and "BrokenProcessPool" in job.error
+    assert job.error and "BrokenProcessPool" in job.error and job.lost  # (the page says so in its language)
+    assert i18n.t("job_lost", "zh").startswith("运行失败：") and "BrokenProcessPool" not in i18n.t("job_lost", "zh")
     ended.clear()
     job = Job({"a": config}, [0, 1], then)
-    assert ended.wait(120) and job.error is None
+    assert ended.wait(120) and job.error is None and not job.lost
     assert [len(e.rows[0]["model"]) for e in job.ensembles().values()] == [6]
 
 

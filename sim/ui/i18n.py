@@ -72,6 +72,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_running": ("正在把方案 B 运行至终点（{done}%）", "Running B to the horizon ({done}%)"),
     "contributions_running": ("正在逐个运行各杠杆（{done}%）", "Running each lever alone ({done}%)"),
     "job_failed": ("运行失败：{error}", "The run failed: {error}"),
+    "job_lost": ("运行失败：一个计算进程意外退出（可能是服务器内存不足）。请再点一次按钮重新运行。",
+                 "The run failed: a computing process stopped (perhaps the server ran out of memory). Click the "
+                 "button again to run it again."),
     "compare_note": ("最后 12 个月的平均值；差值为 B − A，区间为 {seeds} 个相同随机种子配对差值的 95% 置信区间",
                      "Averages over the last 12 months; difference B − A with the 95% interval over {seeds} paired "
                      "seeds"),

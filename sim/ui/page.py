@@ -370,7 +370,7 @@ def JobStatus(job, key: str, lang: str):
     if job is None:
         return
     if job.error:
-        solara.Error(t("job_failed", lang, error=job.error), dense=True)
+        solara.Error(t("job_lost", lang) if job.lost else t("job_failed", lang, error=job.error), dense=True)
         return
     solara.ProgressLinear(value=100 * job.progress(), color="primary")
     solara.Text(t(key, lang, done=round(100 * job.progress())), classes=["job-running"],

@@ -225,6 +225,10 @@ class Ensemble:
                 for name in comparison.TABLE_OF.values()}
 
 
+class RunLost(RuntimeError):
+    """A run's pool worker died before it ended (the next job goes to a fresh pool: ``submit``)."""
+
+
 class Job:
     """Runs to the horizon in the pool, by name: ``progress()`` in [0, 1]; when the last one ends,
     ``then(job)`` is called once (in the pool's thread); ``ensembles()`` gives them."""
@@ -232,7 +236,8 @@ class Job:
     def __init__(self, configs: dict[str, cfg.Config], seeds: list[int], then: Callable[[Job], None],
                  persons: str | None = None):
         self.configs, self.seeds = configs, seeds
-        self.error: str | None = None
+        self.error: str | None = None  # what failed, as the worker said it (for the log and the tests)
+        self.lost = False  # a run's worker died (killed, out of memory): the page says so in its language
         self._then, self._fired, self._lock = then, False, threading.Lock()
         self.futures = {name: [submit(run_rows, config, seed, name == persons and k == 0)
                                for k, seed in enumerate(seeds)] for name, config in configs.items()}
@@ -251,6 +256,7 @@ class Job:
             self._then(self)
         except Exception as exc:  # a run failed in its worker (or its tables could not be read): shown
             self.error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, RuntimeError) else str(exc)
+            self.lost = isinstance(exc, RunLost)
 
     def progress(self) -> float:
         return sum(f.done() for f in self.all()) / len(self.all())
@@ -268,7 +274,8 @@ class Job:
                     raise RuntimeError("cancelled")
                 if future.exception() is not None:
                     exc = future.exception()
-                    raise RuntimeError(f"{type(exc).__name__}: {exc}")
+                    raise (RunLost if isinstance(exc, BrokenProcessPool) else RuntimeError)(
+                        f"{type(exc).__name__}: {exc}")
             out[name] = Ensemble(self.configs[name], self.seeds, rows=[f.result() for f in futures])
         return out
 
