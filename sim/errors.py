@@ -33,7 +33,13 @@ class InputError(ValueError):
         """The one-line message in ``lang`` ("zh" or "en"; English where no Chinese was given)."""
         where = ": ".join(part for part in (self.source, self.field) if part)
         message = self.zh if lang == "zh" and self.zh else self.message
-        return f"{where}: {message}" if where else message
+        return one_line(f"{where}: {message}" if where else message)
+
+
+def one_line(text: str) -> str:
+    """``text`` with its control characters written as escapes (a field named "\\n" in a file
+    would otherwise break the error's one line)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def shown(value, width: int = 40) -> str:

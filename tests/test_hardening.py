@@ -212,3 +212,13 @@ def test_any_sweep_spec_loads_or_is_an_input_error(tmp_path, top, factors):
         design.load_spec(path)
     except InputError as exc:
         assert str(exc).count("\n") == 0
+
+
+def test_a_field_named_with_a_newline_is_reported_on_one_line(tmp_path):
+    """A key of a control character (found by the sweep spec test above: ``[run]`` with a key
+    "\\n"): the error shows it escaped, on the one line the CLI prints."""
+    path = tmp_path / "spec.toml"
+    path.write_text('[run]\n"\\n" = false\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        design.load_spec(path)
+    assert "\n" not in str(caught.value) and "run.\\n" in str(caught.value)
