@@ -6,14 +6,13 @@ run again); stepping one page never touches another. Play runs in a thread (``so
 without the line tracer, which doubles the server's CPU per step). The page's structure never
 changes with the run's state — messages, progress and the horizon fill slots that are always
 there — so no component is remounted and no setting is lost mid-run. The line charts are uPlot
-and the map SVG (``sim.ui.widgets``); their options are set on their widgets after each render
-(``Live``).
+and the map SVG (``sim.ui.widgets``); each month's option reaches its widget as one JSON string
+built at render (``Live``).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -46,7 +45,7 @@ from sim.ui.i18n import (
     verdict_word,
 )
 from sim.ui.session import SEEDS, UPLOAD_LIMIT, Session, session_for
-from sim.ui.widgets import LineCharts, StreetMap, option_text
+from sim.ui.widgets import LineCharts, StreetMap, json_text
 
 MAP_METRICS = ("jobs_housing_ratio", "self_containment", "mean_commute_min", "rent_index",
                "students_per_teacher_primary", "residents", "jobs")
@@ -231,7 +230,7 @@ def Live(widget, option, version: int, **args):
     page's tick) makes it render again: reacton takes two closures of the same code over the same
     objects as equal. The option goes out with the rest of the month's changes, not after them,
     so the browser draws the month in fewer frames."""
-    return widget.element(option=option_text(option()), **args)
+    return widget.element(option=json_text(option()), **args)
 
 
 @solara.component
@@ -294,7 +293,7 @@ def MapCard(session: Session, lang: str, month: int, redraw, version: int):
     with solara.Card(t("map", lang), margin=0):
         solara.Select(t("map_metric", lang), values=[metric_name(m, lang) for m in MAP_METRICS],
                       value=metric_name(ui["map_metric"], lang), on_value=choose, dense=True)
-        shape = solara.use_memo(lambda: json.dumps(maps.shape(district, lang)), dependencies=[district, lang])
+        shape = solara.use_memo(lambda: json_text(maps.shape(district, lang)), dependencies=[district, lang])
         Live(StreetMap, lambda: charts.street_map(session, ui["map_metric"], month, lang), version, shape=shape,
              on_click=clicked)
         ZoneLegend(district, lang)

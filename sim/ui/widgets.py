@@ -23,9 +23,10 @@ decimals) only gives the plots new data.
 The map: only its colours change from month to month, so a month costs the browser a few
 attribute changes instead of ECharts' whole redraw (docs/TOOLCHAIN.md).
 
-Both widgets take their option as one JSON string (``option_text``), parsed in the browser. As
-a dict it was walked by the widget library for binary buffers and by Vue to make every list of
-data points reactive, and deep-copied and compared on each change: ~40 KB of numbers a month.
+Both widgets take their option (and the map its shape) as one JSON string (``json_text``), parsed
+in the browser. As a dict, an option was walked by the widget library for binary buffers and by
+Vue to make every list of data points reactive, and deep-copied and compared on each change:
+~40 KB of numbers a month.
 """
 
 from __future__ import annotations
@@ -38,21 +39,22 @@ import traitlets
 from sim.ui.assets import UPLOT
 
 
-def option_text(option: dict) -> str:
-    """A widget's option as the JSON string it takes (no NaN: JSON has none; the charts send None)."""
-    return json.dumps(option, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+def json_text(value: dict) -> str:
+    """A widget's option or shape as the JSON string it takes (no NaN: JSON has none; the charts
+    send None)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 class LineCharts(ipyvuetify.VuetifyTemplate):
     template_file = (__file__, "lines.vue")
-    option = traitlets.Unicode("{}").tag(sync=True)  # (``option_text``)
+    option = traitlets.Unicode("{}").tag(sync=True)  # (``json_text``)
     version = traitlets.Unicode(UPLOT.split("@")[1]).tag(sync=True)
 
 
 class StreetMap(ipyvuetify.VuetifyTemplate):
-    """The street map: ``shape`` (``maps.shape``, as a JSON string: reacton walks every list and
-    dict of an element's arguments on each render, and the shape is fixed) and each month's
-    ``option`` (``maps.colours``, as ``option_text``); a click on a street calls ``on_click`` with its Chinese name."""
+    """The street map: ``shape`` (``maps.shape``; fixed) and each month's ``option``
+    (``maps.colours``), both as ``json_text``; a click on a street calls ``on_click`` with its
+    Chinese name."""
 
     template_file = (__file__, "street_map.vue")
     shape = traitlets.Unicode("{}").tag(sync=True)
